@@ -1,0 +1,20 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+// COOP/COEP make the page cross-origin isolated, which threaded wasm needs (measurements.md §2.1).
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [sveltekit()],
+  server: { headers: isolation, fs: { allow: ['lessons', 'pretrained'] } },
+  preview: { headers: isolation },
+  test: {
+    include: ['tests/unit/**/*.test.ts', 'tests/train/**/*.test.ts', 'tests/models/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+    pool: 'forks',
+  },
+});
