@@ -1,0 +1,32 @@
+// Numbers as a reader should see them next to a slider: a few significant digits, scientific notation
+// only where plain digits would hide the value (SNR spans 1e-9 … 1e4 across a schedule), ∞ for t = 0.
+
+/** `x` with `digits` significant digits; exponent form below 1e-3 and at or above 1e5. */
+export function formatNumber(x: number, digits = 3): string {
+  if (x === Infinity) return '∞';
+  if (x === -Infinity) return '−∞';
+  if (Number.isNaN(x)) return '–';
+  if (x === 0) return '0';
+  const abs = Math.abs(x);
+  let text: string;
+  if (abs < 1e-3 || abs >= 1e5) {
+    const [mantissa, exponent] = x.toExponential(digits - 1).split('e');
+    text = `${mantissa}·10^${Number(exponent)}`;
+  } else {
+    text = String(Number(x.toPrecision(digits)));
+  }
+  return text.replace('-', '−');
+}
+
+/** `formatNumber` as TeX: 1.2\cdot10^{-4}, \infty. For numbers substituted into formulas. */
+export function formatTex(x: number, digits = 3): string {
+  if (x === Infinity) return '\\infty';
+  const text = formatNumber(x, digits).replace('−', '-');
+  const m = /^(-?[\d.]+)·10\^(-?\d+)$/.exec(text);
+  return m ? `${m[1]}\\cdot 10^{${m[2]}}` : text;
+}
+
+/** Decibels of a power ratio (10·log10), as PSNR is reported. */
+export function formatDb(db: number): string {
+  return db === Infinity ? '∞ dB' : `${db.toFixed(1).replace('-', '−')} dB`;
+}
