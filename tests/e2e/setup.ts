@@ -1,10 +1,8 @@
 // Vitest globalSetup for the browser tests: checks the site is built, finds (or installs) Chromium,
 // serves build/ with COOP/COEP, and hands the base URL and browser path to the tests via provide().
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { findChromium } from './chromium';
-import { BUILD_DIR, serveStatic } from './static-server';
+import { BUILD_DIR, requireBuild, serveStatic } from './static-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,15 +10,6 @@ declare module 'vitest' {
     baseUrl: string;
     /** Path of the Chromium executable to launch. */
     chromiumPath: string;
-  }
-}
-
-export function requireBuild(dir: string = BUILD_DIR): void {
-  if (!existsSync(join(dir, 'index.html'))) {
-    throw new Error(
-      `The browser tests run against the built site, but ${join(dir, 'index.html')} does not exist.\n` +
-        `Build it first:  npm run build   (npm test builds before it runs the e2e tests)`,
-    );
   }
 }
 

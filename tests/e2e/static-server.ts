@@ -39,6 +39,16 @@ const MIME: Record<string, string> = {
   '.otf': 'font/otf',
 };
 
+/** Throws a clear message when the site has not been built (the tests and bench serve build/). */
+export function requireBuild(dir: string = BUILD_DIR): void {
+  if (!existsSync(join(dir, 'index.html'))) {
+    throw new Error(
+      `The browser tests and benchmarks run against the built site, but ${join(dir, 'index.html')} does not exist.\n` +
+        `Build it first:  npm run build   (npm test builds before it runs the e2e tests)`,
+    );
+  }
+}
+
 export function mimeType(path: string): string {
   return MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }

@@ -1,0 +1,75 @@
+// Shared by the browser sections of the benchmark: one static server over build/ (the same one the
+// e2e tests use, with COOP/COEP) and one headless Chromium, started on first use and closed at the end.
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../../tests/e2e/chromium';
+import { requireBuild, serveStatic, type StaticServer } from '../../tests/e2e/static-server';
+
+export interface Site {
+  /** Origin of the served build, e.g. http://127.0.0.1:41234 */
+  url: string;
+  browser: Browser;
+}
+
+let server: StaticServer | undefined;
+let site: Promise<Site> | undefined;
+
+/** The served build and a launched Chromium; the first call starts them. */
+export function openSite(): Promise<Site> {
+  site ??= (async () => {
+    requireBuild();
+    server = await serveStatic();
+    const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
+    return { url: server.url, browser };
+  })();
+  return site;
+}
+
+/** Closes the browser and the server if they were started. */
+export async function closeSite(): Promise<void> {
+  if (site) await (await site).browser.close();
+  await server?.close();
+  site = undefined;
+  server = undefined;
+}
+
+/** A fresh page (own context) at `path` of the served build, with a desktop-sized viewport. */
+export async function newPage(path: string): Promise<Page> {
+  const { url, browser } = await openSite();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(new URL(path, url).href, { waitUntil: 'load' });
+  return page;
+}
+
+/**
+ * The in-page reference workload of measurements.md §2.4: a pure-JS 256³ float32 matmul, one
+ * warm-up then 7 timed runs, the minimum in ms. Dividing a timing by it removes most machine drift.
+ */
+export function referenceMatmulMs(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const n = 256;
+    const a = new Float32Array(n * n);
+    const b = new Float32Array(n * n);
+    const c = new Float32Array(n * n);
+    for (let i = 0; i < n * n; i++) {
+      a[i] = ((i * 7919) % 1000) / 1000;
+      b[i] = ((i * 104729) % 1000) / 1000;
+    }
+    const matmul = () => {
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < n; k++) {
+          const aik = a[i * n + k];
+          for (let j = 0; j < n; j++) c[i * n + j] += aik * b[k * n + j];
+        }
+      }
+    };
+    matmul();
+    let best = Infinity;
+    for (let r = 0; r < 7; r++) {
+      const t0 = performance.now();
+      matmul();
+      best = Math.min(best, performance.now() - t0);
+    }
+    return best;
+  });
+}

@@ -1,0 +1,206 @@
+// Lesson 1 (Adding noise) in a real browser, in English and Vietnamese: the noise-at-scales widget
+// redraws its 64/256/1024 canvases when t, the schedule or the scene change, mirrors its state into
+// the URL and restores it, survives malformed links, works from the keyboard and passes axe.
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expectAccessible, screenshot, useBrowser } from './browser';
+import {
+  SIZES,
+  WIDGET,
+  canvasHashes,
+  chooseOtherSchedule,
+  expectRedraw,
+  newSceneButton,
+  scheduleValue,
+  seedInput,
+  sliderValueAt,
+  tSlider,
+  waitForWidget,
+  type Hashes,
+} from './noise-widget';
+
+const LANGS = ['en', 'vi'] as const;
+
+/** Which sizes' pixels differ between two readings. */
+function changed(a: Hashes, b: Hashes): string[] {
+  return SIZES.filter((s) => a[s] !== b[s]);
+}
+
+async function param(page: Page, name: string): Promise<string | null> {
+  return new URL(page.url()).searchParams.get(name);
+}
+
+describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
+  const { openPage } = useBrowser();
+  const path = `/${lang}/adding-noise/`;
+
+  async function openLesson(query = '') {
+    const opened = await openPage(path + query);
+    expect(opened.response?.status()).toBe(200);
+    await waitForWidget(opened.page);
+    return opened;
+  }
+
+  test('loads with no console errors and draws a 64, a 256 and a 1024 canvas at those pixel sizes', async () => {
+    const { page, expectNoConsoleErrors } = await openLesson();
+    const widths = await page.$$eval(`${WIDGET} canvas[data-size]`, (cs) =>
+      cs.map((c) => `${c.getAttribute('data-size')}:${(c as HTMLCanvasElement).width}x${(c as HTMLCanvasElement).height}`),
+    );
+    expect(widths.sort()).toEqual(['1024:1024x1024', '256:256x256', '64:64x64']);
+    const hashes = await canvasHashes(page);
+    // Three different images, none of them blank (a blank canvas has the same hash at any t).
+    expect(new Set(Object.values(hashes)).size).toBe(3);
+    await screenshot(page, `lesson1-${lang}`);
+    expectNoConsoleErrors();
+  });
+
+  test('ArrowRight and End on the focused t slider move t and redraw all three canvases', async () => {
+    const { page, expectNoConsoleErrors } = await openLesson();
+    const slider = tSlider(page);
+    await slider.fill(await sliderValueAt(slider, 0.3));
+    await page.waitForTimeout(50);
+    await slider.focus();
+    const v0 = await slider.inputValue();
+    const h0 = await canvasHashes(page);
+    await expectRedraw(page, async () => {
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    });
+    const v1 = await slider.inputValue();
+    expect(Number(v1)).toBeGreaterThan(Number(v0));
+    const h1 = await canvasHashes(page);
+    expect(changed(h0, h1)).toEqual([...SIZES]);
+    await expectRedraw(page, () => page.keyboard.press('End'));
+    expect(await slider.inputValue()).toBe(await slider.getAttribute('max'));
+    expect(changed(h1, await canvasHashes(page))).toEqual([...SIZES]);
+    expectNoConsoleErrors();
+  });
+
+  test('setting the slider value redraws all three canvases and writes t into the URL', async () => {
+    const { page } = await openLesson();
+    const slider = tSlider(page);
+    const h0 = await canvasHashes(page);
+    const value = await sliderValueAt(slider, 0.37);
+    await expectRedraw(page, () => slider.fill(value));
+    expect(changed(h0, await canvasHashes(page))).toEqual([...SIZES]);
+    await page.waitForURL((url) => url.searchParams.get('t') === value, { timeout: 5_000 });
+  });
+
+  test('reloading the URL restores t, schedule and seed: the same slider value and the same pixels', async () => {
+    const { page } = await openLesson();
+    const slider = tSlider(page);
+    await expectRedraw(page, () => chooseOtherSchedule(page));
+    await expectRedraw(page, () => newSceneButton(page).click());
+    await expectRedraw(page, async () => slider.fill(await sliderValueAt(slider, 0.41)));
+    const t = await slider.inputValue();
+    await page.waitForURL((url) => url.searchParams.get('t') === t, { timeout: 5_000 });
+    const state = { t, schedule: await scheduleValue(page), seed: await seedInput(page).inputValue() };
+    expect(await param(page, 'schedule')).toBe(state.schedule);
+    expect(await param(page, 'seed')).toBe(state.seed);
+    const pixels = await canvasHashes(page);
+    const shared = new URL(page.url());
+
+    const again = await openLesson(shared.search);
+    const restored = {
+      t: await tSlider(again.page).inputValue(),
+      schedule: await scheduleValue(again.page),
+      seed: await seedInput(again.page).inputValue(),
+    };
+    expect(restored).toEqual(state);
+    expect(await canvasHashes(again.page)).toEqual(pixels);
+    again.expectNoConsoleErrors();
+  });
+
+  test.each(['?t=abc&seed=-5&schedule=bogus', '?t=999999&seed=1e30&schedule=', '?t=-3&seed=abc&schedule=%00'])(
+    'a malformed link %s still gives a working widget',
+    async (query) => {
+      const { page, expectNoConsoleErrors } = await openLesson(query);
+      const slider = tSlider(page);
+      const [v, min, max] = await slider.evaluate((el) => {
+        const input = el as HTMLInputElement;
+        return [Number(input.value), Number(input.min), Number(input.max)];
+      });
+      expect(Number.isFinite(v) && v >= min && v <= max, `t=${v} within [${min}, ${max}]`).toBe(true);
+      expect(await scheduleValue(page)).not.toBe('bogus');
+      expect(Number.isFinite(Number(await seedInput(page).inputValue()))).toBe(true);
+      const h0 = await canvasHashes(page);
+      await expectRedraw(page, async () => slider.fill(await sliderValueAt(slider, v > (min + max) / 2 ? 0.2 : 0.8)));
+      expect(changed(h0, await canvasHashes(page))).toEqual([...SIZES]);
+      expectNoConsoleErrors();
+    },
+  );
+
+  test('the schedule picker and the new-scene button each change all three images', async () => {
+    const { page } = await openLesson();
+    const slider = tSlider(page);
+    // At t = 0 every schedule gives the clean image; pick a middle t where schedules differ.
+    await expectRedraw(page, async () => slider.fill(await sliderValueAt(slider, 0.5)));
+    const h0 = await canvasHashes(page);
+    let schedule = '';
+    await expectRedraw(page, async () => (schedule = await chooseOtherSchedule(page)));
+    expect(await scheduleValue(page)).toBe(schedule);
+    const h1 = await canvasHashes(page);
+    expect(changed(h0, h1)).toEqual([...SIZES]);
+    const seedBefore = await seedInput(page).inputValue();
+    await expectRedraw(page, () => newSceneButton(page).click());
+    expect(await seedInput(page).inputValue()).not.toBe(seedBefore);
+    expect(changed(h1, await canvasHashes(page))).toEqual([...SIZES]);
+  });
+
+  test('every interactive control of the widget is reachable with Tab and works from the keyboard', async () => {
+    const { page, expectNoConsoleErrors } = await openLesson();
+    // Tag the widget's focusable controls, then Tab through the page and see which get focus.
+    const controls = await page.$$eval(
+      `${WIDGET} :is(input, select, button, textarea, a[href], [tabindex]:not([tabindex="-1"]))`,
+      (els) =>
+        els
+          .filter((el) => !(el as HTMLInputElement).disabled && (el as HTMLElement).offsetParent !== null)
+          .map((el, i) => {
+            el.setAttribute('data-e2e-control', String(i));
+            const input = el as HTMLInputElement;
+            return { id: String(i), tag: el.tagName.toLowerCase(), type: input.type ?? '', name: input.name ?? '' };
+          }),
+    );
+    expect(controls.length).toBeGreaterThanOrEqual(4); // slider, schedule, seed, new scene
+    const reached = new Set<string>();
+    const budget = (await page.$$eval('a[href], input, select, button, textarea, [tabindex]', (els) => els.length)) + 10;
+    for (let i = 0; i < budget && reached.size < controls.length; i++) {
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => document.activeElement?.getAttribute('data-e2e-control') ?? null);
+      if (id !== null) reached.add(id);
+    }
+    const describe = (c: (typeof controls)[number]) => `${c.tag}[type=${c.type}][name=${c.name}]`;
+    expect(controls.filter((c) => !reached.has(c.id)).map(describe), 'controls Tab never reached').toEqual([]);
+
+    // Operate each kind of control with keys only; each must redraw the images.
+    const slider = tSlider(page);
+    await slider.focus();
+    await expectRedraw(page, () => page.keyboard.press((await slider.inputValue()) === (await slider.getAttribute('max')) ? 'ArrowLeft' : 'ArrowRight'));
+
+    const before = await scheduleValue(page);
+    const select = page.locator(`${WIDGET} select:has(option[value="cosine"])`).first();
+    const picker = (await select.count()) > 0 ? select : page.locator(`${WIDGET} input[type="radio"]:checked`).first();
+    await picker.focus();
+    await expectRedraw(page, () => page.keyboard.press('ArrowDown'));
+    expect(await scheduleValue(page)).not.toBe(before);
+
+    const seed = seedInput(page);
+    await seed.focus();
+    await expectRedraw(page, async () => {
+      await page.keyboard.press('ControlOrMeta+a');
+      await page.keyboard.type('4242');
+      await page.keyboard.press('Enter');
+    });
+    expect(await seed.inputValue()).toBe('4242');
+
+    const button = newSceneButton(page);
+    await button.focus();
+    await expectRedraw(page, () => page.keyboard.press('Enter'));
+    await expectRedraw(page, () => page.keyboard.press('Space'));
+    expectNoConsoleErrors();
+  });
+
+  test('axe finds no serious or critical accessibility problems on the lesson page', async () => {
+    const { page } = await openLesson();
+    await expectAccessible(page);
+  });
+});
