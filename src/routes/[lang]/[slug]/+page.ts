@@ -1,0 +1,24 @@
+// /<lang>/<slug>/: loads lessons/<lang>/<slug>.svx. Only lessons written in that language are
+// prerendered; any other slug is a 404 (on the static site, the 404.html fallback renders it).
+import { error } from '@sveltejs/kit';
+import { findLesson, lessonNumber, neighbours } from '$lib/i18n/catalog';
+import { isLang } from '$lib/i18n/lang';
+import { existingLessons, lessonExists, loadLesson } from '../../lesson-files';
+import type { EntryGenerator, PageLoad } from './$types';
+
+export const entries: EntryGenerator = () => existingLessons();
+
+export const load: PageLoad = async ({ params }) => {
+  const { lang, slug } = params;
+  if (!isLang(lang)) error(404, `No language "${lang}"`);
+  const lesson = findLesson(slug);
+  const component = await loadLesson(lang, slug);
+  if (lesson === undefined || component === undefined) error(404, `No lesson "${slug}" in "${lang}"`);
+  return {
+    lang,
+    lesson,
+    component,
+    number: lessonNumber(slug),
+    ...neighbours(slug, (other) => lessonExists(lang, other)),
+  };
+};
