@@ -4,7 +4,9 @@
 /**
  * Index convention: every array has length T+1 and is indexed by t = 0..T. t = 0 is the clean image
  * (alphaBar[0] = 1, betas[0] = 0) and t = T the noisiest step. A reference implementation's 0-based
- * array index i (hojonathanho/diffusion, improved-diffusion, diffusers) is our t = i + 1.
+ * array index i (hojonathanho/diffusion, improved-diffusion, diffusers) is our t = i + 1. The ᾱ/SNR table
+ * of science.md §1.2 uses our t; its β̃ "at t = 487" (0.00979) is the 0-based index 487, our t = 488
+ * (our t = 487 gives 0.009772).
  */
 export const SCHEDULE_NAMES = ['linear', 'cosine', 'scaled-linear', 'shifted-cosine'] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
