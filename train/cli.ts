@@ -1,0 +1,149 @@
+// `npm run train -- <model> [--key=value …] [--resume] [--fresh] [--until=N] [--export-only]
+// [--no-export] [--ckpt-dir=PATH] [--pretrained-dir=PATH]`: train a model from train/configs/<model>.ts,
+// checkpointing to .checkpoints/<model>/ and exporting to pretrained/<model>/ when the run completes.
+import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError, latestCheckpoint, readCheckpoint, type CheckpointState } from './checkpoint';
+import { describeMachine, exportModel, ExportError } from './export';
+import { DivergedError, train } from './loop';
+import { closestKey, ConfigError, leafKeys, type ConfigTree } from './overrides';
+import { Progress } from './progress';
+import { loadTrainConfig, overrideConfig, type TrainConfig } from './train-config';
+
+/** Flags of the CLI itself (not config keys). Boolean flags take no value. */
+const FLAGS = { resume: 'bool', fresh: 'bool', 'export-only': 'bool', 'no-export': 'bool', until: 'int', 'ckpt-dir': 'str', 'pretrained-dir': 'str' } as const;
+type Flag = keyof typeof FLAGS;
+
+export interface ParsedArgs {
+  model: string;
+  flags: Partial<Record<Flag, string | boolean>>;
+  overrides: Record<string, string>;
+}
+
+/** Splits argv into the model name, CLI flags and config overrides (checked against `config` later). */
+export function parseArgs(argv: readonly string[], configKeys: readonly string[] = []): ParsedArgs {
+  const [model, ...rest] = argv;
+  if (!model || model.startsWith('--')) throw new ConfigError('usage: npm run train -- <model> [--key=value …] (models: tiny, base-64)');
+  const flags: ParsedArgs['flags'] = {};
+  const overrides: Record<string, string> = {};
+  for (const arg of rest) {
+    const m = /^--([^=]+)(?:=(.*))?$/s.exec(arg);
+    if (!m) throw new ConfigError(`unexpected argument "${arg}" (options look like --key=value)`);
+    const [, key, value] = m;
+    if (key in FLAGS) {
+      const kind = FLAGS[key as Flag];
+      if (kind === 'bool') {
+        if (value !== undefined) throw new ConfigError(`--${key} takes no value`);
+        flags[key as Flag] = true;
+      } else {
+        if (value === undefined || value === '') throw new ConfigError(`--${key} needs a value (--${key}=…)`);
+        if (kind === 'int' && !/^\d+$/.test(value)) throw new ConfigError(`--${key}: "${value}" must be a whole number`);
+        flags[key as Flag] = value;
+      }
+    } else if (configKeys.length > 0 && !configKeys.includes(key)) {
+      const near = closestKey(key, [...configKeys, ...Object.keys(FLAGS)]);
+      throw new ConfigError(`unknown config key "${key}"${near ? ` (did you mean "${near}"?)` : ''}`);
+    } else {
+      if (value === undefined) throw new ConfigError(`--${key} needs a value (--${key}=…)`);
+      overrides[key] = value;
+    }
+  }
+  if (flags.resume && flags.fresh) throw new ConfigError('--resume and --fresh contradict each other');
+  return { model, flags, overrides };
+}
+
+async function initBackend(config: TrainConfig): Promise<string> {
+  if (config.backend === 'cpu') {
+    await import('@tensorflow/tfjs-backend-cpu');
+    await tf.setBackend('cpu');
+    return describeMachine(1);
+  }
+  const { initTrainingBackend } = await import('./backend');
+  const info = await initTrainingBackend({ threads: config.threads === 2 ? 2 : 1, verbose: false });
+  return describeMachine(info.threads) + (info.note ? ` (${info.note})` : '');
+}
+
+/** Runs the CLI; returns the exit code. Errors the user can fix print one line naming the file or key. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const model = argv[0] ?? '';
+    if (!model || model.startsWith('--')) parseArgs(argv); // throws the usage line
+    const base = await loadTrainConfig(model);
+    const args = parseArgs(argv, leafKeys(base as unknown as ConfigTree));
+    const dir = typeof args.flags['ckpt-dir'] === 'string' ? args.flags['ckpt-dir'] : join('.checkpoints', args.model);
+    const pretrainedDir = typeof args.flags['pretrained-dir'] === 'string' ? args.flags['pretrained-dir'] : 'pretrained';
+    const latest = latestCheckpoint(dir);
+
+    if (args.flags['export-only']) {
+      if (!latest) throw new CheckpointError(`--export-only: no checkpoint in ${dir}`);
+      const state = readCheckpoint(latest);
+      await initBackend(state.config);
+      const out = await exportModel(state, { pretrainedDir });
+      process.stderr.write(`exported ${latest} (step ${state.step}) → ${out}\n`);
+      return 0;
+    }
+
+    let resume: CheckpointState | undefined;
+    let config: TrainConfig;
+    if (args.flags.resume) {
+      if (!latest) throw new CheckpointError(`--resume: no checkpoint in ${dir} (nothing to resume; drop --resume to start)`);
+      resume = readCheckpoint(latest);
+      config = overrideConfig(resume.config, args.overrides, true);
+      resume.config = config;
+    } else {
+      config = overrideConfig(base, args.overrides);
+      if (latest && !args.flags.fresh) {
+        throw new ConfigError(`${dir} already holds checkpoints (latest ${latest}); pass --resume to continue or --fresh to start over`);
+      }
+      if (latest && args.flags.fresh && existsSync(dir)) {
+        const aside = `${dir}.old-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        renameSync(dir, aside); // never delete a run: move it aside
+        process.stderr.write(`moved the previous run to ${aside}\n`);
+      }
+    }
+
+    const machine = await initBackend(config);
+    let stop = false;
+    const onSignal = (sig: string) => {
+      if (stop) process.exit(130); // second signal: the last checkpoint on disk is intact
+      stop = true;
+      process.stderr.write(`\n${sig}: finishing this step and checkpointing…\n`);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const start = resume?.step ?? 0;
+    const until = typeof args.flags.until === 'string' ? Number(args.flags.until) : undefined;
+    process.stderr.write(`training ${args.model} from step ${start} to ${Math.min(config.steps, until ?? config.steps)} of ${config.steps} in ${dir}; ${machine}\n`);
+    const result = train({
+      model: args.model, config, dir, resume, until, machine,
+      shouldStop: () => stop,
+      progress: new Progress({ total: config.steps, start }),
+    });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.stderr.write(`stopped at step ${result.step}; checkpoint ${result.checkpoint}\n`);
+    if (result.finished && !args.flags['no-export']) {
+      const out = await exportModel(readCheckpoint(result.checkpoint), { pretrainedDir, machine });
+      process.stderr.write(`exported → ${out}\n`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof CheckpointError || e instanceof ExportError || e instanceof DivergedError) {
+      process.stderr.write(`train: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`train: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

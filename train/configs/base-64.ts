@@ -1,0 +1,50 @@
+// The 64×64 base model of the cascade (lessons 2, 3, 6): RGB scenes from the procedural world,
+// conditioned on the scene kind with a null class for classifier-free guidance (Ho & Salimans 2022).
+import { SCENE_KINDS } from '../../src/lib/data';
+import type { TrainConfig } from '../train-config';
+
+const config: TrainConfig = {
+  model: {
+    imageChannels: 3, // RGB pixels in [-1, 1]
+    extraChannels: 0, // a base model has no low-res image to condition on
+    baseChannels: 32, // 32/64/64 channels at 64/32/16 px: the net measured in measurements.md §1.4 (1.2 s/step on 2 threads)
+    channelMults: [1, 2, 2], // three levels down to 16×16, where a 3×3 conv already sees a quarter of the scene's layout
+    resBlocks: [1, 1, 1], // one ResBlock per level keeps ~0.5 M params, which trains in hours on 2 CPU cores
+    groups: 8, // GroupNorm(8) as measured; divides 32 and 64
+    normEps: 1e-5, // PyTorch's GroupNorm default, so the numbers match the reference implementation
+    timeFeatures: 64, // sinusoidal features of t (half sin, half cos), as in measurements.md §1.4
+    embedDim: 128, // 4 × baseChannels, DDPM's ratio for the time/class embedding
+    timeScale: 1, // t enters as an integer step 1..T, the range the sinusoids were designed for
+    classes: SCENE_KINDS.length, // one class per scene kind; the model adds the null class at index `classes`
+    extraScalar: false, // no noise-augmentation level: that is for the super-resolution stages
+    scalarScale: 1000, // unused without extraScalar; kept at the default so the config is complete
+    upConv: true, // DDPM's 3×3 conv after each nearest upsample, smoothing the blockiness of the copy
+    outChannels: 3, // one prediction per input channel
+  },
+  resolution: 64, // the base stage of the 64 → 256 → 1024 cascade
+  schedule: 'cosine', // iDDPM §3.2: the linear schedule wastes its last steps at 64×64 (science.md §1.2)
+  T: 1000, // DDPM's step count; samplers take a subsequence (DDIM)
+  // v-prediction (Salimans & Ho 2022; science.md §1.4): under the cosine schedule ᾱ_T ≈ 2e-9, so x̂₀ from ε̂
+  // divides by √ᾱ ≈ 5e-5 at high t, and lesson 2 shows x̂₀ at every step; v keeps x̂₀ = √ᾱ·x_t − √(1−ᾱ)·v̂
+  // bounded at both ends, and its loss is the x-loss weighted by 1 + SNR, never 0 at high noise.
+  prediction: 'v',
+  condDropout: 0.1, // Ho & Salimans 2022 found p_uncond 0.1–0.2 best; 10% keeps most steps conditional
+  batch: 16, // the measured batch: 1.2–1.3 s/step; batch 32 doubles the time for no better GFLOP/s
+  steps: 12000, // 12000 × ~1.2 s ≈ 4 h on 2 threads (measurements.md §1.4), one overnight-sized job
+  lr: 3e-4, // above DDPM's 2e-4 because the run is 60× shorter and the net 70× smaller; clip + warm-up guard it
+  minLr: 3e-5, // cosine to lr/10 rather than 0 so the last thousand steps still move the EMA
+  warmup: 500, // ~4% of the run: Adam's second moments settle before full-size steps (DDPM warmed up 5000 of 800k)
+  beta1: 0.9, // Adam default, as in DDPM
+  beta2: 0.999, // Adam default, as in DDPM
+  adamEps: 1e-8, // Adam default
+  weightDecay: 0.01, // PyTorch AdamW's default; small, since the net is small and the data unlimited
+  gradClip: 1, // DDPM clips the global grad norm at 1 (diffusion_utils grad_clip=1.)
+  emaDecay: 0.999, // averaging horizon ~1000 steps ≈ 8% of the run (DDPM's 0.9999 suits 800k steps, not 12k)
+  seed: 20250101, // fixed so a rerun gives the same weights
+  ckptMinutes: 5, // lose at most 5 minutes (~250 steps) to a crash; a checkpoint is ~6 MB and takes < 1 s
+  keepCheckpoints: 3, // a few fallbacks in case the newest turns out to be from a diverging stretch
+  threads: 2, // both cores of the training machine (measurements.md §1.5: ×1.4 over 1 thread)
+  backend: 'wasm', // the only backend fast enough (cpu is ~100× slower, measurements.md §0)
+};
+
+export default config;

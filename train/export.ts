@@ -1,0 +1,128 @@
+// Export: the EMA weights of a checkpoint → pretrained/<model>/manifest.json + weights.bin (float16),
+// via src/lib/models/weights.ts and manifest.ts. Written to a temp folder, loaded back and checked
+// (manifest parse, SHA-256, a finite forward pass on held-out scenes), and only then swapped in.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { makeSchedule } from '../src/lib/diffusion/schedule';
+import { flopsTable } from '../src/lib/models/count';
+import { loadModel, MANIFEST_VERSION, parseManifest, type Manifest } from '../src/lib/models/manifest';
+import { buildUNet, type UNet } from '../src/lib/models/unet';
+import { encodeWeights } from '../src/lib/models/weights';
+import type { CheckpointState, LossRecord } from './checkpoint';
+import { describeData, heldOutBatch } from './dataset';
+import { evalLoss, stepNoise } from './objective';
+import type { TrainConfig } from './train-config';
+
+/** The export could not be made or did not check out; the shipped model was left as it was. */
+export class ExportError extends Error {}
+
+/** At most `max` points: the mean loss of consecutive buckets, each labelled with its last step. */
+export function downsampleLoss(log: readonly LossRecord[], max = 200): { step: number; loss: number }[] {
+  const size = Math.max(1, Math.ceil(log.length / max));
+  const out: { step: number; loss: number }[] = [];
+  for (let i = 0; i < log.length; i += size) {
+    const bucket = log.slice(i, i + size);
+    out.push({ step: bucket[bucket.length - 1].step, loss: bucket.reduce((s, r) => s + r.loss, 0) / bucket.length });
+  }
+  return out;
+}
+
+/** HEAD's commit, with "-dirty" when training or model code has uncommitted changes. */
+export function gitCommit(cwd = process.cwd()): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'train', 'src/lib'], { cwd, encoding: 'utf8' }).trim();
+    return dirty ? `${head}-dirty` : head;
+  } catch {
+    return 'unknown (git unavailable)';
+  }
+}
+
+/** The machine in words: CPU model, cores, Node version, tfjs backend and threads. */
+export function describeMachine(threads: number): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores; Node ${process.version}; tfjs-core ${tf.version_core} backend ${tf.getBackend()} with ${threads} thread(s)`;
+}
+
+/**
+ * Held-out L_simple of a set of weights: the first `count` held-out scenes with (t, ε, dropout) drawn
+ * as for training step 0 (a fixed, reproducible draw). Lower is better; comparable across exports.
+ */
+export function heldOutLoss(unet: UNet, weights: tf.NamedTensorMap, config: TrainConfig, count = 16): number {
+  const batch = heldOutBatch(config.seed, count, config.resolution);
+  const noise = stepNoise({ ...config, condDropout: 0 }, 0, batch);
+  return evalLoss(unet, weights, batch, noise, config, makeSchedule(config.schedule, { T: config.T, resolution: config.resolution }));
+}
+
+export interface ExportOptions {
+  /** The folder that holds one folder per model (default `pretrained` under the working directory). */
+  pretrainedDir?: string;
+  /** Machine words recorded at training time (defaults to this process's). */
+  machine?: string;
+}
+
+/** Writes pretrained/<model>/ from a verified checkpoint. Returns the folder. */
+export async function exportModel(state: CheckpointState, o: ExportOptions = {}): Promise<string> {
+  const base = o.pretrainedDir ?? 'pretrained';
+  const final = join(base, state.model);
+  const tmp = join(base, `.${state.model}.tmp-${process.pid}`);
+  const config = state.config;
+  const unet = buildUNet(config.model);
+  const ema = new Map([...state.tensors].filter(([k]) => k.startsWith('ema/')).map(([k, a]) => [k.slice(4), a.data]));
+  const encoded = await encodeWeights(ema, unet.specs).catch((e: Error) => {
+    throw new ExportError(`checkpoint of ${state.model} at step ${state.step}: ${e.message}`);
+  });
+  const manifest: Manifest = {
+    formatVersion: MANIFEST_VERSION,
+    name: state.model,
+    architecture: 'unet',
+    config: unet.config,
+    weightsFile: 'weights.bin',
+    weights: encoded.specs,
+    weightsSha256: encoded.sha256,
+    paramCount: unet.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0),
+    flops: flopsTable(unet.config, [[config.resolution, config.resolution]]),
+    data: {
+      description: describeData(config.seed, state.step, config.batch, config.resolution),
+      details: { seed: config.seed, batch: config.batch, resolution: config.resolution, condDropout: config.condDropout, schedule: config.schedule, T: config.T, prediction: config.prediction },
+    },
+    steps: state.step,
+    wallTimeSeconds: state.wallSeconds,
+    machine: o.machine ?? state.machine ?? describeMachine(config.threads),
+    lossCurve: downsampleLoss(state.lossLog),
+    evaluation: {},
+    commit: gitCommit(),
+    createdAt: new Date().toISOString(),
+  };
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    // Check what a lesson will load: parse the written manifest, verify the bytes, run a forward.
+    writeFileSync(join(tmp, 'weights.bin'), encoded.bin);
+    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+    const back = parseManifest(readFileSync(join(tmp, 'manifest.json'), 'utf8'), join(tmp, 'manifest.json'));
+    const loaded = await loadModel(back, new Uint8Array(readFileSync(join(tmp, 'weights.bin'))), join(tmp, 'weights.bin'));
+    let loss: number;
+    try {
+      loss = heldOutLoss(loaded.unet, loaded.weights, config);
+    } finally {
+      tf.dispose(Object.values(loaded.weights));
+    }
+    if (!Number.isFinite(loss)) throw new ExportError(`the exported weights give a held-out loss of ${loss}`);
+    manifest.evaluation = { heldOutLoss: loss, heldOutLossNote: `L_simple (${config.prediction}) of the float16 EMA weights on 16 held-out scenes, fixed t and ε` };
+    writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+    parseManifest(readFileSync(join(tmp, 'manifest.json'), 'utf8'), join(tmp, 'manifest.json'));
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e instanceof ExportError ? e : new ExportError(`export of ${state.model} failed, ${final} left untouched: ${(e as Error).message}`);
+  }
+  // Swap: old → aside, new → in place, then drop the old. A crash in between leaves one of them whole.
+  const aside = join(dirname(final), `.${state.model}.old-${process.pid}`);
+  if (existsSync(final)) renameSync(final, aside);
+  renameSync(tmp, final);
+  rmSync(aside, { recursive: true, force: true });
+  return final;
+}

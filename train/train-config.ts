@@ -1,0 +1,106 @@
+// The training config: one typed record per model in train/configs/<model>.ts (nanoGPT style: every
+// value carries a comment saying why). The CLI loads one by name and applies typed `--key=value` overrides.
+import type { ScheduleName } from '../src/lib/diffusion/schedule';
+import type { Prediction } from '../src/lib/diffusion/prediction';
+import { resolveConfig, type UNetConfig } from '../src/lib/models/config';
+import { applyOverrides, closestKey, ConfigError, type ConfigTree } from './overrides';
+
+export interface TrainConfig {
+  /** The network, fully spelled out (src/lib/models/config.ts documents each field). */
+  model: UNetConfig;
+  /** Side of the square training images, in pixels. */
+  resolution: number;
+  /** Noise schedule name (src/lib/diffusion/schedule.ts). */
+  schedule: ScheduleName;
+  /** Diffusion steps. */
+  T: number;
+  /** What the network predicts: 'eps', 'v' or 'x0'. */
+  prediction: Prediction;
+  /** Probability that an example's class label is replaced by the null class (classifier-free guidance). */
+  condDropout: number;
+  batch: number;
+  /** Total optimizer steps; also where the cosine schedule ends. */
+  steps: number;
+  /** Peak learning rate. */
+  lr: number;
+  /** Learning rate at the last step. */
+  minLr: number;
+  /** Linear warm-up steps. */
+  warmup: number;
+  beta1: number;
+  beta2: number;
+  adamEps: number;
+  /** Decoupled weight decay λ (applied to rank ≥ 2 weights). */
+  weightDecay: number;
+  /** Global-norm gradient clip; 0 disables. */
+  gradClip: number;
+  emaDecay: number;
+  /** Root of every random choice: init, data, t, noise, dropout are all functions of (seed, step). */
+  seed: number;
+  /** Minutes between checkpoints (plus one at the end and on SIGINT/SIGTERM). */
+  ckptMinutes: number;
+  /** Checkpoints kept on disk; older ones are deleted only after a newer one has been verified. */
+  keepCheckpoints: number;
+  /** Threads for the wasm backend. */
+  threads: number;
+  /** 'wasm' (fast, with train/backend.ts kernels) or 'cpu' (reference, very slow). */
+  backend: 'wasm' | 'cpu';
+}
+
+/** Keys whose numbers must be whole. */
+export const INTEGER_KEYS: readonly string[] = [
+  'resolution', 'T', 'batch', 'steps', 'warmup', 'seed', 'keepCheckpoints', 'threads',
+  'model.imageChannels', 'model.extraChannels', 'model.baseChannels', 'model.channelMults', 'model.resBlocks',
+  'model.groups', 'model.timeFeatures', 'model.embedDim', 'model.classes', 'model.outChannels',
+];
+
+/** Keys that may change when resuming: they do not change what is computed, only how the run is kept. */
+export const RESUMABLE_KEYS: readonly string[] = ['ckptMinutes', 'keepCheckpoints', 'threads'];
+
+/** Model names with a config file (train/configs/<name>.ts). */
+export const MODEL_NAMES = ['tiny', 'base-64'] as const;
+
+/** Loads train/configs/<name>.ts. Throws ConfigError naming the closest model for an unknown name. */
+export async function loadTrainConfig(name: string): Promise<TrainConfig> {
+  if (!(MODEL_NAMES as readonly string[]).includes(name)) {
+    const near = closestKey(name, MODEL_NAMES);
+    throw new ConfigError(`unknown model "${name}" (have: ${MODEL_NAMES.join(', ')}; did you mean "${near}"?)`);
+  }
+  const mod = (await import(`./configs/${name}.ts`)) as { default: TrainConfig };
+  return structuredClone(mod.default);
+}
+
+/** Applies CLI overrides with type checks (see overrides.ts) and sanity checks on the result. */
+export function overrideConfig(config: TrainConfig, overrides: Record<string, string>, resuming = false): TrainConfig {
+  const out = applyOverrides(config as unknown as ConfigTree, overrides, {
+    integers: INTEGER_KEYS,
+    allowed: resuming ? RESUMABLE_KEYS : undefined,
+  }) as unknown as TrainConfig;
+  checkConfig(out);
+  return out;
+}
+
+/** Range checks that the type alone cannot express. Throws ConfigError naming the key. */
+export function checkConfig(c: TrainConfig): void {
+  const need = (ok: boolean, key: string, what: string) => {
+    if (!ok) throw new ConfigError(`config key "${key}" ${what}`);
+  };
+  need(c.batch >= 1, 'batch', 'must be ≥ 1');
+  need(c.steps >= 1, 'steps', 'must be ≥ 1');
+  need(c.lr > 0 && c.minLr >= 0 && c.minLr <= c.lr, 'minLr', 'must be in [0, lr]');
+  need(c.warmup >= 0 && c.warmup <= c.steps, 'warmup', 'must be in [0, steps]');
+  need(c.beta1 >= 0 && c.beta1 < 1, 'beta1', 'must be in [0, 1)');
+  need(c.beta2 >= 0 && c.beta2 < 1, 'beta2', 'must be in [0, 1)');
+  need(c.condDropout >= 0 && c.condDropout < 1, 'condDropout', 'must be in [0, 1)');
+  need(c.emaDecay >= 0 && c.emaDecay < 1, 'emaDecay', 'must be in [0, 1)');
+  need(['eps', 'v', 'x0'].includes(c.prediction), 'prediction', 'must be eps, v or x0');
+  need(['wasm', 'cpu'].includes(c.backend), 'backend', 'must be wasm or cpu');
+  need(c.ckptMinutes > 0, 'ckptMinutes', 'must be > 0');
+  need(c.keepCheckpoints >= 1, 'keepCheckpoints', 'must be ≥ 1');
+  try {
+    resolveConfig(c.model);
+  } catch (e) {
+    throw new ConfigError(`model config: ${(e as Error).message}`);
+  }
+  need(c.resolution % 2 ** (c.model.channelMults.length - 1) === 0, 'resolution', 'must be divisible by 2^(levels−1)');
+}
