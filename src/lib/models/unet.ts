@@ -121,12 +121,16 @@ export function buildUNet(input: UNetConfigInput | UNetConfig): UNet {
       return silu(e);
     });
 
+    // Inside a block each intermediate is freed as soon as the next op has read it, so a block holds
+    // about three activations at once; at 1024² every one of them is 32–128 MB.
     const resBlock = (h: tf.Tensor4D, b: ResBlockPlan): tf.Tensor4D =>
       tf.tidy(() => {
         const temb = tf.reshape(dense(emb, `${b.name}.temb`), [-1, 1, 1, b.cout]); // [B, 1, 1, cout]
-        let y = conv(silu(norm(h, `${b.name}.norm1`)), `${b.name}.conv1`);
-        y = tf.add(y, temb);
-        y = conv(silu(norm(y, `${b.name}.norm2`)), `${b.name}.conv2`);
+        let y = then(norm(h, `${b.name}.norm1`), silu);
+        y = then(y, (v) => conv(v, `${b.name}.conv1`)); // [B, h, w, cout]
+        y = then(y, (v) => tf.add(v, temb));
+        y = then(then(y, (v) => norm(v, `${b.name}.norm2`)), silu);
+        y = then(y, (v) => conv(v, `${b.name}.conv2`));
         const shortcut = b.cin === b.cout ? h : conv(h, `${b.name}.skip`);
         return tf.add(shortcut, y);
       });
@@ -152,13 +156,13 @@ export function buildUNet(input: UNetConfigInput | UNetConfig): UNet {
       for (const u of plan.up) {
         const skip = skips.pop() as tf.Tensor4D;
         advance((v) => {
-          const up = u.conv ? conv(up2(v), u.conv) : up2(v);
+          const up = u.conv ? then(up2(v), (y) => conv(y, u.conv as string)) : up2(v);
           return tf.concat([up, skip], 3) as tf.Tensor4D; // [B, H_l, W_l, C_prev + C_l]
         });
         skip.dispose();
         for (const b of u.res) advance((v) => resBlock(v, b));
       }
-      advance((v) => conv(silu(norm(v, 'out.norm')), 'out.conv'));
+      advance((v) => then(then(norm(v, 'out.norm'), silu), (y) => conv(y, 'out.conv')));
       const out = h as tf.Tensor4D;
       h = null;
       return out;
@@ -170,6 +174,13 @@ export function buildUNet(input: UNetConfigInput | UNetConfig): UNet {
   }
 
   return { config, specs, init: (rng) => initLayers(layers, rng), apply };
+}
+
+/** f(v), then frees v: for chains of ops whose intermediates nothing else reads. */
+function then<T extends tf.Tensor>(v: T, f: (v: T) => tf.Tensor4D): tf.Tensor4D {
+  const out = f(v);
+  v.dispose();
+  return out;
 }
 
 function checkInputs(c: UNetConfig, multiple: number, x: tf.Tensor4D, t: tf.Tensor1D, o: UNetInputs): void {
