@@ -1,0 +1,106 @@
+// The wasm conv-gradient kernels of train/kernels/conv-grad.ts against the cpu backend's gradients,
+// over odd/even sizes, 1×1/2×2/3×3/4×4 filters, stride 1/2, SAME/VALID/explicit padding, batch 1/3.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { makeRng } from '../../src/lib/math/rng';
+import { initTrainingBackend } from '../../train/backend';
+
+type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
+interface Case { b: number; h: number; w: number; ci: number; co: number; k: number; stride: 1 | 2; pad: Pad }
+
+const CASES: Case[] = [
+  { b: 1, h: 8, w: 8, ci: 3, co: 5, k: 3, stride: 1, pad: 'same' },
+  { b: 3, h: 7, w: 9, ci: 4, co: 2, k: 3, stride: 1, pad: 'valid' },
+  { b: 3, h: 9, w: 7, ci: 2, co: 6, k: 3, stride: 2, pad: 'same' },
+  { b: 1, h: 8, w: 6, ci: 5, co: 3, k: 3, stride: 2, pad: 'valid' },
+  { b: 3, h: 5, w: 5, ci: 4, co: 3, k: 1, stride: 1, pad: 'same' },
+  { b: 1, h: 7, w: 8, ci: 3, co: 4, k: 1, stride: 2, pad: 'valid' },
+  { b: 3, h: 8, w: 8, ci: 3, co: 2, k: 1, stride: 2, pad: 'same' },
+  { b: 3, h: 6, w: 7, ci: 2, co: 3, k: 2, stride: 2, pad: 'same' },
+  { b: 1, h: 9, w: 10, ci: 3, co: 4, k: 4, stride: 2, pad: 'same' },
+  { b: 2, h: 6, w: 5, ci: 3, co: 2, k: 3, stride: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  { b: 2, h: 7, w: 8, ci: 2, co: 3, k: 3, stride: 2, pad: [[0, 0], [0, 1], [1, 1], [0, 0]] },
+  { b: 3, h: 16, w: 16, ci: 8, co: 8, k: 3, stride: 1, pad: 'same' },
+];
+
+function normals(n: number, seed: number): Float32Array {
+  const rng = makeRng(seed);
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+/** max |a − b| / max |b|: error relative to the reference's scale. */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0, den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / Math.max(den, 1e-30);
+}
+
+/** Output, dx and dW of Σ r·conv2d(x, W) on the active backend, as plain arrays. */
+function convGrads(c: Case, seed: number) {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(normals(c.b * c.h * c.w * c.ci, seed), [c.b, c.h, c.w, c.ci]);
+    const w = tf.tensor4d(normals(c.k * c.k * c.ci * c.co, seed + 1), [c.k, c.k, c.ci, c.co]);
+    const y = tf.conv2d(x, w, c.stride, c.pad);
+    const r = tf.tensor(normals(y.size, seed + 2), y.shape);
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), r));
+    const [dx, dw] = tf.grads(f)([x, w]);
+    return { y: y.dataSync().slice(), dx: dx.dataSync().slice(), dw: dw.dataSync().slice(), dxShape: dx.shape, dwShape: dw.shape };
+  });
+}
+
+const label = (c: Case) => `b${c.b} ${c.h}×${c.w} ${c.ci}→${c.co} k${c.k} s${c.stride} ${typeof c.pad === 'string' ? c.pad : 'explicit'}`;
+
+describe('wasm conv-gradient kernels', () => {
+  const reference: ReturnType<typeof convGrads>[] = [];
+
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    await initTrainingBackend({ threads: 1, verbose: false }); // registers gradients, leaves wasm active
+    await tf.setBackend('cpu');
+    CASES.forEach((c, i) => reference.push(convGrads(c, 100 * i)));
+    await tf.setBackend('wasm');
+  });
+
+  it.each(CASES.map((c, i) => [label(c), i] as const))('dW and dx match the cpu backend (%s)', (_name, i) => {
+    const got = convGrads(CASES[i], 100 * i);
+    const want = reference[i];
+    expect(got.dwShape).toEqual(want.dwShape);
+    expect(got.dxShape).toEqual(want.dxShape);
+    expect(relErr(got.y, want.y)).toBeLessThan(1e-5);
+    expect(relErr(got.dw, want.dw)).toBeLessThan(1e-5);
+    expect(relErr(got.dx, want.dx)).toBeLessThan(1e-5);
+  });
+
+  it('conv2dTranspose forward (which is Conv2DBackpropInput) matches the cpu backend', async () => {
+    const run = () => tf.tidy(() => {
+      const x = tf.tensor4d(normals(3 * 5 * 4 * 6, 7), [3, 5, 4, 6]);
+      const w = tf.tensor4d(normals(3 * 3 * 2 * 6, 8), [3, 3, 2, 6]); // [KH, KW, out, in]
+      return tf.conv2dTranspose(x, w, [3, 10, 8, 2], 2, 'same').dataSync().slice();
+    });
+    const got = run();
+    await tf.setBackend('cpu');
+    const want = run();
+    await tf.setBackend('wasm');
+    expect(relErr(got, want)).toBeLessThan(1e-5);
+  });
+
+  it('frees every intermediate: tensor and wasm buffer counts are unchanged after gradient calls', () => {
+    const c = CASES[2];
+    convGrads(c, 1); // warm-up (kernels set up, lazily created state)
+    const backend = tf.backend();
+    const tensors = tf.memory().numTensors;
+    const buffers = backend.numDataIds();
+    for (let i = 0; i < 3; i++) convGrads(c, i);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backend.numDataIds()).toBe(buffers);
+  });
+
+  it('replaced Conv2DBackpropInput and added Conv2DBackpropFilter on wasm', () => {
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc.name).toBe('conv2dBackpropInput');
+  });
+});

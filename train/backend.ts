@@ -1,0 +1,75 @@
+// Sets up tfjs-backend-wasm 4.22 for training in Node: wasm paths, the conv-gradient kernels, the
+// custom-gradient model ops, and optionally two threads through the Node shim of measurements.md §1.5.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { setTrainingOps } from '../src/lib/models/ops';
+import { registerWasmTrainingKernels } from './kernels/conv-grad';
+import { registerCoreGradients } from './kernels/core-gradients';
+import { trainingOps } from './kernels/ops';
+import { enableNodeWasmThreads, finishNodeWasmThreads } from './kernels/node-threads';
+
+export interface TrainingBackendOptions {
+  /** Threads for XNNPACK. Default: 2 when NOISEBOOK_WASM_THREADS=2 is set, else 1. */
+  threads?: 1 | 2;
+  /** Print what was set up (default true). */
+  verbose?: boolean;
+}
+
+export interface TrainingBackendInfo {
+  backend: string;
+  threadsRequested: 1 | 2;
+  /** What the backend reports after setup; 1 when the threaded build could not start. */
+  threads: number;
+  /** Why threads fell back to 1, when they did. */
+  note?: string;
+}
+
+/** Directory holding the .wasm binaries of the installed @tensorflow/tfjs-backend-wasm. */
+export function wasmDistDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+}
+
+let ready: Promise<TrainingBackendInfo> | null = null;
+
+/**
+ * Makes 'wasm' the active backend with everything training needs. Idempotent within a process:
+ * the thread count is fixed by the first call (the wasm module instantiates once).
+ */
+export function initTrainingBackend(options: TrainingBackendOptions = {}): Promise<TrainingBackendInfo> {
+  ready ??= setUp(options);
+  return ready;
+}
+
+async function setUp(options: TrainingBackendOptions): Promise<TrainingBackendInfo> {
+  const threadsRequested = options.threads ?? (process.env.NOISEBOOK_WASM_THREADS === '2' ? 2 : 1);
+  const verbose = options.verbose ?? true;
+  let note: string | undefined;
+  wasm.setWasmPaths(wasmDistDir());
+  if (threadsRequested === 2) {
+    // The shim must run before the wasm module is instantiated (setBackend below).
+    try {
+      enableNodeWasmThreads();
+      wasm.setThreadsCount(2);
+    } catch (e) {
+      note = `2 wasm threads unavailable (${(e as Error).message}); using 1 thread`;
+    }
+  }
+  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend failed to initialise');
+  await tf.ready();
+  if (threadsRequested === 2) finishNodeWasmThreads();
+  await registerCoreGradients();
+  registerWasmTrainingKernels();
+  setTrainingOps(trainingOps);
+  const threads = wasm.getThreadsCount();
+  if (threadsRequested === 2 && threads !== 2 && note === undefined) {
+    note = `asked for 2 wasm threads, the backend runs ${threads}; continuing with ${threads}`;
+  }
+  if (verbose) {
+    console.log(`[train] tfjs ${tf.version_core} backend=wasm threads=${threads}`);
+    if (note !== undefined) console.log(`[train] note: ${note}`);
+  }
+  return { backend: tf.getBackend(), threadsRequested, threads, note };
+}

@@ -1,0 +1,148 @@
+// Conv2D gradients for tfjs-backend-wasm 4.22, each rewritten as one fast forward Conv2D (XNNPACK):
+// dW as a batch-as-channels convolution and dx as a stride-1 convolution of the zero-dilated dy with
+// the rotated filter (the standard transposed-convolution identities; measurements.md §1.3).
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+/** Per-side padding of a stride-1 convolution; a negative value crops that many input rows/cols. */
+interface Pads {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/**
+ * Runs wasm kernels by name and remembers every intermediate so one `free()` releases them. We call
+ * kernels directly (not tf ops) because we are already inside a kernel: no engine bookkeeping.
+ */
+class KernelScratch {
+  private temps: TensorInfo[] = [];
+  constructor(private readonly backend: KernelBackend) {}
+
+  run(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const kernel = tf.getKernel(name, 'wasm');
+    if (kernel === undefined) throw new Error(`wasm kernel ${name} is not registered`);
+    const out = kernel.kernelFunc({ inputs, attrs, backend: this.backend }) as TensorInfo;
+    this.temps.push(out);
+    return out;
+  }
+
+  /** Hand `t` to the caller: it is no longer freed by `free()`. */
+  keep(t: TensorInfo): TensorInfo {
+    this.temps = this.temps.filter((u) => u !== t);
+    return t;
+  }
+
+  free(): void {
+    // Reshape returns the same dataId with its refCount raised, so each entry is one release.
+    for (const t of this.temps) this.backend.disposeData(t.dataId);
+    this.temps = [];
+  }
+}
+
+/**
+ * Stride-1 Conv2D with explicit, possibly negative padding: negative sides are cropped from the
+ * input first (Slice), the rest is handed to XNNPACK as explicit padding.
+ * x [B, H, W, Ci], filter [KH, KW, Ci, Co] → [B, H + top + bottom − effK + 1, …, Co].
+ */
+function conv2dStride1(s: KernelScratch, x: TensorInfo, filter: TensorInfo, pads: Pads, dilations: [number, number]): TensorInfo {
+  const [b, h, w, c] = x.shape;
+  const cropTop = Math.max(0, -pads.top), cropBottom = Math.max(0, -pads.bottom);
+  const cropLeft = Math.max(0, -pads.left), cropRight = Math.max(0, -pads.right);
+  let input = x;
+  if (cropTop + cropBottom + cropLeft + cropRight > 0) {
+    input = s.run('Slice', { x }, { begin: [0, cropTop, cropLeft, 0], size: [b, h - cropTop - cropBottom, w - cropLeft - cropRight, c] });
+  }
+  const pad = [[0, 0], [Math.max(0, pads.top), Math.max(0, pads.bottom)], [Math.max(0, pads.left), Math.max(0, pads.right)], [0, 0]];
+  return s.run('Conv2D', { x: input, filter }, { strides: [1, 1], pad, dilations, dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as NamedAttrMap);
+}
+
+interface ConvGradAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function convGeometry(inShape: number[], filterShape: number[], attrs: ConvGradAttrs) {
+  if (attrs.dataFormat === 'NCHW') throw new Error('wasm conv gradients: only NHWC is supported');
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number], filterShape as [number, number, number, number],
+    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  return info;
+}
+
+/**
+ * dW[kh, kw, ci, co] = Σ_{b,i,j} x[b, s·i + kh − top, s·j + kw − left, ci] · dy[b, i, j, co].
+ * Read as a convolution: input xᵀ [Ci, H, W, B] (batch ↔ channels), filter dyᵀ [Ho, Wo, B, Co] with
+ * dilation s, stride 1; output [Ci, KH, KW, Co], transposed to [KH, KW, Ci, Co].
+ */
+function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }): TensorInfo {
+  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+  const attrs = args.attrs as unknown as ConvGradAttrs & { filterShape: [number, number, number, number] };
+  const [kh, kw] = attrs.filterShape;
+  const info = convGeometry(x.shape, attrs.filterShape, attrs);
+  const [, h, w] = x.shape;
+  const [, ho, wo] = dy.shape;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const s = new KernelScratch(args.backend);
+  try {
+    const xT = s.run('Transpose', { x }, { perm: [3, 1, 2, 0] }); // [Ci, H, W, B]
+    const dyT = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [Ho, Wo, B, Co]
+    // Output height KH = H + top + bottom − (sh·(Ho−1) + 1) + 1 fixes the bottom/right padding.
+    const pads = { top, left, bottom: kh + sh * (ho - 1) - h - top, right: kw + sw * (wo - 1) - w - left };
+    const dwT = conv2dStride1(s, xT, dyT, pads, [sh, sw]); // [Ci, KH, KW, Co]
+    return s.keep(s.run('Transpose', { x: dwT }, { perm: [1, 2, 0, 3] })); // [KH, KW, Ci, Co]
+  } finally {
+    s.free();
+  }
+}
+
+/**
+ * dx[b, y, x, ci] = Σ dy[b, i, j, co] · W[y − s·i + top, x − s·j + left, ci, co]: a stride-1
+ * convolution of dy dilated by s (s−1 zeros after every row/column) with rot180(W) in/out-swapped
+ * [KH, KW, Co, Ci], padded by KH−1−top on top.
+ */
+function conv2dBackpropInput(args: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }): TensorInfo {
+  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+  const attrs = args.attrs as unknown as ConvGradAttrs & { inputShape: [number, number, number, number] };
+  const [, h, w] = attrs.inputShape;
+  const [kh, kw] = filter.shape;
+  const info = convGeometry(attrs.inputShape, filter.shape, attrs);
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const [b, ho, wo, co] = dy.shape;
+  const s = new KernelScratch(args.backend);
+  try {
+    let dyd = dy; // [B, Ho·sh, Wo·sw, Co] after dilation (trailing zeros included)
+    if (sh > 1 || sw > 1) {
+      const dy6 = s.run('Reshape', { x: dy }, { shape: [b, ho, 1, wo, 1, co] });
+      const padded = s.run('PadV2', { x: dy6 }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+      dyd = s.run('Reshape', { x: padded }, { shape: [b, ho * sh, wo * sw, co] });
+    }
+    const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
+    const wRot = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
+    // Output height H = Hd + top' + bottom' − KH + 1 with top' = KH−1−top gives bottom' = H − Hd + top.
+    const pads = { top: kh - 1 - top, left: kw - 1 - left, bottom: h - dyd.shape[1] + top, right: w - dyd.shape[2] + left };
+    return s.keep(conv2dStride1(s, dyd, wRot, pads, [1, 1]));
+  } finally {
+    s.free();
+  }
+}
+
+/**
+ * Registers Conv2DBackpropFilter (missing in wasm 4.22) and replaces the scalar-loop
+ * Conv2DBackpropInput. Call after the wasm backend is registered; safe to call again.
+ */
+export function registerWasmTrainingKernels(): void {
+  for (const [kernelName, kernelFunc] of [
+    ['Conv2DBackpropFilter', conv2dBackpropFilter],
+    ['Conv2DBackpropInput', conv2dBackpropInput],
+  ] as const) {
+    // registerKernel warns and keeps the old one if the name is taken, so remove the stock kernel first.
+    if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+}
