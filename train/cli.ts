@@ -9,6 +9,7 @@ import { CheckpointError, latestCheckpoint, readCheckpoint, type CheckpointState
 import { describeMachine, exportModel, ExportError } from './export';
 import { DivergedError, train } from './loop';
 import { closestKey, ConfigError, leafKeys, type ConfigTree } from './overrides';
+import { registerCoreGradients } from './kernels/core-gradients';
 import { Progress } from './progress';
 import { loadTrainConfig, overrideConfig, type TrainConfig } from './train-config';
 
@@ -58,6 +59,7 @@ async function initBackend(config: TrainConfig): Promise<string> {
   if (config.backend === 'cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
     await tf.setBackend('cpu');
+    await registerCoreGradients(); // the Node bundle of tfjs-core ships no gradients
     return describeMachine(1);
   }
   const { initTrainingBackend } = await import('./backend');
