@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SCENE_KINDS } from '../../src/lib/data';
+import { countParams } from '../../src/lib/models/count';
+import { checkConfig, loadTrainConfig, MODEL_NAMES, overrideConfig } from '../../train/train-config';
+
+describe('training configs', () => {
+  it('every value in every config file carries a comment saying why', () => {
+    for (const name of MODEL_NAMES) {
+      const lines = readFileSync(`train/configs/${name}.ts`, 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        if (!/^\s+[A-Za-z0-9]+: .*,\s*(\/\/.*)?$/.test(line)) return; // a `key: value,` line
+        const commented = line.includes('//') || /^\s*\/\//.test(lines[i - 1] ?? '');
+        expect(commented, `${name}.ts line ${i + 1}: ${line.trim()}`).toBe(true);
+      });
+    }
+  });
+
+  it('both configs pass the checks; base-64 is ~0.5 M params, batch 16, conditioned on the scene kind', async () => {
+    for (const name of MODEL_NAMES) checkConfig(await loadTrainConfig(name));
+    const base = await loadTrainConfig('base-64');
+    const params = countParams(base.model);
+    expect(params).toBeGreaterThan(400_000);
+    expect(params).toBeLessThan(600_000);
+    expect(base.batch).toBe(16);
+    expect(base.resolution).toBe(64);
+    expect(base.model.classes).toBe(SCENE_KINDS.length);
+    expect(base.condDropout).toBeGreaterThan(0);
+  });
+
+  it('an unknown model name is rejected with the closest name', async () => {
+    await expect(loadTrainConfig('base64')).rejects.toThrow(/unknown model "base64".*did you mean "base-64"/);
+  });
+
+  it('overrides are type-checked, and on resume only run-keeping keys may change', async () => {
+    const tiny = await loadTrainConfig('tiny');
+    expect(overrideConfig(tiny, { lr: '0.001', 'model.baseChannels': '16' }).model.baseChannels).toBe(16);
+    expect(() => overrideConfig(tiny, { btach: '4' })).toThrow(/unknown config key "btach" \(did you mean "batch"\?\)/);
+    expect(() => overrideConfig(tiny, { batch: '4.5' })).toThrow(/--batch: "4.5" must be a whole number/);
+    expect(() => overrideConfig(tiny, { 'model.groups': '3' })).toThrow(/model config: .*groups/);
+    expect(() => overrideConfig(tiny, { lr: '0.1' }, true)).toThrow(/cannot change on --resume/);
+    expect(overrideConfig(tiny, { ckptMinutes: '1' }, true).ckptMinutes).toBe(1);
+  });
+});
