@@ -24,11 +24,17 @@ describe('progress bar', () => {
     let now = 0;
     const tty = sink(true);
     const p = new Progress({ total: 10, start: 0, now: () => now, stream: tty.stream });
-    for (let i = 1; i <= 3; i++) (now = i, p.update(i, 1));
+    for (let i = 1; i <= 3; i++) {
+      now = i;
+      p.update(i, 1);
+    }
     expect(tty.out.every((s) => s.startsWith('\r') && !s.includes('\n'))).toBe(true);
     const log = sink(false);
     const q = new Progress({ total: 10, start: 0, now: () => now, stream: log.stream, everySeconds: 5 });
-    for (let i = 1; i <= 10; i++) (now = i, q.update(i, 1));
+    for (let i = 1; i <= 10; i++) {
+      now = i;
+      q.update(i, 1);
+    }
     expect(log.out.length).toBe(3); // t = 1, 6, and the last step
     expect(log.out.every((s) => s.endsWith('\n') && !s.includes('\r'))).toBe(true);
   });
