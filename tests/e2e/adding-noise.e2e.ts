@@ -3,6 +3,9 @@
 // the URL and restores it, survives malformed links, works from the keyboard and passes axe.
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import { SCENE_KINDS } from '../../src/lib/data/scene';
+import { SCHEDULE_NAMES } from '../../src/lib/diffusion/schedule';
+import { addingNoise, sceneName, scheduleName } from '../../src/lib/i18n/adding-noise';
 import { expectAccessible, screenshot, useBrowser } from './browser';
 import {
   SIZES,
@@ -24,6 +27,21 @@ const LANGS = ['en', 'vi'] as const;
 /** Which sizes' pixels differ between two readings. */
 function changed(a: Hashes, b: Hashes): string[] {
   return SIZES.filter((s) => a[s] !== b[s]);
+}
+
+/** Fingerprint of every canvas in the widget plus which dialog is open: changes when anything visible does. */
+function widgetSnapshot(page: Page): Promise<string> {
+  return page.evaluate((sel) => {
+    const root = document.querySelector(sel)!;
+    let h = 0x811c9dc5;
+    for (const canvas of root.querySelectorAll('canvas')) {
+      const ctx = canvas.getContext('2d');
+      if (!ctx || canvas.width === 0) continue;
+      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 0; i < data.length; i += 7) h = Math.imul(h ^ data[i], 0x01000193);
+    }
+    return `${h >>> 0}:${root.querySelector('dialog[open]') ? 'dialog' : ''}`;
+  }, WIDGET);
 }
 
 async function param(page: Page, name: string): Promise<string | null> {
@@ -168,13 +186,14 @@ describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
       const id = await page.evaluate(() => document.activeElement?.getAttribute('data-e2e-control') ?? null);
       if (id !== null) reached.add(id);
     }
-    const describe = (c: (typeof controls)[number]) => `${c.tag}[type=${c.type}][name=${c.name}]`;
-    expect(controls.filter((c) => !reached.has(c.id)).map(describe), 'controls Tab never reached').toEqual([]);
+    const name = (c: (typeof controls)[number]) => `${c.tag}[type=${c.type}][name=${c.name}]`;
+    expect(controls.filter((c) => !reached.has(c.id)).map(name), 'controls Tab never reached').toEqual([]);
 
     // Operate each kind of control with keys only; each must redraw the images.
     const slider = tSlider(page);
     await slider.focus();
-    await expectRedraw(page, () => page.keyboard.press((await slider.inputValue()) === (await slider.getAttribute('max')) ? 'ArrowLeft' : 'ArrowRight'));
+    const atMax = (await slider.inputValue()) === (await slider.getAttribute('max'));
+    await expectRedraw(page, () => page.keyboard.press(atMax ? 'ArrowLeft' : 'ArrowRight'));
 
     const before = await scheduleValue(page);
     const select = page.locator(`${WIDGET} select:has(option[value="cosine"])`).first();
@@ -196,6 +215,22 @@ describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
     await button.focus();
     await expectRedraw(page, () => page.keyboard.press('Enter'));
     await expectRedraw(page, () => page.keyboard.press('Space'));
+
+    // Every other button in the widget: keys must do something visible (zoom window, dialog).
+    const others = page.locator(`${WIDGET} button:not([data-action="new-scene"]):visible`);
+    for (let i = 0; i < (await others.count()); i++) {
+      const other = others.nth(i);
+      const before = await widgetSnapshot(page);
+      await other.focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(100);
+      const after = await widgetSnapshot(page);
+      expect(after, `keys on button ${await other.evaluate((b) => b.outerHTML.slice(0, 120))} changed nothing`).not.toBe(before);
+      await page.keyboard.press('Escape'); // closes a dialog the button may have opened
+      await page.waitForTimeout(50);
+      expect(await page.evaluate(() => document.querySelector('dialog[open]'))).toBeNull();
+    }
     expectNoConsoleErrors();
   });
 
@@ -203,4 +238,55 @@ describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
     const { page } = await openLesson();
     await expectAccessible(page);
   });
+
+  test.runIf(lang === 'vi')('the Vietnamese widgets show none of the English widget strings', async () => {
+    const { page } = await openLesson();
+    // Wait for the engine line to settle too: it is the last string to appear.
+    await page.waitForFunction((starting) => !document.body.innerText.includes(starting), addingNoise.vi.engineStarting, { timeout: 30_000 });
+    const shown = await widgetsText(page);
+    expect(shown.length).toBeGreaterThan(200);
+    const leaks = englishOnlyFragments().filter((fragment) => shown.includes(fragment));
+    expect(leaks, 'English UI strings on the Vietnamese page').toEqual([]);
+  });
 });
+
+/**
+ * Pieces of the English widget strings that the Vietnamese strings do not share: each string split at
+ * its {placeholders}, keeping pieces with a real word in them (numbers and symbols are shared).
+ */
+function englishOnlyFragments(): string[] {
+  const pairs: [string, string][] = Object.keys(addingNoise.en).map((key) => {
+    const k = key as keyof typeof addingNoise.en;
+    return [addingNoise.en[k], addingNoise.vi[k]];
+  });
+  for (const kind of SCENE_KINDS) pairs.push([sceneName('en', kind), sceneName('vi', kind)]);
+  for (const name of SCHEDULE_NAMES) pairs.push([scheduleName('en', name), scheduleName('vi', name)]);
+  const fragments = pairs.flatMap(([en, vi]) =>
+    en === vi
+      ? []
+      : en
+          .split(/\{[^}]*\}/)
+          .map((piece) => piece.trim().replace(/^[\s.,:;()·=–—-]+|[\s.,:;()·=–—-]+$/g, ''))
+          .filter((piece) => /[A-Za-z]{3,}/.test(piece) && !vi.includes(piece)),
+  );
+  return [...new Set(fragments)];
+}
+
+/** Visible text and accessible names inside every widget of the page. */
+function widgetsText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const roots = document.querySelectorAll('[data-widget], section.widget, .widget');
+    const parts: string[] = [];
+    for (const root of roots) {
+      parts.push((root as HTMLElement).innerText);
+      for (const el of root.querySelectorAll('[aria-label], [aria-valuetext], [title], [alt], [placeholder]')) {
+        for (const attr of ['aria-label', 'aria-valuetext', 'title', 'alt', 'placeholder']) {
+          const value = el.getAttribute(attr);
+          if (value) parts.push(value);
+        }
+      }
+      if ((root as HTMLElement).getAttribute('aria-label')) parts.push((root as HTMLElement).getAttribute('aria-label')!);
+    }
+    return parts.join('\n');
+  });
+}
