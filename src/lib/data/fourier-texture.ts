@@ -81,15 +81,16 @@ function sinc(t: number): number {
 export interface FieldRaster {
   /** RMS of the pixel-averaged field (1 at infinitely fine pixels). */
   rms: number;
-  /** Writes the field's pixel averages along row j into out[0..size). */
-  row(j: number, out: Float32Array): void;
+  /** Makes row j current (O(Kx·Ky)); then at(c) is the pixel average at column c (O(Kx)). */
+  setRow(j: number): void;
+  at(c: number): number;
 }
 
 /**
  * Prepares `field` for a size×size raster of the window starting at (x0, y0) with pixel size
- * (px, py) in scene units.
+ * (px, py) in scene units. Null when the pixel-averaged field's RMS is below minRms (not worth rastering).
  */
-export function rasterField(field: FourierField, size: number, x0: number, y0: number, px: number, py: number): FieldRaster {
+export function rasterField(field: FourierField, size: number, x0: number, y0: number, px: number, py: number, minRms = 0): FieldRaster | null {
   const Kx = field.kx.length, Ky = field.ky.length;
   const br = new Float64Array(Kx * Ky), bi = new Float64Array(Kx * Ky);
   let energy = 0;
@@ -103,21 +104,22 @@ export function rasterField(field: FourierField, size: number, x0: number, y0: n
       energy += (br[i] * br[i] + bi[i] * bi[i]) / 2;
     }
   }
+  if (Math.sqrt(energy) < minRms) return null;
   // Column table X_k(x_i) = e^{2πi kx_k x_i}, laid out [size, Kx] for the inner loop.
-  const xr = new Float64Array(size * Kx), xi = new Float64Array(size * Kx);
+  const xt = new Float64Array(size * Kx * 2); // [size, Kx, re/im]
   for (let c = 0; c < size; c++) {
     const x = x0 + (c + 0.5) * px;
     for (let k = 0; k < Kx; k++) {
       const a = 2 * Math.PI * field.kx[k] * x;
-      xr[c * Kx + k] = Math.cos(a);
-      xi[c * Kx + k] = Math.sin(a);
+      xt[(c * Kx + k) * 2] = Math.cos(a);
+      xt[(c * Kx + k) * 2 + 1] = Math.sin(a);
     }
   }
   const wr = new Float64Array(Kx), wi = new Float64Array(Kx);
   const yr = new Float64Array(Ky), yi = new Float64Array(Ky);
   return {
     rms: Math.sqrt(energy),
-    row(j, out) {
+    setRow(j) {
       const y = y0 + (j + 0.5) * py;
       for (let l = 0; l < Ky; l++) {
         const a = 2 * Math.PI * field.ky[l] * y;
@@ -135,12 +137,12 @@ export function rasterField(field: FourierField, size: number, x0: number, y0: n
         wr[k] = sr;
         wi[k] = si;
       }
-      for (let c = 0; c < size; c++) {
-        let s = 0;
-        const o = c * Kx;
-        for (let k = 0; k < Kx; k++) s += xr[o + k] * wr[k] - xi[o + k] * wi[k];
-        out[c] = s;
-      }
+    },
+    at(c) {
+      let s = 0;
+      let o = c * Kx * 2;
+      for (let k = 0; k < Kx; k++, o += 2) s += xt[o] * wr[k] - xt[o + 1] * wi[k];
+      return s;
     },
   };
 }

@@ -25,28 +25,22 @@ export interface CompiledShape {
 }
 
 export function compileShape(g: Geometry): CompiledShape {
-  const base = { cx: 0, cy: 0, cos: 1, sin: 0, x0: 0, y0: 0, x1: 1, y1: 1 };
   switch (g.type) {
     case 'circle':
-      return { ...base, code: ShapeCode.Circle, cx: g.cx, cy: g.cy, p: Float64Array.of(g.r), ...box(g.cx, g.cy, g.r), feature: g.r };
-    case 'ellipse': {
-      const r = Math.max(g.rx, g.ry);
-      return { ...base, code: ShapeCode.Ellipse, cx: g.cx, cy: g.cy, cos: Math.cos(g.angle), sin: Math.sin(g.angle), p: Float64Array.of(g.rx, g.ry), ...box(g.cx, g.cy, r), feature: Math.min(g.rx, g.ry) };
-    }
-    case 'box': {
-      const r = Math.hypot(g.hw, g.hh);
-      return { ...base, code: ShapeCode.Box, cx: g.cx, cy: g.cy, cos: Math.cos(g.angle), sin: Math.sin(g.angle), p: Float64Array.of(g.hw, g.hh, g.round), ...box(g.cx, g.cy, r), feature: Math.min(g.hw, g.hh) };
-    }
+      return make(ShapeCode.Circle, g.cx, g.cy, 0, Float64Array.of(g.r), g.r, g.r);
+    case 'ellipse':
+      return make(ShapeCode.Ellipse, g.cx, g.cy, g.angle, Float64Array.of(g.rx, g.ry), Math.max(g.rx, g.ry), Math.min(g.rx, g.ry));
+    case 'box':
+      return make(ShapeCode.Box, g.cx, g.cy, g.angle, Float64Array.of(g.hw, g.hh, g.round), Math.hypot(g.hw, g.hh), Math.min(g.hw, g.hh));
     case 'polygon': {
       const an = Math.PI / g.sides;
-      return { ...base, code: ShapeCode.Polygon, cx: g.cx, cy: g.cy, cos: Math.cos(g.angle), sin: Math.sin(g.angle), p: Float64Array.of(an, g.r * Math.cos(an), g.r * Math.sin(an)), ...box(g.cx, g.cy, g.r), feature: g.r * Math.cos(an) };
+      return make(ShapeCode.Polygon, g.cx, g.cy, g.angle, Float64Array.of(an, g.r * Math.cos(an), g.r * Math.sin(an)), g.r, g.r * Math.cos(an));
     }
     case 'star': {
       const an = Math.PI / g.points;
-      const bx = g.inner * Math.cos(an);
-      const by = g.inner * Math.sin(an);
       // Narrowest part is a spike: its half-width at mid-length is about inner·sin(an)/2.
-      return { ...base, code: ShapeCode.Star, cx: g.cx, cy: g.cy, cos: Math.cos(g.angle), sin: Math.sin(g.angle), p: Float64Array.of(an, g.r, bx, by), ...box(g.cx, g.cy, g.r), feature: Math.max(g.inner * Math.sin(an) * 0.5, 1e-4) };
+      const p = Float64Array.of(an, g.r, g.inner * Math.cos(an), g.inner * Math.sin(an));
+      return make(ShapeCode.Star, g.cx, g.cy, g.angle, p, g.r, Math.max(g.inner * Math.sin(an) * 0.5, 1e-4));
     }
     case 'blob': {
       const p = new Float64Array(1 + g.harmonics.length * 4);
@@ -59,7 +53,7 @@ export function compileShape(g: Geometry): CompiledShape {
         p[4 + 4 * i] = amp;
         sum += Math.abs(amp);
       });
-      return { ...base, code: ShapeCode.Blob, cx: g.cx, cy: g.cy, p, ...box(g.cx, g.cy, g.r * (1 + sum)), feature: g.r * Math.max(0.2, 1 - sum) };
+      return make(ShapeCode.Blob, g.cx, g.cy, 0, p, g.r * (1 + sum), g.r * Math.max(0.2, 1 - sum));
     }
     case 'terrain': {
       const p = new Float64Array(2 + g.waves.length * 3);
@@ -72,13 +66,17 @@ export function compileShape(g: Geometry): CompiledShape {
         p[4 + 3 * i] = ph;
         sum += Math.abs(a);
       });
-      return { ...base, code: ShapeCode.Terrain, p, x0: 0, y0: g.base - sum, x1: 1, y1: 1.01, feature: 1 };
+      const s = make(ShapeCode.Terrain, 0.5, 0.5, 0, p, 0.5, 1);
+      s.y0 = g.base - sum;
+      s.y1 = 1.01;
+      return s;
     }
   }
 }
 
-function box(cx: number, cy: number, r: number) {
-  return { x0: cx - r, y0: cy - r, x1: cx + r, y1: cy + r };
+/** One object literal for every shape, so the per-pixel code sees a single hidden class. */
+function make(code: ShapeCode, cx: number, cy: number, angle: number, p: Float64Array, radius: number, feature: number): CompiledShape {
+  return { code, cx, cy, cos: Math.cos(angle), sin: Math.sin(angle), p, x0: cx - radius, y0: cy - radius, x1: cx + radius, y1: cy + radius, feature };
 }
 
 /**

@@ -47,8 +47,8 @@ export function boxPulse(t: number, d: number, h: number): number {
 export function fade(x: number): number {
   if (x <= 0.25) return 1;
   if (x >= 1) return 0;
-  const s = Math.sin((Math.PI * (x - 0.25)) / 1.5);
-  return 1 - s * s * 2;
+  const c = Math.cos((Math.PI / 2) * ((x - 0.25) / 0.75));
+  return c * c;
 }
 
 /** Integer hash of a cell to [0, 1). */

@@ -31,9 +31,9 @@ function compileScene(scene: Scene): CompiledScene {
   if (hit) return hit;
   const seed = scene.fields.seed;
   const fields: [FourierField, FourierField, FourierField] = [
-    makeField(deriveSeed(seed, 1), { lo: 40, hi: 120 }, 12, 8),
-    makeField(deriveSeed(seed, 2), { lo: 220, hi: 480 }, 16, 12),
-    makeField(deriveSeed(seed, 3), { lo: 150, hi: 420, fibreAngle: scene.fields.fibreAngle, spread: 0.16 }, 16, 12),
+    makeField(deriveSeed(seed, 1), { lo: 40, hi: 120 }, 8, 6),
+    makeField(deriveSeed(seed, 2), { lo: 220, hi: 480 }, 12, 10),
+    makeField(deriveSeed(seed, 3), { lo: 150, hi: 420, fibreAngle: scene.fields.fibreAngle, spread: 0.16 }, 10, 8),
   ];
   const maxAmp: [number, number, number] = [scene.sky.texture.mottle, scene.sky.texture.grain, scene.sky.texture.fibre];
   const layers = scene.layers.map((layer) => {
@@ -131,7 +131,7 @@ function drawLayer(cl: CompiledLayer, img: Float32Array, tex: Float32Array, size
   }
   // Shapes thinner than ~2 pixels get ns×ns sub-samples, each with a sharper ramp: their coverage
   // is then a real area integral rather than a single-ramp guess (which over-covers small discs).
-  const ns = terrain ? 1 : Math.min(6, Math.max(1, Math.ceil((1.5 * pw) / s.feature)));
+  const ns = terrain ? 1 : Math.min(4, Math.max(1, Math.ceil((1.5 * pw) / s.feature)));
   const reach = 0.75 * pw;
   const [c1r, c1g, c1b] = L.color, [c2r, c2g, c2b] = L.color2, [pr, pg, pb] = L.pattern.color;
   const amount = L.pattern.amount, opacity = L.opacity;
@@ -181,32 +181,32 @@ function subCoverage(s: CompiledShape, x: number, y: number, px: number, py: num
   return sum / (ns * ns);
 }
 
-let rowBufs = [new Float32Array(0), new Float32Array(0), new Float32Array(0)];
-
 /** Noise fields modulate brightness, then vignette, then colour units → [-1, 1]. */
 function finish(scene: Scene, cs: CompiledScene, img: Float32Array, tex: Float32Array, size: number, win: Window, px: number, py: number): void {
-  const rasters: (FieldRaster | null)[] = cs.fields.map((f, k) => {
-    if (cs.maxAmp[k] <= 0) return null;
-    const r = rasterField(f, size, win.x, win.y, px, py);
-    // Skip a field whose pixel-averaged contribution is below a thousandth of the colour range.
-    return r.rms * cs.maxAmp[k] < 1e-3 ? null : r;
-  });
-  if (rowBufs[0].length < size) rowBufs = [new Float32Array(size), new Float32Array(size), new Float32Array(size)];
-  const [m, g, f] = rowBufs;
+  // Skip a field whose pixel-averaged contribution is below a thousandth of the colour range.
+  const raster = (k: number): FieldRaster | null => (cs.maxAmp[k] > 0 ? rasterField(cs.fields[k], size, win.x, win.y, px, py, 1e-3 / cs.maxAmp[k]) : null);
+  const M = raster(0), G = raster(1), F = raster(2);
   const vig = scene.vignette * 2;
   for (let j = 0; j < size; j++) {
     const y = win.y + (j + 0.5) * py - 0.5;
-    if (rasters[0]) rasters[0].row(j, m); else m.fill(0);
-    if (rasters[1]) rasters[1].row(j, g); else g.fill(0);
-    if (rasters[2]) rasters[2].row(j, f); else f.fill(0);
+    M?.setRow(j);
+    G?.setRow(j);
+    F?.setRow(j);
+    const vy = 1 - vig * y * y;
     let o = j * size * 3;
     for (let i = 0; i < size; i++, o += 3) {
       const x = win.x + (i + 0.5) * px - 0.5;
-      const k = (1 + tex[o] * m[i] + tex[o + 1] * g[i] + tex[o + 2] * f[i]) * (1 - vig * (x * x + y * y));
-      for (let c = 0; c < 3; c++) {
-        const v = img[o + c] * k * 2 - 1;
-        img[o + c] = v < -1 ? -1 : v > 1 ? 1 : v;
-      }
+      // Only the fields this pixel's material uses are evaluated.
+      let n = 1;
+      const am = tex[o], ag = tex[o + 1], af = tex[o + 2];
+      if (M !== null && am !== 0) n += am * M.at(i);
+      if (G !== null && ag !== 0) n += ag * G.at(i);
+      if (F !== null && af !== 0) n += af * F.at(i);
+      const k = 2 * n * (vy - vig * x * x);
+      const r = img[o] * k - 1, g = img[o + 1] * k - 1, b = img[o + 2] * k - 1;
+      img[o] = r < -1 ? -1 : r > 1 ? 1 : r;
+      img[o + 1] = g < -1 ? -1 : g > 1 ? 1 : g;
+      img[o + 2] = b < -1 ? -1 : b > 1 ? 1 : b;
     }
   }
 }
