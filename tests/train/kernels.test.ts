@@ -63,7 +63,7 @@ describe('wasm conv-gradient kernels', () => {
     await tf.setBackend('cpu');
     CASES.forEach((c, i) => reference.push(convGrads(c, 100 * i)));
     await tf.setBackend('wasm');
-  });
+  }, 60_000); // first call loads tfjs-core's gradient modules (seconds when the machine is busy)
 
   it.each(CASES.map((c, i) => [label(c), i] as const))('dW and dx match the cpu backend (%s)', (_name, i) => {
     const got = convGrads(CASES[i], 100 * i);

@@ -1,0 +1,56 @@
+// Two wasm threads in Node through train/kernels/node-threads.ts (measurements.md §1.5): the pinned
+// backend reports 2 threads, and the conv gradients computed on them still match the cpu backend.
+// A file of its own because the wasm module's thread count is fixed when it first loads.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { makeRng } from '../../src/lib/math/rng';
+import { initTrainingBackend, type TrainingBackendInfo } from '../../train/backend';
+
+function normals(n: number, seed: number): Float32Array {
+  const rng = makeRng(seed);
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0, den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / Math.max(den, 1e-30);
+}
+
+/** dx and dW of Σ r·conv2d(x, W), 3×3 SAME, batch 4, 16×16, 16→16 (large enough to be split across threads). */
+function grads(stride: 1 | 2): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(normals(4 * 16 * 16 * 16, 1), [4, 16, 16, 16]);
+    const w = tf.tensor4d(normals(3 * 3 * 16 * 16, 2), [3, 3, 16, 16]);
+    const r = tf.tensor4d(normals(4 * (16 / stride) ** 2 * 16, 3), [4, 16 / stride, 16 / stride, 16]);
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same'), r));
+    return tf.grads(f)([x, w]).map((t) => t.dataSync<'float32'>().slice());
+  });
+}
+
+describe('wasm with two threads in Node', () => {
+  let info: TrainingBackendInfo;
+  const reference: Float32Array[][] = [];
+
+  beforeAll(async () => {
+    info = await initTrainingBackend({ threads: 2, verbose: false });
+    await tf.setBackend('cpu');
+    reference.push(grads(1), grads(2));
+    await tf.setBackend('wasm');
+  }, 60_000);
+
+  it('the backend runs 2 threads with no fallback note', () => {
+    expect(info.note).toBeUndefined();
+    expect(info.threads).toBe(2);
+  });
+
+  it.each([[1, 0], [2, 1]] as const)('stride-%i conv gradients on 2 threads match the cpu backend', (stride, i) => {
+    const [dx, dw] = grads(stride);
+    expect(relErr(dx, reference[i][0])).toBeLessThan(1e-5);
+    expect(relErr(dw, reference[i][1])).toBeLessThan(1e-5);
+  });
+});
