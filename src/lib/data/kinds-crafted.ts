@@ -95,7 +95,7 @@ export function reef(rng: Rng): SceneBody {
   layers[layers.length - 1].splats.push(splats(0.0012, [1, 1, 1], bubbles), splats(0.0005, mix(top, [1, 1, 1], 0.7), scatter(rng, { type: 'box', cx: 0.5, cy: 0.4, hw: 0.5, hh: 0.4, angle: 0, round: 0 }, 500, 0.1, 0.4)));
   return {
     palette: [top, middle, deep, sand, ...coralHues.map((h) => hsl(h, 0.7, 0.55))],
-    sky: sky(top, middle, deep, 1, { x: sunX, y: -0.05, radius: 0.35, strength: 0.25, color: hsl(hue - 20, 0.6, 0.85) }, { mottle: 0.08, grain: 0.04, fibre: 0.03 }),
+    sky: sky(top, middle, deep, 1, { x: sunX, y: -0.05, radius: 0.35, strength: 0.25, color: hsl(hue - 20, 0.6, 0.85) }, { mottle: 0.04, grain: 0.03, fibre: 0.02 }),
     layers,
     fields: { seed: rng.int(2 ** 31), fibreAngle: Math.PI / 2 + rng.range(-0.3, 0.3) },
     vignette: rng.range(0.15, 0.3),

@@ -68,7 +68,7 @@ export function meadow(rng: Rng): SceneBody {
   layers[layers.length - 1].splats.push(dew);
   return {
     palette: [s.top, s.middle, s.horizon, s.sun, hsl(grassHue, 0.55, 0.35)],
-    sky: sky(s.top, s.middle, s.horizon, bases[0] + 0.02, { x: sunX, y: sunY, radius: 0.12, strength: sunset ? 0.35 : 0.2, color: s.sun }, { mottle: 0.008, grain: 0.008 }),
+    sky: sky(s.top, s.middle, s.horizon, bases[0] + 0.02, { x: sunX, y: sunY, radius: 0.12, strength: sunset ? 0.35 : 0.2, color: s.sun }, { mottle: 0.006, grain: 0.008 }),
     layers,
     fields: { seed: rng.int(2 ** 31), fibreAngle: Math.PI / 2 + rng.range(-0.25, 0.25) },
     vignette: rng.range(0.1, 0.25),
@@ -107,7 +107,7 @@ export function coast(rng: Rng): SceneBody {
   layers.push(layer(beach, sand, { color2: shade(sand, 0.85), pattern: { kind: 'waves', freq: rng.range(60, 100), angle: Math.PI / 2 + 0.1, duty: 0.35, warp: 0.8, amount: 0.12, color: shade(sand, 0.8) }, texture: { mottle: 0.08, grain: 0.16 }, splats: [splats(0.0004, [1, 1, 0.95], scatter(rng, beach, 500, 0.3, 0.7, 0.004))] }));
   return {
     palette: [s.top, s.middle, s.horizon, seaTop, seaDeep, sand],
-    sky: sky(s.top, s.middle, s.horizon, horizon, { x: sunX, y: sunY, radius: 0.1, strength: sunset ? 0.4 : 0.2, color: s.sun }, { mottle: 0.008, grain: 0.008 }),
+    sky: sky(s.top, s.middle, s.horizon, horizon, { x: sunX, y: sunY, radius: 0.1, strength: sunset ? 0.4 : 0.2, color: s.sun }, { mottle: 0.006, grain: 0.008 }),
     layers,
     fields: { seed: rng.int(2 ** 31), fibreAngle: rng.range(-0.08, 0.08) },
     vignette: rng.range(0.1, 0.25),
@@ -125,7 +125,7 @@ export function dunes(rng: Rng): SceneBody {
   for (let k = 0; k < nPyr; k++) {
     const r = rng.range(0.08, 0.16), x = rng.range(0.15, 0.85);
     const c = mix(jitterHsl(rng, hue, 0.5, 0.62), horizonC, 0.35);
-    layers.push(layer({ type: 'polygon', cx: x, cy: far + 0.02 - r * 0.5, r, sides: 3, angle: Math.PI / 2 }, c, { color2: shade(c, 0.75), pattern: { kind: 'bricks', freq: rng.range(45, 70), duty: 0.15, amount: 0.35, color: shade(c, 0.7), seed: rng.int(1e6) }, texture: { grain: 0.06 } }));
+    layers.push(layer({ type: 'polygon', cx: x, cy: far + 0.09 - r * 0.5, r, sides: 3, angle: Math.PI / 2 }, c, { color2: shade(c, 0.75), pattern: { kind: 'bricks', freq: rng.range(45, 70), duty: 0.15, amount: 0.35, color: shade(c, 0.7), seed: rng.int(1e6) }, texture: { grain: 0.06 } }));
   }
   // Dunes: far ones pale and hazy, near ones saturated; ripples run across each face.
   const n = 3 + rng.int(2);
@@ -133,9 +133,9 @@ export function dunes(rng: Rng): SceneBody {
     const base = far + ((k + 0.5) / n) * (0.92 - far);
     const ridge = rng.next() < 0.6;
     const g: Geometry = { type: 'terrain', base, waves: [[rng.range(0.6, 1.6), rng.range(0.04, 0.09), rng.range(0, 6)], [rng.range(2, 3), rng.range(0.005, 0.015), rng.range(0, 6)]], ridge };
-    const c = mix(jitterHsl(rng, hue + k * 2, 0.7, 0.5 + 0.05 * (n - k)), horizonC, 0.5 * (1 - k / n));
+    const c = mix(jitterHsl(rng, hue + k * 3, 0.75, 0.42 + 0.06 * (n - k)), horizonC, 0.4 * (1 - (k + 1) / n));
     const sandSplats = k === n - 1 ? [splats(0.0004, [1, 0.95, 0.85], scatter(rng, g, 700, 0.3, 0.8, 0.003))] : [];
-    layers.push(layer(g, mix(c, [1, 1, 1], 0.15), { color2: shade(c, 0.75), pattern: { kind: 'waves', freq: rng.range(45, 90), angle: Math.PI / 2 + rng.range(-0.4, 0.4), duty: 0.35, warp: 0.7, amount: 0.2 + 0.05 * k, color: shade(c, 0.72) }, texture: { mottle: 0.07, grain: 0.1 + 0.03 * k, fibre: 0.04 }, splats: sandSplats }));
+    layers.push(layer(g, mix(c, [1, 1, 1], 0.2), { color2: shade(c, 0.7), pattern: { kind: 'waves', freq: rng.range(45, 90), angle: Math.PI / 2 + rng.range(-0.4, 0.4), duty: 0.35, warp: 0.7, amount: 0.2 + 0.05 * k, color: shade(c, 0.72) }, texture: { mottle: 0.07, grain: 0.1 + 0.03 * k, fibre: 0.04 }, splats: sandSplats }));
   }
   // A cactus or a rock on the nearest dune.
   if (rng.next() < 0.6) {
@@ -147,7 +147,7 @@ export function dunes(rng: Rng): SceneBody {
   }
   return {
     palette: [top, middle, horizonC, hsl(hue, 0.7, 0.5)],
-    sky: sky(top, middle, horizonC, far, { x: sunX, y: sunY, radius: 0.15, strength: 0.35, color: [1, 0.95, 0.8] }, { mottle: 0.015, grain: 0.01 }),
+    sky: sky(top, middle, horizonC, far, { x: sunX, y: sunY, radius: 0.15, strength: 0.35, color: [1, 0.95, 0.8] }, { mottle: 0.006, grain: 0.008 }),
     layers,
     fields: { seed: rng.int(2 ** 31), fibreAngle: rng.range(-0.3, 0.3) },
     vignette: rng.range(0.1, 0.2),

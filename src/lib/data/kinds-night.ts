@@ -42,10 +42,10 @@ export function city(rng: Rng): SceneBody {
           : { kind: 'bricks' as const, freq: rng.range(80, 130), duty: 0.2, amount: 0.3, color: shade(c, 1.6), seed: rng.int(1e6) };
       layers.push(layer({ type: 'box', cx: x + w / 2, cy: (topY + 1.05) / 2, hw: w / 2, hh: (1.05 - topY) / 2, angle: 0, round: 0 }, shade(c, 1.2), { color2: shade(c, 0.8), pattern: pat, texture: { grain: 0.08, mottle: 0.04 } }));
       const roof = rng.int(4);
-      if (roof === 0) layers.push(layer({ type: 'polygon', cx: x + w / 2, cy: topY - w * 0.2, r: w * 0.55, sides: 3, angle: Math.PI / 2 }, shade(c, 1.1)));
+      if (roof === 0) layers.push(layer({ type: 'polygon', cx: x + w / 2, cy: topY - w * 0.2, r: w * 0.55, sides: 3, angle: Math.PI / 2 }, shade(c, 1.2)));
       if (roof === 1) layers.push(layer({ type: 'box', cx: x + w / 2, cy: topY - 0.03, hw: 0.002, hh: 0.03, angle: 0, round: 0 }, shade(c, 1.1)));
       if (roof === 1) layers.push(layer({ type: 'circle', cx: x + w / 2, cy: topY - 0.06, r: 0.003 }, hsl(0, 1, 0.6)));
-      if (roof === 2) layers.push(layer({ type: 'ellipse', cx: x + w / 2, cy: topY, rx: w / 2, ry: w * 0.3, angle: 0 }, shade(c, 1.1)));
+      if (roof === 2) layers.push(layer({ type: 'ellipse', cx: x + w / 2, cy: topY, rx: w / 2, ry: w * 0.3, angle: 0 }, shade(c, 1.2)));
       x += w + rng.range(-0.01, 0.02);
     }
   }
@@ -55,7 +55,7 @@ export function city(rng: Rng): SceneBody {
   layers.push(layer(river, water, { color2: shade(top, 0.8), pattern: { kind: 'waves', freq: rng.range(60, 100), angle: Math.PI / 2, duty: 0.3, warp: 0.4, amount: 0.3, color: mix(water, windowLight, 0.4) }, texture: { fibre: 0.15, mottle: 0.05 }, splats: [splats(0.0006, windowLight, scatter(rng, river, 600, 0.2, 0.8, 0.002))] }));
   return {
     palette: [top, middle, horizonC, windowLight, water],
-    sky: sky(top, middle, horizonC, ground, { x: moonX, y: moonY, radius: 0.08, strength: 0.25, color: hsl(40, 0.7, 0.8) }, { mottle: 0.03, grain: 0.03 }, starField(rng, ground * 0.6, dusk ? 0.3 : 0.7)),
+    sky: sky(top, middle, horizonC, ground, { x: moonX, y: moonY, radius: 0.08, strength: 0.25, color: hsl(40, 0.7, 0.8) }, { mottle: 0.012, grain: 0.02 }, starField(rng, ground * 0.6, dusk ? 0.3 : 0.7)),
     layers,
     fields: { seed: rng.int(2 ** 31), fibreAngle: rng.range(-0.05, 0.05) },
     vignette: rng.range(0.15, 0.3),

@@ -66,14 +66,54 @@ export function renderScene(scene: Scene, size: number, win: Window = FULL_WINDO
   if (texBuf.length < n * 3) texBuf = new Float32Array(n * 3);
   const tex = texBuf; // [size, size, 3]: mottle, grain, fibre amplitude per pixel
 
-  drawSky(scene, img, tex, size, win, px, py);
+  const cover = occlusion(cs, size, win, px, py, pw);
+  drawSky(scene, img, tex, size, win, px, py, cover[0]);
   for (const g of scene.sky.splats) drawSplats(img, size, win.x, win.y, px, py, g);
-  for (const cl of cs.layers) {
-    drawLayer(cl, img, tex, size, win, px, py, pw);
+  for (let L = 0; L < cs.layers.length; L++) {
+    const cl = cs.layers[L];
+    drawLayer(cl, img, tex, size, win, px, py, pw, cover[L + 1]);
     for (const g of cl.layer.splats) drawSplats(img, size, win.x, win.y, px, py, g);
   }
   finish(scene, cs, img, tex, size, win, px, py);
   return img;
+}
+
+/**
+ * Occlusion: for the sky (index 0) and each layer (index L + 1), the first row per column from which a
+ * LATER opaque layer covers the pixel completely (coverage 1, opacity 1), so drawing there is wasted:
+ * that layer overwrites colour and texture exactly. Occluders are terrains and upright boxes that
+ * reach the bottom of the window, whose covered part of a column is one run down to the bottom.
+ */
+function occlusion(cs: CompiledScene, size: number, win: Window, px: number, py: number, pw: number): Int32Array[] {
+  const out: Int32Array[] = new Array(cs.layers.length + 1);
+  let cur = new Int32Array(size).fill(size);
+  const tmp = new Float64Array(2);
+  const bottom = win.y + win.h;
+  for (let L = cs.layers.length - 1; L >= -1; L--) {
+    out[L + 1] = cur;
+    if (L < 0) break;
+    const { shape: s, layer } = cs.layers[L];
+    if (layer.opacity < 1) continue;
+    const terrain = s.code === ShapeCode.Terrain;
+    const box = s.code === ShapeCode.Box && s.sin === 0 && s.p[2] === 0 && s.cy + s.p[1] >= bottom + pw;
+    if (!terrain && !box) continue;
+    const next = cur.slice();
+    for (let i = 0; i < size; i++) {
+      const x = win.x + (i + 0.5) * px;
+      let top: number;
+      if (terrain) {
+        terrainAt(s, x, tmp);
+        top = tmp[0] + pw / tmp[1]; // below this the distance is < −pw: fully inside
+      } else {
+        if (Math.abs(x - s.cx) > s.p[0] - pw) continue;
+        top = s.cy - s.p[1] + pw;
+      }
+      const row = Math.max(0, Math.ceil((top - win.y) / py));
+      if (row < next[i]) next[i] = row;
+    }
+    cur = next;
+  }
+  return out;
 }
 
 function smooth(t: number): number {
@@ -81,7 +121,7 @@ function smooth(t: number): number {
   return t * t * (3 - 2 * t);
 }
 
-function drawSky(scene: Scene, img: Float32Array, tex: Float32Array, size: number, win: Window, px: number, py: number): void {
+function drawSky(scene: Scene, img: Float32Array, tex: Float32Array, size: number, win: Window, px: number, py: number, cover: Int32Array): void {
   const { top, middle, horizon, horizonY, glow, texture } = scene.sky;
   const half = horizonY / 2;
   const inv = 1 / (glow.radius * glow.radius);
@@ -98,6 +138,7 @@ function drawSky(scene: Scene, img: Float32Array, tex: Float32Array, size: numbe
     const dy = y - glow.y;
     let o = j * size * 3;
     for (let i = 0; i < size; i++, o += 3) {
+      if (j >= cover[i]) continue;
       const dx = win.x + (i + 0.5) * px - glow.x;
       const q = 1 + (dx * dx + dy * dy) * inv;
       const k = glow.strength / (q * q);
@@ -113,7 +154,7 @@ function drawSky(scene: Scene, img: Float32Array, tex: Float32Array, size: numbe
 
 let hBuf = new Float64Array(0), gBuf = new Float64Array(0);
 
-function drawLayer(cl: CompiledLayer, img: Float32Array, tex: Float32Array, size: number, win: Window, px: number, py: number, pw: number): void {
+function drawLayer(cl: CompiledLayer, img: Float32Array, tex: Float32Array, size: number, win: Window, px: number, py: number, pw: number, cover: Int32Array): void {
   const s = cl.shape, L = cl.layer, pat = cl.pattern;
   const i0 = Math.max(0, Math.floor((s.x0 - win.x) / px - 1));
   const i1 = Math.min(size - 1, Math.floor((s.x1 - win.x) / px + 1));
@@ -143,6 +184,7 @@ function drawLayer(cl: CompiledLayer, img: Float32Array, tex: Float32Array, size
     const br = c1r + (c2r - c1r) * t, bg = c1g + (c2g - c1g) * t, bb = c1b + (c2b - c1b) * t;
     let o = (j * size + i0) * 3;
     for (let i = i0; i <= i1; i++, o += 3) {
+      if (j >= cover[i]) continue;
       const x = win.x + (i + 0.5) * px;
       const sd = terrain ? (hBuf[i] - y) * gBuf[i] : signedDistance(s, x, y);
       if (sd >= reach) continue;
