@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { makeRng } from '../../../src/lib/math/rng';
 import { buildUNet, type UNetInputs } from '../../../src/lib/models/unet';
 import { weightsToTensors } from '../../../src/lib/models/weights';
+import { setTrainingOps } from '../../../src/lib/models/ops';
 
 // A small conditional net: every input path (classes, extra channels, scalar) is live.
 const cfg = { baseChannels: 8, channelMults: [1, 2, 2], groups: 4, timeFeatures: 16, classes: 3, extraChannels: 3, extraScalar: true };
@@ -194,5 +195,40 @@ describe('buildUNet', () => {
     tf.dispose([value, ...grads]);
     expect(tf.memory().numTensors).toBe(before);
     disposeInputs(i);
+  });
+
+  it('gives the same gradients when a custom-gradient op set is swapped in (eager disposal is tape-safe)', () => {
+    const i = inputs(2, 8, 8, 13);
+    const names = unet.specs.map((s) => s.name);
+    const gradsOf = () =>
+      tf.grads((...ws: tf.Tensor[]) => {
+        const wm = Object.fromEntries(names.map((n, k) => [n, ws[k]]));
+        return tf.mean(tf.square(unet.apply(wm, i.x, i.t, i.opts))) as tf.Scalar;
+      })(names.map((n) => w[n]));
+    const reference = gradsOf();
+    // SiLU with its closed-form gradient, saving x like train/ does; apply frees its input right after.
+    const silu = tf.customGrad((...args) => {
+      const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+      save([x]);
+      return {
+        value: tf.mul(x, tf.sigmoid(x)),
+        gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) =>
+          tf.tidy(() => { const sg = tf.sigmoid(xs); return tf.mul(dy, tf.mul(sg, tf.add(1, tf.mul(xs, tf.sub(1, sg))))); }),
+      };
+    });
+    setTrainingOps({ silu: <T extends tf.Tensor>(x: T) => silu(x) as T });
+    try {
+      const custom = gradsOf();
+      custom.forEach((g, k) => {
+        const err = tf.tidy(() => tf.max(tf.abs(tf.sub(g, reference[k]))).dataSync()[0]);
+        const scale = tf.tidy(() => tf.max(tf.abs(reference[k])).dataSync()[0]);
+        expect(err, names[k]).toBeLessThanOrEqual(1e-4 * scale + 1e-7);
+      });
+      tf.dispose(custom);
+    } finally {
+      setTrainingOps(null);
+      tf.dispose(reference);
+      disposeInputs(i);
+    }
   });
 });
