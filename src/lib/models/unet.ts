@@ -122,7 +122,8 @@ export function buildUNet(input: UNetConfigInput | UNetConfig): UNet {
     });
 
     // Inside a block each intermediate is freed as soon as the next op has read it, so a block holds
-    // about three activations at once; at 1024² every one of them is 32–128 MB.
+    // its input, its shortcut and about two activations (plus groupNorm's own temporaries); at 1024²
+    // each activation is 32–128 MB.
     const resBlock = (h: tf.Tensor4D, b: ResBlockPlan): tf.Tensor4D =>
       tf.tidy(() => {
         const temb = tf.reshape(dense(emb, `${b.name}.temb`), [-1, 1, 1, b.cout]); // [B, 1, 1, cout]
