@@ -107,11 +107,11 @@ describe('custom-gradient training ops', () => {
       const [y, dx, dg, db] = gnRun(trainingOps, GN_CASES[i], 10 * i);
       const [yRef, dxRef, dgRef, dbRef] = gnRef[i];
       const [yWasmRef] = gnRun(referenceOps, GN_CASES[i], 10 * i); // the same forward on wasm
-      expect(relErr(y, yWasmRef)).toBeLessThan(2e-5);
-      expect(relErr(y, yRef)).toBeLessThan(2e-5);
-      expect(relErr(dx, dxRef)).toBeLessThan(5e-5);
-      expect(relErr(dg, dgRef)).toBeLessThan(2e-5);
-      expect(relErr(db, dbRef)).toBeLessThan(2e-5);
+      expect(relErr(y, yWasmRef)).toBeLessThan(1e-5);
+      expect(relErr(y, yRef)).toBeLessThan(1e-5);
+      expect(relErr(dx, dxRef)).toBeLessThan(1e-5);
+      expect(relErr(dg, dgRef)).toBeLessThan(1e-5);
+      expect(relErr(db, dbRef)).toBeLessThan(1e-5);
     });
 
   it.each(unaryCases.map(({ name, shape }, i) => [`${name} [${shape}]`, i] as const))(

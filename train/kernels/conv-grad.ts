@@ -132,9 +132,12 @@ function conv2dBackpropInput(args: { inputs: NamedTensorInfoMap; backend: Kernel
   }
 }
 
+const stock = new Map<string, tf.KernelConfig>();
+
 /**
  * Registers Conv2DBackpropFilter (missing in wasm 4.22) and replaces the scalar-loop
- * Conv2DBackpropInput. Call after the wasm backend is registered; safe to call again.
+ * Conv2DBackpropInput. Call after the wasm backend is initialised (so the stock kernels' setup has
+ * run and they stay callable through stockWasmKernel); safe to call again.
  */
 export function registerWasmTrainingKernels(): void {
   for (const [kernelName, kernelFunc] of [
@@ -142,7 +145,16 @@ export function registerWasmTrainingKernels(): void {
     ['Conv2DBackpropInput', conv2dBackpropInput],
   ] as const) {
     // registerKernel warns and keeps the old one if the name is taken, so remove the stock kernel first.
-    if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+    const previous = tf.getKernel(kernelName, 'wasm');
+    if (previous !== undefined) {
+      if (previous.kernelFunc !== (kernelFunc as unknown)) stock.set(kernelName, previous);
+      tf.unregisterKernel(kernelName, 'wasm');
+    }
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
+}
+
+/** The backend's own kernel that registerWasmTrainingKernels replaced (for benchmarks), if any. */
+export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined {
+  return stock.get(kernelName);
 }

@@ -5,12 +5,14 @@ import * as tf from '@tensorflow/tfjs-core';
 const siluCustom = tf.customGrad((...args) => {
   const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
   const s = tf.sigmoid(x);
-  save([x, s]);
+  const value = tf.mul(x, s);
+  save([s, value]); // saving is a reference, not a copy
   return {
-    value: tf.mul(x, s),
+    value,
+    // σ(1 + x(1 − σ)) = σ + y(1 − σ) with y = x·σ: four elementwise passes instead of five.
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, sig] = saved;
-      return tf.tidy(() => tf.mul(dy, tf.mul(sig, tf.add(1, tf.mul(xs, tf.sub(1, sig))))));
+      const [sig, y] = saved;
+      return tf.tidy(() => tf.mul(dy, tf.add(sig, tf.mul(y, tf.sub(1, sig)))));
     },
   };
 });

@@ -1,0 +1,99 @@
+// Micro-benchmark of the wasm training kernels (measurements.md §1.2–1.3 figures are the bar):
+// conv fwd, dW, dx at 64×64, 32→32, batch 16, and GN/SiLU/resample fwd+bwd, on 1 and 2 threads.
+// Usage: npx tsx train/bench-kernels.ts [--threads 1|2] [--reps N]   (no --threads: runs both)
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { referenceOps, type ModelOps } from '../src/lib/models/ops';
+import { initTrainingBackend } from './backend';
+import { stockWasmKernel } from './kernels/conv-grad';
+import { trainingOps } from './kernels/ops';
+
+const [B, H, W, C, K] = [16, 64, 64, 32, 3];
+const CONV_GFLOP = (2 * B * H * W * C * C * K * K) / 1e9; // one 3×3 SAME conv, multiply-adds × 2
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+interface Timing { median: number; min: number }
+const fmt = (t: Timing) => `${t.median.toFixed(1)} (${t.min.toFixed(1)})`;
+
+/**
+ * Median and min wall ms of `fn` after 2 warm-up calls; `fn` returns tensors, disposed after each
+ * call. On a shared machine the min is the better estimate of the uncontended speed.
+ */
+function time(fn: () => tf.TensorContainer, reps: number): Timing {
+  for (let i = 0; i < 2; i++) tf.dispose(fn());
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const out = fn(); // wasm kernels run synchronously, so the work is done when this returns
+    ms.push(performance.now() - t0);
+    tf.dispose(out);
+  }
+  ms.sort((a, b) => a - b);
+  return { median: ms[Math.floor(ms.length / 2)], min: ms[0] };
+}
+
+function fwdBwd(op: (x: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D, dy: tf.Tensor): () => tf.TensorContainer {
+  return () => tf.grad((a: tf.Tensor) => op(a as tf.Tensor4D))(x, dy);
+}
+
+async function runOne(threads: 1 | 2, reps: number): Promise<void> {
+  const info = await initTrainingBackend({ threads, verbose: false });
+  const x = tf.randomNormal([B, H, W, C]) as tf.Tensor4D;
+  const w = tf.mul(tf.randomNormal([K, K, C, C]), 0.1) as tf.Tensor4D;
+  const dy = tf.randomNormal([B, H, W, C]) as tf.Tensor4D;
+  const gamma = tf.ones([C]) as tf.Tensor1D, beta = tf.zeros([C]) as tf.Tensor1D;
+  const convAttrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap;
+  const rows: [string, Timing][] = [];
+  const conv = (label: string, fn: () => tf.TensorContainer) => rows.push([label, time(fn, reps)]);
+  conv('conv fwd (Conv2D)', () => tf.conv2d(x, w, 1, 'same'));
+  conv('dW  (Conv2DBackpropFilter, ours)', () =>
+    tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...convAttrs, filterShape: [K, K, C, C] }));
+  conv('dx  (Conv2DBackpropInput, ours)', () =>
+    tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...convAttrs, inputShape: [B, H, W, C] }));
+  const native = stockWasmKernel('Conv2DBackpropInput');
+  if (native !== undefined && threads === 1) {
+    // The replaced scalar loop, called directly (one call is ~0.3 s, so fewer reps).
+    const backend = tf.backend();
+    conv('dx  (stock wasm Conv2DBackpropInput)', () => {
+      const out = native.kernelFunc({ inputs: { dy, filter: w }, backend, attrs: { ...convAttrs, inputShape: [B, H, W, C] } }) as tf.TensorInfo;
+      backend.disposeData(out.dataId);
+      return [];
+    });
+  }
+  const pairs: [string, (ops: ModelOps) => () => tf.TensorContainer][] = [
+    ['GroupNorm(8) fwd', (ops) => () => ops.groupNorm(x, gamma, beta, 8)],
+    ['GroupNorm(8) fwd+bwd', (ops) => () => tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      ops.groupNorm(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 8))([x, gamma, beta], dy)],
+    ['SiLU fwd+bwd', (ops) => fwdBwd(ops.silu, x, dy)],
+    ['down2 (avgPool) fwd+bwd', (ops) => fwdBwd(ops.down2, x, tf.tidy(() => tf.slice(dy, [0, 0, 0, 0], [B, H / 2, W / 2, C])))],
+    ['up2 (nearest) fwd+bwd', (ops) => fwdBwd(ops.up2, tf.tidy(() => tf.slice(x, [0, 0, 0, 0], [B, H / 2, W / 2, C])) as tf.Tensor4D, dy)],
+  ];
+  const opRows = pairs.map(([label, make]) => [label, time(make(trainingOps), reps), time(make(referenceOps), reps)] as const);
+
+  console.log(`\n## wasm, ${info.threads} thread(s)${info.note ? ` (${info.note})` : ''}; [${B}, ${H}, ${W}, ${C}], 3×3 32→32 = ${CONV_GFLOP.toFixed(2)} GFLOP`);
+  const gf = (t: Timing) => `${(CONV_GFLOP / (t.median / 1000)).toFixed(1)} (${(CONV_GFLOP / (t.min / 1000)).toFixed(1)})`;
+  console.log('median (min) over the timed calls; load average now', os.loadavg()[0].toFixed(1));
+  console.log('| kernel | ms/call | GFLOP/s |\n|---|---|---|');
+  for (const [label, t] of rows) console.log(`| ${label} | ${fmt(t)} | ${gf(t)} |`);
+  console.log('\n| op at [16, 64, 64, 32] | training op ms | reference op (tfjs autodiff) ms |\n|---|---|---|');
+  for (const [label, ours, ref] of opRows) console.log(`| ${label} | ${fmt(ours)} | ${fmt(ref)} |`);
+  console.log(`\ntensors alive at the end: ${tf.memory().numTensors}`);
+}
+
+const reps = Number(arg('--reps') ?? 10);
+const threadsArg = arg('--threads');
+if (threadsArg === '1' || threadsArg === '2') {
+  await runOne(Number(threadsArg) as 1 | 2, reps);
+} else {
+  // The thread count is fixed when the wasm module loads, so each count runs in its own process.
+  for (const t of ['1', '2']) {
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--threads', t, '--reps', String(reps)], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+}
