@@ -71,9 +71,15 @@ export function night(rng: Rng): SceneBody {
   const layers: Layer[] = [];
   // The Milky Way: a soft diagonal band, with its own crowd of faint stars.
   const mwAngle = rng.range(-0.9, 0.9);
-  const band: Geometry = { type: 'ellipse', cx: rng.range(0.3, 0.7), cy: horizon * 0.45, rx: 0.75, ry: rng.range(0.06, 0.1), angle: mwAngle };
-  layers.push(layer(band, mix(middle, hsl(hue + 60, 0.3, 0.7), 0.5), { opacity: 0.35, texture: { mottle: 0.5, grain: 0.2 }, splats: [splats(0.0004, [1, 1, 1], scatter(rng, band, 2500, 0.2, 0.8)), splats(0.001, hsl(hue, 0.5, 0.9), scatter(rng, band, 120, 0.3, 0.8))] }));
-  layers.push(layer({ type: 'circle', cx: moonX, cy: moonY, r: moonR }, moonC, { color2: shade(moonC, 0.85), texture: { mottle: 0.15, grain: 0.06 } }));
+  const band: Geometry = { type: 'ellipse', cx: rng.range(0.3, 0.7), cy: horizon * 0.45, rx: 0.95, ry: rng.range(0.07, 0.11), angle: mwAngle };
+  const glowC = mix(middle, hsl(hue + 60, 0.3, 0.75), 0.5);
+  // Nested translucent ellipses give the band a soft edge; the dust is mottle, the body faint stars.
+  for (const k of [1, 0.7, 0.45, 0.25]) {
+    const g = band.type === 'ellipse' ? { ...band, ry: band.ry * k, rx: band.rx * (0.9 + 0.1 * k) } : band;
+    layers.push(layer(g, glowC, { opacity: 0.09, texture: { mottle: 0.25, grain: 0.1 } }));
+  }
+  layers[layers.length - 1].splats.push(splats(0.0004, [1, 1, 1], scatter(rng, band, 2500, 0.2, 0.8)), splats(0.001, hsl(hue, 0.5, 0.9), scatter(rng, band, 120, 0.3, 0.8)));
+  layers.push(layer({ type: 'circle', cx: moonX, cy: moonY, r: moonR }, moonC, { color2: shade(moonC, 0.85), texture: { mottle: 0.06, grain: 0.04 } }));
   for (let k = 3 + rng.int(5); k > 0; k--) {
     const a = rng.range(0, 2 * Math.PI), d = rng.range(0, 0.75) * moonR;
     layers.push(layer({ type: 'circle', cx: moonX + d * Math.cos(a), cy: moonY + d * Math.sin(a), r: moonR * rng.range(0.08, 0.22) }, shade(moonC, 0.75), { opacity: 0.6 }));

@@ -55,14 +55,16 @@ const terrainTmp = new Float64Array(2);
 /**
  * The scene as a [size, size, 3] HWC row-major Float32Array in [-1, 1]. `win` is a crop in unit scene
  * coordinates (default the whole scene); pixels of a window line up with the full render's pixels
- * whenever the window edges fall on that render's pixel grid.
+ * whenever the window edges fall on that render's pixel grid. Pass `out` (length size²·3) to reuse a
+ * buffer across calls, e.g. a training loop rendering 16 scenes a step; it is overwritten and returned.
  */
-export function renderScene(scene: Scene, size: number, win: Window = FULL_WINDOW): Float32Array {
+export function renderScene(scene: Scene, size: number, win: Window = FULL_WINDOW, out?: Float32Array): Float32Array {
   const cs = compileScene(scene);
   const px = win.w / size, py = win.h / size;
   const pw = Math.sqrt(px * py);
   const n = size * size;
-  const img = new Float32Array(n * 3); // colour units [0, 1] until the last pass
+  if (out && out.length !== n * 3) throw new Error(`out has ${out.length} values, expected ${n * 3}`);
+  const img = out ? out.fill(0) : new Float32Array(n * 3); // colour units [0, 1] until the last pass
   if (texBuf.length < n * 3) texBuf = new Float32Array(n * 3);
   const tex = texBuf; // [size, size, 3]: mottle, grain, fibre amplitude per pixel
 

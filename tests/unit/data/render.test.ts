@@ -38,6 +38,13 @@ describe('renderScene', () => {
     expect(renderScene(JSON.parse(JSON.stringify(s)), 64)).toEqual(a);
   });
 
+  it('rendering into a reused buffer gives the same pixels as a fresh one', () => {
+    const buf = new Float32Array(64 * 64 * 3).fill(0.5);
+    const s = sampleScene(8, 'night');
+    expect(renderScene(s, 64, undefined, buf)).toBe(buf);
+    expect(buf).toEqual(renderScene(s, 64));
+  });
+
   it('different seeds give visibly different images', () => {
     for (const kind of SCENE_KINDS) expect(mse(renderScene(sampleScene(1, kind), 64), renderScene(sampleScene(2, kind), 64)), kind).toBeGreaterThan(0.002);
   });
