@@ -104,14 +104,13 @@ export class UrlState<S extends Record<string, ParamSpec>> {
     }
   }
 
-  /** `url` with this state's parameters set (values equal to the initial ones removed); other parameters kept. */
+  /**
+   * `url` with every parameter of this state set, other parameters kept. Initial values are written
+   * too: a shared link must keep meaning the same view if a lesson's defaults change later.
+   */
   toUrl(url: string): URL {
     const next = new URL(url);
-    for (const key of Object.keys(this.spec) as (keyof S & string)[]) {
-      const value = this.values[key];
-      if (value === this.spec[key].initial) next.searchParams.delete(key);
-      else next.searchParams.set(key, String(value));
-    }
+    for (const key of Object.keys(this.spec) as (keyof S & string)[]) next.searchParams.set(key, String(this.values[key]));
     return next;
   }
 
