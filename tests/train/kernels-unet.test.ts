@@ -23,8 +23,8 @@ const init = new Map([...net.init(makeRng(5))].map(([name, v], i) =>
 
 /** Gradient of Σ r·unet(x, t) w.r.t. every weight, by name, on the active backend and op set. */
 function weightGrads(): Map<string, Float32Array> {
-  return tf.tidy(() => {
-    const names = net.specs.map((s) => s.name);
+  const names = net.specs.map((s) => s.name);
+  const grads = tf.tidy(() => {
     const ws = net.specs.map((s) => tf.tensor(init.get(s.name)!, s.shape));
     const x = tf.tensor4d(normals(8 * 8 * 3, 1), [1, 8, 8, 3]);
     const t = tf.tensor1d([417]);
@@ -33,9 +33,9 @@ function weightGrads(): Map<string, Float32Array> {
       const weights = Object.fromEntries(names.map((n, i) => [n, w[i]]));
       return tf.sum(tf.mul(net.apply(weights, x, t), r));
     };
-    const g = tf.grads(loss)(ws);
-    return new Map(names.map((n, i) => [n, g[i].dataSync<'float32'>().slice()]));
+    return tf.grads(loss)(ws).map((g) => g.dataSync<'float32'>().slice());
   });
+  return new Map(names.map((n, i) => [n, grads[i]]));
 }
 
 describe('U-Net gradients on wasm', () => {
