@@ -1,9 +1,11 @@
 // `npm run train -- <model> [--key=value …] [--resume] [--fresh] [--until=N] [--export-only]
 // [--no-export] [--ckpt-dir=PATH] [--pretrained-dir=PATH]`: train a model from train/configs/<model>.ts,
 // checkpointing to .checkpoints/<model>/ and exporting to pretrained/<model>/ when the run completes.
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, latestCheckpoint, readCheckpoint, type CheckpointState } from './checkpoint';
 import { describeMachine, exportModel, ExportError } from './export';
@@ -115,16 +117,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // `kill $(cat <dir>/trainer.pid)` stops a background run cleanly (checkpoint, then exit 0).
+    const pidFile = join(dir, 'trainer.pid');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(pidFile, `${process.pid}\n`);
     const start = resume?.step ?? 0;
     const until = typeof args.flags.until === 'string' ? Number(args.flags.until) : undefined;
     process.stderr.write(`training ${args.model} from step ${start} to ${Math.min(config.steps, until ?? config.steps)} of ${config.steps} in ${dir}; ${machine}\n`);
-    const result = train({
+    const result = await train({
       model: args.model, config, dir, resume, until, machine,
       shouldStop: () => stop,
       progress: new Progress({ total: config.steps, start }),
     });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    rmSync(pidFile, { force: true });
     process.stderr.write(`stopped at step ${result.step}; checkpoint ${result.checkpoint}\n`);
     if (result.finished && !args.flags['no-export']) {
       const out = await exportModel(readCheckpoint(result.checkpoint), { pretrainedDir, machine });
@@ -140,8 +147,32 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * Under `tsx` (npm run train), a parent process relays signals and SIGKILLs a child that does not
+ * acknowledge one within 30 ms — and a training step holds the event loop for a second or more. So the
+ * tsx child only supervises: it starts the trainer as a plain `node --import tsx` process in its own
+ * process group, forwards SIGINT/SIGTERM to it once, and exits with its code.
+ */
+function supervise(argv: readonly string[]): void {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.url), ...argv], {
+    stdio: 'inherit',
+    detached: true, // a terminal's Ctrl-C reaches only us; we forward it exactly once
+    env: { ...process.env, NOISEBOOK_TRAINER: '1' },
+  });
+  let forwarded = 0;
+  const forward = (sig: NodeJS.Signals) => {
+    forwarded += 1;
+    child.kill(forwarded > 1 ? 'SIGKILL' : sig);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1)));
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then(
+  const underTsxCli = process.execArgv.some((a) => a.includes('tsx/dist/preflight'));
+  if (underTsxCli && !process.env.NOISEBOOK_TRAINER) supervise(process.argv.slice(2));
+  else main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
       process.stderr.write(`train: ${(e as Error).stack ?? String(e)}\n`);

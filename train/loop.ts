@@ -69,7 +69,7 @@ function snapshot(prefix: string, tensors: tf.NamedTensorMap, out: Map<string, N
   for (const [k, t] of Object.entries(tensors)) out.set(prefix + k, { shape: [...t.shape], data: t.dataSync() as Float32Array });
 }
 
-export function train(o: RunOptions): RunResult {
+export async function train(o: RunOptions): Promise<RunResult> {
   const config = o.resume?.config ?? o.config;
   const unet = buildUNet(config.model);
   const schedule = makeSchedule(config.schedule, { T: config.T, resolution: config.resolution });
@@ -138,6 +138,8 @@ export function train(o: RunOptions): RunResult {
       appendFileSync(logPath, JSON.stringify(record) + '\n');
       o.progress?.update(step, loss);
       o.onStep?.(record, tf.memory().numTensors);
+      // Yield to the event loop so SIGINT/SIGTERM handlers (and timers) run between steps.
+      await new Promise((resolve) => setImmediate(resolve));
       const stop = o.shouldStop?.() ?? false;
       if (stop || performance.now() - lastCkpt >= config.ckptMinutes * 60_000) save();
       if (stop) break;

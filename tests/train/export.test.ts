@@ -18,7 +18,7 @@ describe('export', () => {
 
   it('writes a manifest + float16 weights that load back, and a broken state never replaces a good export', async () => {
     await wasmBackend();
-    const run = train({ model: 'tiny', config: tinyConfig({ steps: 4 }), dir: tempDir('export-run'), progress: null });
+    const run = await train({ model: 'tiny', config: tinyConfig({ steps: 4 }), dir: tempDir('export-run'), progress: null });
     const state = readCheckpoint(run.checkpoint);
     const pretrainedDir = tempDir('export-out');
     const out = await exportModel(state, { pretrainedDir, machine: 'test machine' });
@@ -47,7 +47,7 @@ describe('export', () => {
 
   it('replaces a previous export only after the new one checks out', async () => {
     await wasmBackend();
-    const run = train({ model: 'tiny', config: tinyConfig({ steps: 2 }), dir: tempDir('export-run2'), progress: null });
+    const run = await train({ model: 'tiny', config: tinyConfig({ steps: 2 }), dir: tempDir('export-run2'), progress: null });
     const pretrainedDir = tempDir('export-out2');
     mkdirSync(join(pretrainedDir, 'tiny'));
     writeFileSync(join(pretrainedDir, 'tiny', 'old.txt'), 'old');

@@ -8,15 +8,15 @@ describe('exact resume (tiny config, wasm)', () => {
     await wasmBackend();
     const config = tinyConfig({ steps: 12, prediction: 'v' }); // v: base-64's target
     const straightDir = tempDir('straight');
-    const straight = train({ model: 'tiny', config, dir: straightDir, progress: null });
+    const straight = await train({ model: 'tiny', config, dir: straightDir, progress: null });
 
     const splitDir = tempDir('split');
-    const first = train({ model: 'tiny', config, dir: splitDir, until: 6, progress: null });
+    const first = await train({ model: 'tiny', config, dir: splitDir, until: 6, progress: null });
     expect(first.step).toBe(6);
     expect(first.finished).toBe(false);
     const ckpt = latestCheckpoint(splitDir);
     expect(ckpt).toBe(first.checkpoint);
-    const resumed = train({ model: 'tiny', config, dir: splitDir, resume: readCheckpoint(ckpt!), progress: null });
+    const resumed = await train({ model: 'tiny', config, dir: splitDir, resume: readCheckpoint(ckpt!), progress: null });
 
     expect(resumed.lossLog.map((r) => r.step)).toEqual(straight.lossLog.map((r) => r.step));
     expect(resumed.lossLog.map((r) => r.loss)).toEqual(straight.lossLog.map((r) => r.loss));

@@ -13,7 +13,7 @@ describe('smoke training (tiny config, wasm)', () => {
     const dir = tempDir('smoke');
     const before = tf.memory().numTensors;
     const t0 = performance.now();
-    const r = train({ model: 'tiny', config: tinyConfig({ steps: 40 }), dir, progress: null, onStep: (_, n) => counts.push(n) });
+    const r = await train({ model: 'tiny', config: tinyConfig({ steps: 40 }), dir, progress: null, onStep: (_, n) => counts.push(n) });
     const seconds = (performance.now() - t0) / 1000;
     console.log(`tiny: ${r.step} steps in ${seconds.toFixed(1)} s (${(seconds / r.step).toFixed(3)} s/step)`);
     const losses = r.lossLog.map((x) => x.loss);
