@@ -8,6 +8,10 @@ import type { EntryGenerator, PageLoad } from './$types';
 
 export const entries: EntryGenerator = () => existingLessons();
 
+// With no lesson file at all, a prerendered route with no entries fails the build ("not found while
+// crawling"); 'auto' lets the course shell build on its own, lessons still resolve via 404.html.
+export const prerender = existingLessons().length > 0 ? true : 'auto';
+
 export const load: PageLoad = async ({ params }) => {
   const { lang, slug } = params;
   if (!isLang(lang)) error(404, `No language "${lang}"`);
