@@ -38,6 +38,8 @@ describe('countParams / countFlops', () => {
     // 928.5 MFLOP of convs (measurements.md's figure) + 131,072 FLOP of dense layers.
     expect(flops).toBe(928_514_048 + 131_072);
     expect((16 * flops) / 1e9).toBeCloseTo(14.86, 2);
+    // measurements.md §4.1: "238 GFLOP per image" at 1024².
+    expect(countFlops(measured, 1024, 1024) / 1e9).toBeCloseTo(237.7, 1);
   });
 
   it('FLOPs scale with the pixel count, and the up-conv costs what its closed form says', () => {
