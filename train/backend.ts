@@ -8,7 +8,7 @@ import { setTrainingOps } from '../src/lib/models/ops';
 import { registerWasmTrainingKernels } from './kernels/conv-grad';
 import { registerCoreGradients } from './kernels/core-gradients';
 import { trainingOps } from './kernels/ops';
-import { enableNodeWasmThreads, finishNodeWasmThreads } from './kernels/node-threads';
+import { enableNodeWasmThreads, finishNodeWasmThreads, threadStartFailure } from './kernels/node-threads';
 
 export interface TrainingBackendOptions {
   /** Threads for XNNPACK. Default: 2 when NOISEBOOK_WASM_THREADS=2 is set, else 1. */
@@ -34,6 +34,22 @@ export function wasmDistDir(): string {
 
 let ready: Promise<TrainingBackendInfo> | null = null;
 
+/** How long the threaded build may take to start its workers before we fall back to 1 thread. */
+const THREADED_INIT_MS = 60_000;
+
+/**
+ * tf.setBackend for the threaded build: resolves false instead of crashing or hanging when a pool
+ * worker fails or the start takes longer than THREADED_INIT_MS.
+ */
+function setThreadedBackend(name: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), THREADED_INIT_MS);
+    const done = (ok: boolean) => (clearTimeout(timer), resolve(ok));
+    tf.setBackend(name).then(done, () => done(false));
+    void threadStartFailure().then(() => done(false));
+  });
+}
+
 /**
  * Makes 'wasm' the active backend with everything training needs. Idempotent within a process:
  * the thread count is fixed by the first call (the wasm module instantiates once).
@@ -55,11 +71,22 @@ async function setUp(options: TrainingBackendOptions): Promise<TrainingBackendIn
       wasm.setThreadsCount(2);
     } catch (e) {
       note = `2 wasm threads unavailable (${(e as Error).message}); using 1 thread`;
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     }
   }
-  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend failed to initialise');
+  const threaded = threadsRequested === 2 && note === undefined;
+  let ok = threaded ? await setThreadedBackend('wasm') : await tf.setBackend('wasm');
+  if (!ok && threaded) {
+    const cause = await Promise.race([threadStartFailure(), Promise.resolve(null)]);
+    note = `the threaded wasm build did not start (${cause?.message ?? 'timeout or init failure'}); using 1 thread`;
+    finishNodeWasmThreads(false);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    wasm.setThreadsCount(1);
+    ok = await tf.setBackend('wasm');
+  }
+  if (!ok) throw new Error('tfjs wasm backend failed to initialise');
   await tf.ready();
-  if (threadsRequested === 2) finishNodeWasmThreads();
+  if (threaded && note === undefined) finishNodeWasmThreads(true);
   await registerCoreGradients();
   registerWasmTrainingKernels();
   setTrainingOps(trainingOps);

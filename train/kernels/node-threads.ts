@@ -27,7 +27,15 @@ class TextBlob extends Blob {
   }
 }
 
-let installed: { dir: string; workers: Set<Worker>; restoreCpus: () => void } | null = null;
+interface Installed {
+  dir: string;
+  /** Pool workers and emscripten's own error handler for each (restored once the pool runs). */
+  workers: Map<Worker, unknown>;
+  restoreCpus: () => void;
+  /** Settles with the first worker error while the pool starts. */
+  failure: Promise<Error>;
+}
+let installed: Installed | null = null;
 
 /**
  * Installs the shim. Must run after `@tensorflow/tfjs-backend-wasm` is imported (it registers the
@@ -49,7 +57,9 @@ export function enableNodeWasmThreads(): void {
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const files = new WeakMap<TextBlob, string>();
   let count = 0;
-  const workers = new Set<Worker>();
+  const workers = new Map<Worker, unknown>();
+  let fail: (e: Error) => void = () => {};
+  const failure = new Promise<Error>((resolve) => (fail = resolve));
   const fileFor = (blob: TextBlob): string => {
     let file = files.get(blob);
     if (file === undefined) {
@@ -69,20 +79,38 @@ export function enableNodeWasmThreads(): void {
     const m = message as { urlOrBlob?: unknown } | null;
     if (m !== null && typeof m === 'object' && m.urlOrBlob instanceof TextBlob && m.urlOrBlob.source !== undefined) {
       message = { ...m, urlOrBlob: fileFor(m.urlOrBlob) };
-      workers.add(this);
+      // emscripten's handler rethrows a worker error, which kills the process; while the pool
+      // starts, report it instead so the caller can fall back to one thread.
+      const w = this as unknown as { onerror: unknown };
+      workers.set(this, w.onerror);
+      w.onerror = (e: unknown) => fail(e instanceof Error ? e : new Error(String(e)));
     }
     return realPost.call(this, message, transfer);
   };
-  installed = { dir, workers, restoreCpus: () => (os.cpus = realCpus) };
+  installed = { dir, workers, failure, restoreCpus: () => (os.cpus = realCpus) };
 }
 
 /**
- * Call once the backend is ready: restores os.cpus and unrefs the pool's workers, which would
- * otherwise keep Node alive after the script ends (a wasm call blocks the main thread anyway while
- * they work). The Blob/URL/postMessage patches stay in case emscripten starts a worker later.
+ * Call once the backend has started (or failed to): restores os.cpus. After a good start, gives the
+ * pool's workers back emscripten's error handler and unrefs them, so Node can exit when the script
+ * ends (a wasm call blocks the main thread anyway while they work). After a failed start, stops them
+ * and keeps their errors quiet. The Blob/URL/postMessage patches stay in case emscripten starts a
+ * worker later.
  */
-export function finishNodeWasmThreads(): void {
+export function finishNodeWasmThreads(started = true): void {
   if (installed === null) return;
   installed.restoreCpus();
-  for (const w of installed.workers) w.unref();
+  for (const [w, onerror] of installed.workers) {
+    if (started) {
+      (w as unknown as { onerror: unknown }).onerror = onerror;
+      w.unref();
+    } else {
+      void w.terminate();
+    }
+  }
+}
+
+/** Resolves with the first error a pool worker raised while starting (never, if none did). */
+export function threadStartFailure(): Promise<Error> {
+  return installed?.failure ?? new Promise(() => {});
 }
