@@ -22,20 +22,25 @@ interface Timing { median: number; min: number }
 const fmt = (t: Timing) => `${t.median.toFixed(1)} (${t.min.toFixed(1)})`;
 
 /**
- * Median and min wall ms of `fn` after 2 warm-up calls; `fn` returns tensors, disposed after each
- * call. On a shared machine the min is the better estimate of the uncontended speed.
+ * Median and min wall ms of each function after 2 warm-up calls. Calls are interleaved (one of each
+ * per round) so that load from other processes hits all of them alike, and the min is the better
+ * estimate of the uncontended speed on a shared machine. Returned tensors are disposed.
  */
-function time(fn: () => tf.TensorContainer, reps: number): Timing {
-  for (let i = 0; i < 2; i++) tf.dispose(fn());
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    const out = fn(); // wasm kernels run synchronously, so the work is done when this returns
-    ms.push(performance.now() - t0);
-    tf.dispose(out);
+function timeAll(fns: (() => tf.TensorContainer)[], reps: number): Timing[] {
+  for (const fn of fns) for (let i = 0; i < 2; i++) tf.dispose(fn());
+  const ms = fns.map(() => [] as number[]);
+  for (let r = 0; r < reps; r++) {
+    fns.forEach((fn, i) => {
+      const t0 = performance.now();
+      const out = fn(); // wasm kernels run synchronously: the work is done when this returns
+      ms[i].push(performance.now() - t0);
+      tf.dispose(out);
+    });
   }
-  ms.sort((a, b) => a - b);
-  return { median: ms[Math.floor(ms.length / 2)], min: ms[0] };
+  return ms.map((m) => {
+    m.sort((a, b) => a - b);
+    return { median: m[Math.floor(m.length / 2)], min: m[0] };
+  });
 }
 
 function fwdBwd(op: (x: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D, dy: tf.Tensor): () => tf.TensorContainer {
@@ -49,8 +54,8 @@ async function runOne(threads: 1 | 2, reps: number): Promise<void> {
   const dy = tf.randomNormal([B, H, W, C]) as tf.Tensor4D;
   const gamma = tf.ones([C]) as tf.Tensor1D, beta = tf.zeros([C]) as tf.Tensor1D;
   const convAttrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap;
-  const rows: [string, Timing][] = [];
-  const conv = (label: string, fn: () => tf.TensorContainer) => rows.push([label, time(fn, reps)]);
+  const convFns: [string, () => tf.TensorContainer][] = [];
+  const conv = (label: string, fn: () => tf.TensorContainer) => convFns.push([label, fn]);
   conv('conv fwd (Conv2D)', () => tf.conv2d(x, w, 1, 'same'));
   conv('dW  (Conv2DBackpropFilter, ours)', () =>
     tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...convAttrs, filterShape: [K, K, C, C] }));
@@ -58,7 +63,7 @@ async function runOne(threads: 1 | 2, reps: number): Promise<void> {
     tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...convAttrs, inputShape: [B, H, W, C] }));
   const native = stockWasmKernel('Conv2DBackpropInput');
   if (native !== undefined && threads === 1) {
-    // The replaced scalar loop, called directly (one call is ~0.3 s, so fewer reps).
+    // The replaced scalar loop, called directly through the backend (~0.3 s per call unloaded).
     const backend = tf.backend();
     conv('dx  (stock wasm Conv2DBackpropInput)', () => {
       const out = native.kernelFunc({ inputs: { dy, filter: w }, backend, attrs: { ...convAttrs, inputShape: [B, H, W, C] } }) as tf.TensorInfo;
@@ -74,7 +79,10 @@ async function runOne(threads: 1 | 2, reps: number): Promise<void> {
     ['down2 (avgPool) fwd+bwd', (ops) => fwdBwd(ops.down2, x, tf.tidy(() => tf.slice(dy, [0, 0, 0, 0], [B, H / 2, W / 2, C])))],
     ['up2 (nearest) fwd+bwd', (ops) => fwdBwd(ops.up2, tf.tidy(() => tf.slice(x, [0, 0, 0, 0], [B, H / 2, W / 2, C])) as tf.Tensor4D, dy)],
   ];
-  const opRows = pairs.map(([label, make]) => [label, time(make(trainingOps), reps), time(make(referenceOps), reps)] as const);
+  const convTimes = timeAll(convFns.map(([, fn]) => fn), reps);
+  const rows = convFns.map(([label], i) => [label, convTimes[i]] as const);
+  const opTimes = timeAll(pairs.flatMap(([, make]) => [make(trainingOps), make(referenceOps)]), reps);
+  const opRows = pairs.map(([label], i) => [label, opTimes[2 * i], opTimes[2 * i + 1]] as const);
 
   console.log(`\n## wasm, ${info.threads} thread(s)${info.note ? ` (${info.note})` : ''}; [${B}, ${H}, ${W}, ${C}], 3×3 32→32 = ${CONV_GFLOP.toFixed(2)} GFLOP`);
   const gf = (t: Timing) => `${(CONV_GFLOP / (t.median / 1000)).toFixed(1)} (${(CONV_GFLOP / (t.min / 1000)).toFixed(1)})`;
