@@ -39,15 +39,32 @@ async function activate(name: BackendName): Promise<typeof import('@tensorflow/t
   return tf;
 }
 
-/** WebAssembly, with the .wasm binaries served from this site (Vite copies them; no CDN). */
+/**
+ * WebAssembly, with the .wasm binaries served from this site (Vite copies them; no CDN). Only the
+ * kernels the forward process needs are registered (x_t = a·x_0 + b·ε: Add, Multiply, plus Cast,
+ * Identity and Reshape that tfjs uses around them): registering all ~150 wasm kernels would pull in
+ * the cpu backend's shared code and push the lesson page over its 250 KB (gzip) budget. The Web
+ * Worker engine of the model lessons loads the full backend.
+ */
 export const loadWasm: BackendLoader = async () => {
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const [wasm, tf, add, multiply, cast, identity, reshape] = await Promise.all([
+    import('@tensorflow/tfjs-backend-wasm/dist/base'),
+    import('@tensorflow/tfjs-core'),
+    import('@tensorflow/tfjs-backend-wasm/dist/kernels/Add'),
+    import('@tensorflow/tfjs-backend-wasm/dist/kernels/Multiply'),
+    import('@tensorflow/tfjs-backend-wasm/dist/kernels/Cast'),
+    import('@tensorflow/tfjs-backend-wasm/dist/kernels/Identity'),
+    import('@tensorflow/tfjs-backend-wasm/dist/kernels/Reshape'),
+  ]);
+  for (const config of [add.addConfig, multiply.multiplyConfig, cast.castConfig, identity.identityConfig, reshape.reshapeConfig]) {
+    if (!tf.getKernel(config.kernelName, 'wasm')) tf.registerKernel(config);
+  }
   wasm.setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlainUrl,
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
   });
-  const tf = await activate('wasm');
+  await activate('wasm');
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   return { simd, threads: wasm.getThreadsCount() };
 };

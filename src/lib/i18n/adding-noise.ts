@@ -63,7 +63,7 @@ export const addingNoise: Translations<Key> = {
     engineFallback:
       'WebAssembly could not start ({reason}), so TensorFlow.js runs on plain JavaScript. This page works as usual; the later lessons will be slow.',
     engineReady: 'TensorFlow.js runs on {backend} (ready in {ms} ms).',
-    engineCheck: ' Tensor check of x_t at 64×64: largest difference {err}.',
+    engineCheck: ' Tensor check of xₜ at 64×64: largest difference {err}.',
     curvesTitle: 'How each schedule removes the signal',
     curvesNow: '{schedule} at t = {t}: ᾱₜ = {ab}, log-SNR = {lsnr}',
     alphaChartAlt: 'Line chart of ᾱₜ against t for four schedules. {now}',

@@ -97,6 +97,7 @@ export class UrlState<S extends Record<string, ParamSpec>> {
 
   /** Takes every valid parameter from a query string (or URLSearchParams); the rest keep their values. */
   readFrom(search: string | URLSearchParams): void {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once here, never rendered
     const params = typeof search === 'string' ? new URLSearchParams(search) : search;
     for (const key of Object.keys(this.spec) as (keyof S & string)[]) {
       const value = parseParam(this.spec[key], params.get(key));
@@ -109,6 +110,7 @@ export class UrlState<S extends Record<string, ParamSpec>> {
    * too: a shared link must keep meaning the same view if a lesson's defaults change later.
    */
   toUrl(url: string): URL {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a value handed to the writer, never rendered
     const next = new URL(url);
     for (const key of Object.keys(this.spec) as (keyof S & string)[]) next.searchParams.set(key, String(this.values[key]));
     return next;

@@ -11,19 +11,31 @@ export function formatNumber(x: number, digits = 3): string {
   let text: string;
   if (abs < 1e-3 || abs >= 1e5) {
     const [mantissa, exponent] = x.toExponential(digits - 1).split('e');
-    text = `${mantissa}·10^${Number(exponent)}`;
+    text = `${Number(mantissa)}·10${superscript(Number(exponent))}`;
   } else {
     text = String(Number(x.toPrecision(digits)));
   }
   return text.replace('-', '−');
 }
 
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** An integer exponent as Unicode superscript digits: −7 → ⁻⁷. */
+function superscript(n: number): string {
+  const digits = Array.from(String(Math.abs(n)), (d) => SUPERSCRIPT[Number(d)]).join('');
+  return (n < 0 ? '⁻' : '') + digits;
+}
+
 /** `formatNumber` as TeX: 1.2\cdot10^{-4}, \infty. For numbers substituted into formulas. */
 export function formatTex(x: number, digits = 3): string {
   if (x === Infinity) return '\\infty';
-  const text = formatNumber(x, digits).replace('−', '-');
-  const m = /^(-?[\d.]+)·10\^(-?\d+)$/.exec(text);
-  return m ? `${m[1]}\\cdot 10^{${m[2]}}` : text;
+  if (Number.isNaN(x)) return '-';
+  const abs = Math.abs(x);
+  if (x !== 0 && (abs < 1e-3 || abs >= 1e5)) {
+    const [mantissa, exponent] = x.toExponential(digits - 1).split('e');
+    return `${Number(mantissa)}\\cdot 10^{${Number(exponent)}}`;
+  }
+  return formatNumber(x, digits).replace('−', '-');
 }
 
 /** Decibels of a power ratio (10·log10), as PSNR is reported. */

@@ -23,15 +23,21 @@ export class ForwardNoise {
       seed: intParam(1, MAX_SEED, 1),
     },
     // SvelteKit's own replaceState keeps its router in step with the address bar.
+    // The URL is this page's own, with new query values: nothing for resolve() to add.
+    // eslint-disable-next-line svelte/no-navigation-without-resolve
     { write: (url) => replaceState(url, {}) },
   );
 
   /** performance.now() of the latest slider input, for timing input → pixels. */
   inputAt = 0;
   #connected = false;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a pixel cache; reactivity comes from t, schedule, seed
   #clean = new Map<string, Float32Array>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a pixel cache; reactivity comes from t, schedule, seed
   #noise = new Map<string, Float32Array>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a pixel cache; reactivity comes from t, schedule, seed
   #noisy = new Map<Size, { key: string; image: Float32Array }>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a pixel cache; reactivity comes from t, schedule, seed
   #pooledParts = new Map<string, { x0: Float32Array; eps: Float32Array }>();
 
   get t(): number {

@@ -9,8 +9,9 @@ describe('formatNumber', () => {
   });
 
   it('switches to powers of ten for tiny and huge values, with a real minus sign', () => {
-    expect(formatNumber(4.03e-5)).toBe('4.03·10^−5');
-    expect(formatNumber(2.56e5)).toBe('2.56·10^5');
+    expect(formatNumber(4.03e-5)).toBe('4.03·10⁻⁵');
+    expect(formatNumber(2.56e5)).toBe('2.56·10⁵');
+    expect(formatNumber(2.4e-10)).toBe('2.4·10⁻¹⁰');
     expect(formatNumber(-0.5)).toBe('−0.5');
   });
 
