@@ -18,7 +18,7 @@ const config: TrainConfig = {
     classes: SCENE_KINDS.length, // one class per scene kind; the model adds the null class at index `classes`
     extraScalar: false, // no noise-augmentation level: that is for the super-resolution stages
     scalarScale: 1000, // unused without extraScalar; kept at the default so the config is complete
-    upConv: true, // DDPM's 3×3 conv after each nearest upsample, smoothing the blockiness of the copy
+    upConv: false, // no extra conv after the nearest upsample: the next ResBlock's convs already smooth it, and it keeps the step at the measured 14.9 GFLOP per batch (measurements.md §1.4) instead of 20.9
     outChannels: 3, // one prediction per input channel
   },
   resolution: 64, // the base stage of the 64 → 256 → 1024 cascade
