@@ -33,13 +33,18 @@ export function newSceneButton(page: Page): Locator {
 
 /** Number of image updates the widget has finished so far (its data-updates counter). */
 export async function updateCount(page: Page): Promise<number> {
-  const raw = await widget(page).getAttribute('data-updates');
+  // evaluate, not a locator: a widget that vanished must fail now, not after a 30 s auto-wait.
+  const raw = await page.evaluate((sel) => {
+    const root = document.querySelector(sel);
+    if (!root) throw new Error(`${sel} is not on the page (any more)`);
+    return root.getAttribute('data-updates');
+  }, WIDGET);
   return raw === null ? 0 : Number(raw);
 }
 
 /** Duration of the last update in ms (the widget's data-update-ms). */
 export async function lastUpdateMs(page: Page): Promise<number> {
-  return Number(await widget(page).getAttribute('data-update-ms'));
+  return page.evaluate((sel) => Number(document.querySelector(sel)?.getAttribute('data-update-ms')), WIDGET);
 }
 
 /** Waits until the widget has drawn at least once. */
@@ -63,15 +68,20 @@ export async function waitForUpdate(page: Page, after: number, timeout = FIRST_R
   await settle(page);
 }
 
-/** Waits until no update has landed for quietMs (a slider drag may queue several). */
-export async function settle(page: Page, quietMs = 300): Promise<void> {
+/**
+ * Waits until no update has landed for quietMs (a slider drag may queue several). A widget that keeps
+ * redrawing on its own (an effect loop) fails here after limitMs instead of hanging the run.
+ */
+export async function settle(page: Page, quietMs = 250, limitMs = 15_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
   let last = await updateCount(page);
-  for (;;) {
+  while (Date.now() < deadline) {
     await page.waitForTimeout(quietMs);
     const now = await updateCount(page);
     if (now === last) return;
     last = now;
   }
+  throw new Error(`the widget kept redrawing for ${limitMs} ms with no input (data-updates reached ${last})`);
 }
 
 /** Runs an action that should redraw the images, and waits for the redraw. */
