@@ -69,6 +69,7 @@ describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
     // Three different images, none of them blank (a blank canvas has the same hash at any t).
     expect(new Set(Object.values(hashes)).size).toBe(3);
     await screenshot(page, `lesson1-${lang}`);
+    await screenshot(page, `lesson1-${lang}-widget`, WIDGET);
     expectNoConsoleErrors();
   });
 

@@ -130,10 +130,14 @@ export async function expectAccessible(page: Page, within?: string): Promise<voi
   expect(formatViolations(await checkA11y(page, within)), `axe serious/critical violations on ${page.url()}`).toEqual([]);
 }
 
-/** Saves a full-page PNG to screenshots/<name>.png (git-ignored) for a person to look at. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a PNG to screenshots/<name>.png (git-ignored) for a person to look at: the whole page, or
+ * only the element matching `selector`.
+ */
+export async function screenshot(page: Page, name: string, selector?: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name.replace(/[^a-z0-9._-]+/gi, '-')}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if (selector) await page.locator(selector).first().screenshot({ path });
+  else await page.screenshot({ path, fullPage: true });
   return path;
 }

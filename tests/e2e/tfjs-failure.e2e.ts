@@ -63,6 +63,7 @@ describe('lesson 1 when TensorFlow.js cannot start (wasm and cpu both fail)', ()
     // The images do not need tfjs: all three sizes are drawn and differ.
     expect(new Set(Object.values(await canvasHashes(page))).size).toBe(SIZES.length);
     await screenshot(page, 'lesson1-en-tfjs-failed');
+    await screenshot(page, 'lesson1-en-tfjs-failed-widget', WIDGET);
 
     // Only the blocked downloads may complain; nothing may throw.
     const unexpected = errors.filter((e) => !/Failed to load resource|net::ERR_FAILED/.test(e));
