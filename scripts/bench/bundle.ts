@@ -11,6 +11,22 @@ import type { BenchSection, Row } from './section';
 const KB = 1000;
 const PAGE = '/en/adding-noise/';
 
+/** What a minified chunk holds, told by strings that survive minification. */
+const MARKERS: [string, RegExp][] = [
+  ['tfjs-core', /not registered for backend|tfjs-core|Kernel '/],
+  ['tfjs-backend-wasm', /setWasmPaths|tfjs-backend-wasm/],
+  ['tfjs-backend-cpu', /\(\s*["']cpu["']\s*,\s*\(\)\s*=>\s*new\s/],
+  ['katex', /KaTeX/],
+  ['d3', /d3-|scaleLinear|curveMonotone/],
+];
+
+function contents(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  return MARKERS.filter(([, re]) => re.test(text))
+    .map(([name]) => name)
+    .join('+');
+}
+
 function gzip9(bytes: Buffer): number {
   return gzipSync(bytes, { level: 9 }).length;
 }
@@ -58,7 +74,7 @@ export const bundle: BenchSection = {
       { label: `CSS, ${css.length} files`, value: sum(css, gzip9) / KB, unit: 'KB gz', details: { raw: sum(css, (b) => b.length) / KB } },
     ];
     const largest = js
-      .map((f) => ({ file: f.path, gzipKB: Math.round(gzip9(f.bytes) / 10) / 100 }))
+      .map((f) => ({ file: f.path, gzipKB: Math.round(gzip9(f.bytes) / 10) / 100, holds: contents(f.bytes) || 'app' }))
       .sort((a, b) => b.gzipKB - a.gzipKB);
     return { rows, notes: { KB: '1000 bytes', jsFiles: largest, wasmFiles: wasm.map((f) => f.path) } };
   },
