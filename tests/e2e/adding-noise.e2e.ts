@@ -249,7 +249,8 @@ describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
     await expectAccessible(page);
   });
 
-  test.runIf(lang === 'vi')('the Vietnamese widgets show none of the English widget strings', async () => {
+  // Only the Vietnamese page can leak English strings; registered for vi only, so en shows no skip.
+  if (lang === 'vi') test('the Vietnamese widgets show none of the English widget strings', async () => {
     const { page } = await openLesson();
     // Wait for the engine line to settle too: it is the last string to appear.
     await page.waitForFunction((starting) => !document.body.innerText.includes(starting), addingNoise.vi.engineStarting, { timeout: 30_000 });
