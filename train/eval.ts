@@ -1,0 +1,88 @@
+// `npm run eval -- <model> [--pretrained-dir=pretrained] [--held-out=256] [--stats=2000] [--samples=500]
+// [--steps=20] [--guidance=1] [--threads=1] [--seed=1]`: evaluates <pretrained-dir>/<model>/ and writes the
+// results into its manifest (train/eval/run.ts). `npm run eval -- --train-classifier [--classifier-steps=600]`
+// trains and ships <pretrained-dir>/scene-classifier/, the feature extractor of the Fréchet distance.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { initTrainingBackend } from './backend';
+import { describeMachine } from './export';
+import { CLASSIFIER_NAME, classifierTrainConfig } from './eval/classifier-config';
+import { exportClassifier } from './eval/classifier-export';
+import { trainClassifier } from './eval/classifier-train';
+import { runEvaluation } from './eval/run';
+
+const VALUE_FLAGS = ['pretrained-dir', 'held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps'] as const;
+type ValueFlag = (typeof VALUE_FLAGS)[number];
+const NUMERIC: readonly ValueFlag[] = ['held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps'];
+
+export interface EvalArgs {
+  model: string | null;
+  trainClassifier: boolean;
+  values: Partial<Record<ValueFlag, string>>;
+}
+
+/** Parses argv; throws an Error with a one-line message for anything unknown or malformed. */
+export function parseEvalArgs(argv: readonly string[]): EvalArgs {
+  const out: EvalArgs = { model: null, trainClassifier: false, values: {} };
+  for (const arg of argv) {
+    if (arg === '--train-classifier') out.trainClassifier = true;
+    else if (arg.startsWith('--')) {
+      const m = /^--([^=]+)=(.+)$/.exec(arg);
+      if (!m || !(VALUE_FLAGS as readonly string[]).includes(m[1])) throw new Error(`unknown option "${arg}" (have --train-classifier, ${VALUE_FLAGS.map((f) => `--${f}=…`).join(', ')})`);
+      if (NUMERIC.includes(m[1] as ValueFlag) && !Number.isFinite(Number(m[2]))) throw new Error(`--${m[1]}: "${m[2]}" is not a number`);
+      out.values[m[1] as ValueFlag] = m[2];
+    } else if (out.model === null) out.model = arg;
+    else throw new Error(`unexpected argument "${arg}"`);
+  }
+  if (!out.trainClassifier && !out.model) throw new Error('usage: npm run eval -- <model> [--option=value …]  |  npm run eval -- --train-classifier');
+  return out;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: EvalArgs;
+  try {
+    args = parseEvalArgs(argv);
+  } catch (e) {
+    process.stderr.write(`eval: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const v = args.values;
+  const num = (k: ValueFlag) => (v[k] === undefined ? undefined : Number(v[k]));
+  const pretrainedDir = v['pretrained-dir'] ?? 'pretrained';
+  const info = await initTrainingBackend({ threads: num('threads') === 2 ? 2 : 1, verbose: false });
+  const log = (line: string) => process.stderr.write(line + '\n');
+  if (args.trainClassifier) {
+    const config = { ...classifierTrainConfig, steps: num('classifier-steps') ?? classifierTrainConfig.steps };
+    log(`training ${CLASSIFIER_NAME}: ${config.steps} steps of ${config.batch} scenes`);
+    const run = trainClassifier(config, (r) => {
+      if (r.step % 25 === 0 || r.step === config.steps) log(`  step ${r.step}: loss ${r.loss.toFixed(4)} (${r.secPerStep.toFixed(2)} s/step)`);
+    });
+    const { dir, manifest } = await exportClassifier(run, config, { pretrainedDir, machine: describeMachine(info.threads) });
+    log(`${dir}: held-out accuracy ${String(manifest.evaluation.heldOutAccuracy)} after ${run.wallSeconds.toFixed(0)} s`);
+    if (!args.model) return 0;
+  }
+  const evaluation = await runEvaluation({
+    modelDir: join(pretrainedDir, args.model as string),
+    classifierDir: join(pretrainedDir, CLASSIFIER_NAME),
+    heldOut: num('held-out'),
+    statsCount: num('stats'),
+    fdCount: num('samples'),
+    steps: num('steps'),
+    guidance: num('guidance'),
+    seed: num('seed'),
+    log,
+  });
+  log(`wrote the evaluation into ${join(pretrainedDir, args.model as string, 'manifest.json')}`);
+  process.stdout.write(JSON.stringify(evaluation, null, 1) + '\n');
+  return 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`eval: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
