@@ -13,7 +13,7 @@ export default ts.config(
   ...svelte.configs.recommended,
   { languageOptions: { globals: { ...globals.browser, ...globals.node } } },
   {
-    files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svx'],
+    files: ['**/*.svelte', '**/*.svelte.ts'], // .svx lessons are prose; the build and svelte-check cover their scripts
     languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig } },
   },
   {
