@@ -1,7 +1,8 @@
-// `npm run eval -- <model> [--pretrained-dir=pretrained] [--held-out=256] [--stats=2000] [--samples=500]
-// [--steps=20] [--guidance=1] [--threads=1] [--seed=1]`: evaluates <pretrained-dir>/<model>/ and writes the
-// results into its manifest (train/eval/run.ts). `npm run eval -- --train-classifier [--classifier-steps=600]`
-// trains and ships <pretrained-dir>/scene-classifier/, the feature extractor of the Fréchet distance.
+// `npm run eval -- <model> [--pretrained-dir=pretrained] [--classifier-dir=pretrained/scene-classifier]
+// [--held-out=256] [--stats=2000] [--samples=500] [--steps=20] [--guidance=1] [--threads=1] [--seed=1]`:
+// evaluates <pretrained-dir>/<model>/ and writes the results into its manifest (train/eval/run.ts).
+// `npm run eval -- --train-classifier [--classifier-steps=200]` trains and ships
+// <pretrained-dir>/scene-classifier/, the feature extractor of the Fréchet distance.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initTrainingBackend } from './backend';
@@ -11,7 +12,7 @@ import { exportClassifier } from './eval/classifier-export';
 import { trainClassifier } from './eval/classifier-train';
 import { runEvaluation } from './eval/run';
 
-const VALUE_FLAGS = ['pretrained-dir', 'held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps'] as const;
+const VALUE_FLAGS = ['pretrained-dir', 'classifier-dir', 'held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 const NUMERIC: readonly ValueFlag[] = ['held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps'];
 
@@ -63,7 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const evaluation = await runEvaluation({
     modelDir: join(pretrainedDir, args.model as string),
-    classifierDir: join(pretrainedDir, CLASSIFIER_NAME),
+    classifierDir: v['classifier-dir'] ?? join('pretrained', CLASSIFIER_NAME), // the shipped one, wherever the model lies
     heldOut: num('held-out'),
     statsCount: num('stats'),
     fdCount: num('samples'),

@@ -1,7 +1,9 @@
 // Quality bar of the shipped base-64 model: it loads (SHA-256 checked), and one denoising step at
 // t = 500 on held-out scenes gives a finite x̂₀ closer to x₀ than the per-pixel Wiener filter's.
-// Runs only once pretrained/base-64/ exists (the lead ships it).
+// Runs only once pretrained/base-64/ exists (the lead ships it); NOISEBOOK_BASE64_DIR=<folder> checks a
+// candidate export elsewhere (e.g. one made with --pretrained-dir) before it is shipped.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { makeSchedule, type ScheduleName } from '../../src/lib/diffusion/schedule';
@@ -12,13 +14,14 @@ import { initTrainingBackend } from '../../train/backend';
 import { denoisingErrors } from '../../train/eval/denoising';
 import { pixelStats } from '../../train/eval/wiener';
 
-const manifestPath = 'pretrained/base-64/manifest.json';
+const dir = process.env.NOISEBOOK_BASE64_DIR ?? 'pretrained/base-64';
+const manifestPath = join(dir, 'manifest.json');
 
-describe.runIf(existsSync(manifestPath))('pretrained/base-64', () => {
+describe.runIf(existsSync(manifestPath))(dir, () => {
   it('loads with a matching checksum, and at t = 500 its x̂₀ on 32 held-out scenes is finite and beats the Wiener filter', async () => {
     await initTrainingBackend({ threads: 1, verbose: false });
     const manifest = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath);
-    const model = await loadModel(manifest, new Uint8Array(readFileSync(`pretrained/base-64/${manifest.weightsFile}`)));
+    const model = await loadModel(manifest, new Uint8Array(readFileSync(join(dir, manifest.weightsFile))));
     try {
       const d = manifest.data.details as { seed: number; resolution: number; schedule: ScheduleName; T: number; prediction: Prediction };
       expect(d.resolution).toBe(64);

@@ -70,7 +70,7 @@ describe('scene classifier', () => {
     tf.dispose(Object.values(loaded.weights));
     bin[10] ^= 0xff;
     await expect(loadClassifier(parsed, bin)).rejects.toThrow(/SHA-256/);
-    writeFileSync(join(out, 'bad.json'), text.replace('"scene-classifier"', '"unet"'));
+    writeFileSync(join(out, 'bad.json'), text.replace('"architecture": "scene-classifier"', '"architecture": "unet"'));
     expect(() => parseClassifierManifest(readFileSync(join(out, 'bad.json'), 'utf8'), 'bad.json')).toThrow(/architecture/);
   });
 

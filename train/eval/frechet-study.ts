@@ -72,7 +72,7 @@ export async function frechetStudy(o: FrechetStudyOptions): Promise<FrechetStudy
   const kinds = SCENE_KINDS.length;
   const report: { [key: string]: JsonValue } = {
     note:
-      `squared Fréchet distance (FID formula, Heusel et al. 2017) in the ${f}-d penultimate features of pretrained/scene-classifier; ` +
+      `squared Fréchet distance (FID formula, Heusel et al. 2017) in the ${f}-d penultimate features of the scene classifier (src/lib/models/classifier.ts); ` +
       `every set is compared with held-out set A (${o.count} class-balanced scenes); lower is better; numbers are not comparable with Inception FIDs`,
     count: o.count,
     sampler: `DDIM η = 0, ${o.steps} steps, x̂₀ clipped to [−1, 1], guidance scale ${o.guidance} (1 = conditional model alone)`,

@@ -25,7 +25,7 @@ export function sampleGridPng(rows: GridRow[], { size, zoom }: GridLayout): { pn
   const tile = size * zoom;
   const nS = Math.max(...rows.map((r) => r.samples.length));
   const nR = Math.max(...rows.map((r) => r.references.length));
-  const textScale = Math.max(1, Math.floor(zoom));
+  const textScale = 2; // 10×14-pixel letters: readable beside 64–128-pixel tiles
   const labelWidth = Math.max(...rows.map((r) => textWidth(r.label, textScale)), textWidth('held-out', textScale)) + 2 * GAP;
   const header = GLYPH_HEIGHT * textScale + 2 * GAP;
   const refX = labelWidth + nS * (tile + GAP) + 3 * GAP; // a wider gap separates samples from references
