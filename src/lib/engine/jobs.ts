@@ -1,0 +1,178 @@
+// The engine's jobs: a sample job runs the reverse process (DDPM Alg. 2 / DDIM Eq. 12, with classifier-free
+// guidance, Ho & Salimans 2022 Eq. 6) on a loaded U-Net; a "latest wins" scheduler runs one job at a time.
+import * as tf from '@tensorflow/tfjs-core';
+import { sample, type Denoiser } from '../diffusion/sample';
+import { isScheduleName, makeSchedule, type Schedule } from '../diffusion/schedule';
+import { PREDICTIONS, type Prediction } from '../diffusion/prediction';
+import { makeRng } from '../math/rng';
+import type { Manifest } from '../models/manifest';
+import type { UNet, UNetWeights } from '../models/unet';
+import { EngineError, toEngineError, type SampleJob, type StepFrame } from './protocol';
+
+/** A loaded model plus what sampling needs from its manifest's training details. */
+export interface RunnableModel {
+  unet: UNet;
+  /** Owned by the engine's model cache, which disposes them when the model is dropped. */
+  weights: UNetWeights;
+  schedule: Schedule;
+  prediction: Prediction;
+  /** Side of the square images it was trained on. */
+  resolution: number;
+}
+
+/** Reads schedule, T, prediction and resolution from manifest.data.details (train/export.ts writes them). */
+export function runnableFrom(manifest: Manifest, unet: UNet, weights: UNetWeights): RunnableModel {
+  const d = manifest.data.details ?? {};
+  const fail = (field: string): never => {
+    throw new EngineError('model-corrupt', `${manifest.name}: manifest data.details.${field} is missing or invalid`);
+  };
+  const name = isScheduleName(d.schedule) ? d.schedule : fail('schedule');
+  const T = Number.isInteger(d.T) ? (d.T as number) : fail('T');
+  const resolution = Number.isInteger(d.resolution) ? (d.resolution as number) : fail('resolution');
+  const prediction = (PREDICTIONS as readonly unknown[]).includes(d.prediction) ? (d.prediction as Prediction) : fail('prediction');
+  return { unet, weights, schedule: makeSchedule(name, { T, resolution }), prediction, resolution };
+}
+
+/**
+ * The network as the sampler's (x, t) → prediction. With a class and w ≠ 1 it runs the conditional and
+ * the null-class rows in one batch of 2B and returns uncond + w·(cond − uncond). Called inside sample's
+ * tf.tidy, which disposes everything made here.
+ */
+export function guidedDenoiser(model: RunnableModel, classIndex: number | null, guidance: number): Denoiser {
+  const { unet, weights } = model;
+  const classes = unet.config.classes;
+  if (classIndex !== null && (classes === 0 || classIndex >= classes)) {
+    throw new EngineError('backend-failed', `class ${classIndex} is outside the model's ${classes} classes`);
+  }
+  const nullClass = classes; // the index the model was trained to read as "no class"
+  return (x, t) => {
+    const b = x.shape[0];
+    const x4 = x as tf.Tensor4D;
+    if (classes === 0) return unet.apply(weights, x4, tf.fill([b], t) as tf.Tensor1D);
+    if (classIndex === null || guidance === 1) {
+      return unet.apply(weights, x4, tf.fill([b], t) as tf.Tensor1D, { classes: tf.fill([b], classIndex ?? nullClass, 'int32') as tf.Tensor1D });
+    }
+    const labels = tf.concat([tf.fill([b], classIndex, 'int32'), tf.fill([b], nullClass, 'int32')]) as tf.Tensor1D; // [2B]
+    const both = unet.apply(weights, tf.concat([x4, x4]), tf.fill([2 * b], t) as tf.Tensor1D, { classes: labels }); // [2B, H, W, C]
+    const [cond, uncond] = tf.split(both, 2);
+    return tf.add(uncond, tf.mul(guidance, tf.sub(cond, uncond)));
+  };
+}
+
+/** Whether any value is NaN or ±Infinity (a diverged model or a backend computing in bad float16). */
+export function hasNonFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return true;
+  return false;
+}
+
+async function read(t: tf.Tensor): Promise<Float32Array> {
+  return (await t.data()) as Float32Array;
+}
+
+/**
+ * Runs one sample job and resolves to x_0 as pixels [batch, res, res, C]; every tensor is disposed (also on
+ * abort or error: sample() cleans up its own, this disposes its output after reading it). Tapped frames are
+ * checked for NaN as they arrive, so a diverging run stops at the first bad frame.
+ */
+export async function runSampleJob(model: RunnableModel, job: SampleJob, signal: AbortSignal, onFrame: (frame: StepFrame) => void): Promise<{ x: Float32Array; shape: number[] }> {
+  const shape = [job.batch, model.resolution, model.resolution, model.unet.config.imageChannels];
+  const out = await sample({
+    model: guidedDenoiser(model, job.classIndex, job.guidance),
+    shape,
+    schedule: model.schedule,
+    sampler: job.sampler,
+    steps: job.steps,
+    eta: job.eta,
+    prediction: model.prediction,
+    clipX0: [-1, 1], // images live in [−1, 1]; DDPM's reference sampler clips x̂₀ the same way
+    rng: makeRng(job.seed),
+    signal,
+    onStep: async (tap) => {
+      const last = tap.i === tap.steps - 1;
+      if (job.tapEvery === 0 || (tap.i % job.tapEvery !== 0 && !last)) return;
+      const [xt, eps, x0] = await Promise.all([read(tap.xt), read(tap.eps), read(tap.x0)]);
+      if (hasNonFinite(eps) || hasNonFinite(x0)) throw new EngineError('nan-output', `step ${tap.i + 1}/${tap.steps} (t = ${tap.t}) produced NaN or Infinity`);
+      signal.throwIfAborted(); // a frame of a superseded job is never sent
+      onFrame({ i: tap.i, steps: tap.steps, t: tap.t, tPrev: tap.tPrev, shape, xt, eps, x0 });
+    },
+  });
+  try {
+    const x = await read(out);
+    if (hasNonFinite(x)) throw new EngineError('nan-output', 'the final image contains NaN or Infinity');
+    return { x, shape };
+  } finally {
+    out.dispose();
+  }
+}
+
+/** Who asked: the request id and the widget channel it came from. */
+export interface Ticket {
+  id: number;
+  channel: string;
+}
+
+export interface SchedulerHandlers<J, P, R> {
+  /** Runs a job; must stop (reject) soon after `signal` aborts, having disposed its tensors. */
+  run(job: J, signal: AbortSignal, progress: (p: P) => void): Promise<R>;
+  progress(ticket: Ticket, p: P): void;
+  deliver(ticket: Ticket, result: R): void;
+  /** Failures, and 'cancelled' for every job superseded or cancelled before it delivered. */
+  fail(ticket: Ticket, error: EngineError): void;
+  /** Frees a result that arrived after its job was superseded (a run that finished just as it was aborted). */
+  discard?(result: R): void;
+}
+
+/**
+ * Latest wins, per channel: a newer job on a channel aborts the one in flight and replaces the one
+ * waiting, so a slider dragged across ten values runs at most two jobs. Jobs run one at a time across
+ * channels (one tfjs backend; interleaving would only slow both down).
+ */
+export class LatestWins<J, P, R> {
+  private waiting: { ticket: Ticket; job: J }[] = [];
+  private running: { ticket: Ticket; controller: AbortController } | null = null;
+  private drained: Promise<void> = Promise.resolve();
+
+  constructor(private readonly handlers: SchedulerHandlers<J, P, R>) {}
+
+  submit(ticket: Ticket, job: J): void {
+    this.cancel(ticket.channel, `superseded by request ${ticket.id}`);
+    this.waiting.push({ ticket, job });
+    if (!this.running) this.drained = this.pump();
+  }
+
+  /** Aborts the running job and drops the waiting one on `channel`; each is failed with 'cancelled'. */
+  cancel(channel: string, why = 'cancelled by the page'): void {
+    if (this.running?.ticket.channel === channel) this.running.controller.abort(new EngineError('cancelled', why));
+    for (const w of this.waiting.filter((w) => w.ticket.channel === channel)) this.handlers.fail(w.ticket, new EngineError('cancelled', why));
+    this.waiting = this.waiting.filter((w) => w.ticket.channel !== channel);
+  }
+
+  /** Resolves once no job is running or waiting. */
+  idle(): Promise<void> {
+    return this.drained;
+  }
+
+  private async pump(): Promise<void> {
+    for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
+      const { ticket, job } = next;
+      const controller = new AbortController();
+      this.running = { ticket, controller };
+      const { signal } = controller;
+      try {
+        const result = await this.handlers.run(job, signal, (p) => {
+          if (!signal.aborted) this.handlers.progress(ticket, p);
+        });
+        if (signal.aborted) {
+          this.handlers.discard?.(result);
+          this.handlers.fail(ticket, toEngineError(signal.reason, 'cancelled'));
+        } else {
+          this.handlers.deliver(ticket, result);
+        }
+      } catch (error) {
+        this.handlers.fail(ticket, signal.aborted ? toEngineError(signal.reason, 'cancelled') : toEngineError(error, 'backend-failed'));
+      } finally {
+        this.running = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+// The messages between a lesson page and the engine's Web Worker (design.md, "The engine is a Web
+// Worker"): plain structured-clone data, with pixel arrays moved (transferred), never copied.
+
+/** Why a job or a load failed: a closed set, so the page can map each to a sentence in the reader's language. */
+export const ENGINE_ERROR_CODES = ['backend-failed', 'model-missing', 'model-corrupt', 'nan-output', 'worker-crashed', 'context-lost', 'cancelled'] as const;
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
+
+export function isEngineErrorCode(value: unknown): value is EngineErrorCode {
+  return typeof value === 'string' && (ENGINE_ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** An error that carries its code across the worker boundary; `detail` is for logs, not for readers. */
+export class EngineError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    readonly detail: string,
+  ) {
+    super(`${code}: ${detail}`);
+    this.name = 'EngineError';
+  }
+}
+
+/** Any thrown value as an EngineError; an AbortSignal's reason counts as a cancel, the rest as `fallback`. */
+export function toEngineError(error: unknown, fallback: EngineErrorCode): EngineError {
+  if (error instanceof EngineError) return error;
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return new EngineError('cancelled', error.message);
+  return new EngineError(fallback, error instanceof Error ? error.message : String(error));
+}
+
+export type EngineBackend = 'webgl' | 'wasm' | 'cpu';
+export const ENGINE_BACKENDS: readonly EngineBackend[] = ['webgl', 'wasm', 'cpu'];
+
+/**
+ * A whole reverse process (DDPM Algorithm 2 or DDIM Eq. 12) of one loaded model, from a seed.
+ * `guidance` is the classifier-free guidance scale w (Ho & Salimans 2022, Eq. 6): 1 = plain conditional.
+ */
+export interface SampleJob {
+  kind: 'sample';
+  model: string;
+  sampler: 'ddpm' | 'ddim';
+  steps: number;
+  /** DDIM's η in [0, 1]; ignored by DDPM. */
+  eta: number;
+  seed: number;
+  /** Scene kind index, or null for the unconditional (null-class) model. */
+  classIndex: number | null;
+  guidance: number;
+  /** Images in the batch (1 in the lessons). */
+  batch: number;
+  /** Send every k-th step's intermediates (the last step is always sent); 0 sends none. */
+  tapEvery: number;
+}
+
+/**
+ * Every job the engine runs. Stepping and scrubbing in lesson 2 read the frames of one sample job (its
+ * whole trajectory arrives step by step), so no separate single-step job is needed.
+ */
+export type Job = SampleJob;
+
+/** Page → worker. `id` ties responses to requests; `channel` names the widget (latest wins per channel). */
+export type EngineRequest =
+  | { type: 'init'; candidates: EngineBackend[]; override: EngineBackend | null }
+  | { type: 'load'; id: number; model: string; url: string }
+  | { type: 'run'; id: number; channel: string; job: Job }
+  | { type: 'cancel'; channel: string };
+
+/** One step's intermediates, as float32 pixels: x_t, predicted noise ε̂ and predicted x̂₀, all `shape`. */
+export interface StepFrame {
+  i: number;
+  steps: number;
+  t: number;
+  tPrev: number;
+  shape: number[];
+  xt: Float32Array;
+  eps: Float32Array;
+  x0: Float32Array;
+}
+
+export interface BackendTiming {
+  backend: EngineBackend;
+  /** Median milliseconds per workload run, or null when the backend did not start or failed. */
+  ms: number | null;
+  error?: string;
+}
+
+/** Worker → page. */
+export type EngineResponse =
+  | { type: 'ready'; backend: EngineBackend; msPerRun: number | null; timings: BackendTiming[]; overridden: boolean }
+  | { type: 'load-progress'; id: number; loaded: number; total: number | null }
+  | { type: 'loaded'; id: number; model: string; paramCount: number; fromCache: boolean }
+  | { type: 'progress'; id: number; channel: string; frame: StepFrame }
+  | { type: 'result'; id: number; channel: string; x: Float32Array; shape: number[]; ms: number }
+  | { type: 'error'; id: number | null; channel: string | null; code: EngineErrorCode; detail: string };
+
+/** The buffers a message can give away instead of copying (its Float32Arrays' buffers, each once). */
+export function transferablesOf(message: EngineRequest | EngineResponse): ArrayBuffer[] {
+  const arrays: Float32Array[] = [];
+  if (message.type === 'progress') arrays.push(message.frame.xt, message.frame.eps, message.frame.x0);
+  else if (message.type === 'result') arrays.push(message.x);
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  return [...buffers];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
+const isInt = (v: unknown): v is number => Number.isInteger(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Checks the fields a job must have before the worker spends time on it; returns why not, or null. */
+export function jobProblem(job: unknown): string | null {
+  if (!isObj(job)) return 'job is not an object';
+  if (job.kind !== 'sample') return `unknown job kind ${String(job.kind)}`;
+  if (typeof job.model !== 'string' || job.model === '') return 'model must be a name';
+  if (job.sampler !== 'ddpm' && job.sampler !== 'ddim') return `unknown sampler ${String(job.sampler)}`;
+  if (!isNum(job.eta) || job.eta < 0 || job.eta > 1) return 'eta must lie in [0, 1]';
+  if (!isInt(job.seed)) return 'seed must be an integer';
+  if (job.classIndex !== null && !(isInt(job.classIndex) && job.classIndex >= 0)) return 'classIndex must be an index or null';
+  if (!isNum(job.guidance) || job.guidance < 0) return 'guidance must be ≥ 0';
+  if (!isInt(job.batch) || job.batch < 1) return 'batch must be a positive integer';
+  if (!isInt(job.steps) || job.steps < 1) return 'steps must be a positive integer';
+  if (!isInt(job.tapEvery) || job.tapEvery < 0) return 'tapEvery must be an integer ≥ 0';
+  return null;
+}
+
+/** Whether a message event's data is a request this protocol knows (the worker ignores anything else). */
+export function isEngineRequest(data: unknown): data is EngineRequest {
+  if (!isObj(data)) return false;
+  switch (data.type) {
+    case 'init':
+      return Array.isArray(data.candidates) && data.candidates.every((b) => ENGINE_BACKENDS.includes(b as EngineBackend)) && (data.override === null || ENGINE_BACKENDS.includes(data.override as EngineBackend));
+    case 'load':
+      return isInt(data.id) && typeof data.model === 'string' && typeof data.url === 'string';
+    case 'run':
+      return isInt(data.id) && typeof data.channel === 'string' && isObj(data.job);
+    case 'cancel':
+      return typeof data.channel === 'string';
+    default:
+      return false;
+  }
+}
