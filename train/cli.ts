@@ -13,7 +13,7 @@ import { DivergedError, train } from './loop';
 import { closestKey, ConfigError, leafKeys, type ConfigTree } from './overrides';
 import { registerCoreGradients } from './kernels/core-gradients';
 import { Progress } from './progress';
-import { loadTrainConfig, overrideConfig, type TrainConfig } from './train-config';
+import { loadTrainConfig, MODEL_NAMES, overrideConfig, type TrainConfig } from './train-config';
 
 /** Flags of the CLI itself (not config keys). Boolean flags take no value. */
 const FLAGS = { resume: 'bool', fresh: 'bool', 'export-only': 'bool', 'no-export': 'bool', until: 'int', 'ckpt-dir': 'str', 'pretrained-dir': 'str' } as const;
@@ -28,7 +28,7 @@ export interface ParsedArgs {
 /** Splits argv into the model name, CLI flags and config overrides (checked against `config` later). */
 export function parseArgs(argv: readonly string[], configKeys: readonly string[] = []): ParsedArgs {
   const [model, ...rest] = argv;
-  if (!model || model.startsWith('--')) throw new ConfigError('usage: npm run train -- <model> [--key=value …] (models: tiny, base-64)');
+  if (!model || model.startsWith('--')) throw new ConfigError('usage: npm run train -- <model> [--key=value …] (models: ' + MODEL_NAMES.join(', ') + ')');
   const flags: ParsedArgs['flags'] = {};
   const overrides: Record<string, string> = {};
   for (const arg of rest) {

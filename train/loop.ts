@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { deriveSeed, makeRng } from '../src/lib/math/rng';
-import { makeSchedule } from '../src/lib/diffusion/schedule';
+import { makeSchedule, type Schedule } from '../src/lib/diffusion/schedule';
 import { buildUNet, type UNet } from '../src/lib/models/unet';
 import { AdamW } from './adamw';
 import { saveCheckpoint, type CheckpointState, type LossRecord, type NamedArray } from './checkpoint';
@@ -15,6 +15,8 @@ import { Ema } from './ema';
 import { lrAt } from './lr-schedule';
 import { lossAndGrads, stepNoise } from './objective';
 import { Progress } from './progress';
+import { srTrainingBatch } from './sr-data';
+import { srLossAndGrads, srStepNoise } from './sr-objective';
 import type { TrainConfig } from './train-config';
 
 /** deriveSeed stream of the weight initialisation. */
@@ -69,6 +71,18 @@ function snapshot(prefix: string, tensors: tf.NamedTensorMap, out: Map<string, N
   for (const [k, t] of Object.entries(tensors)) out.set(prefix + k, { shape: [...t.shape], data: t.dataSync() as Float32Array });
 }
 
+/** A base model's step (unchanged since base-64 began): its batch, its noise, L_simple and gradients. */
+function baseStep(unet: UNet, params: tf.NamedTensorMap, config: TrainConfig, step: number, schedule: Schedule) {
+  const batch = trainingBatch(config.seed, step, config.batch, config.resolution);
+  return lossAndGrads(unet, params, batch, stepNoise(config, step, batch), config, schedule);
+}
+
+/** A super-resolution model's step: high-res crop, low-res crop and aug draws (train/sr-data.ts, sr-objective.ts). */
+function srStep(unet: UNet, params: tf.NamedTensorMap, config: TrainConfig, step: number, schedule: Schedule) {
+  const batch = srTrainingBatch(config, step);
+  return srLossAndGrads(unet, params, batch, srStepNoise(config, step, batch), config, schedule);
+}
+
 export async function train(o: RunOptions): Promise<RunResult> {
   const config = o.resume?.config ?? o.config;
   const unet = buildUNet(config.model);
@@ -118,9 +132,7 @@ export async function train(o: RunOptions): Promise<RunResult> {
     while (step < end) {
       const ts = performance.now();
       const lr = lrAt(config, step);
-      const batch = trainingBatch(config.seed, step, config.batch, config.resolution);
-      const noise = stepNoise(config, step, batch);
-      const { loss, grads } = lossAndGrads(unet, params, batch, noise, config, schedule);
+      const { loss, grads } = config.sr ? srStep(unet, params, config, step, schedule) : baseStep(unet, params, config, step, schedule);
       if (!Number.isFinite(loss)) {
         tf.dispose(grads);
         throw new DivergedError(`loss is ${loss} at step ${step}; stopped without saving (last good checkpoint: ${checkpoint || 'none this session'})`);

@@ -4,6 +4,7 @@ import type { ScheduleName } from '../src/lib/diffusion/schedule';
 import type { Prediction } from '../src/lib/diffusion/prediction';
 import { resolveConfig, type UNetConfig } from '../src/lib/models/config';
 import { applyOverrides, closestKey, ConfigError, type ConfigTree } from './overrides';
+import type { SrSettings } from './sr-data';
 
 export interface TrainConfig {
   /** The network, fully spelled out (src/lib/models/config.ts documents each field). */
@@ -45,6 +46,8 @@ export interface TrainConfig {
   threads: number;
   /** 'wasm' (fast, with train/backend.ts kernels) or 'cpu' (reference, very slow). */
   backend: 'wasm' | 'cpu';
+  /** Super-resolution models only (train/sr-data.ts): crops of fullSize renders, conditioned on the low-res crop. */
+  sr?: SrSettings;
 }
 
 /** Keys whose numbers must be whole. */
@@ -52,13 +55,14 @@ export const INTEGER_KEYS: readonly string[] = [
   'resolution', 'T', 'batch', 'steps', 'warmup', 'seed', 'keepCheckpoints', 'threads',
   'model.imageChannels', 'model.extraChannels', 'model.baseChannels', 'model.channelMults', 'model.resBlocks',
   'model.groups', 'model.timeFeatures', 'model.embedDim', 'model.classes', 'model.outChannels',
+  'sr.fullSize', 'sr.factor', 'sr.spaceToDepth',
 ];
 
 /** Keys that may change when resuming: they do not change what is computed, only how the run is kept. */
 export const RESUMABLE_KEYS: readonly string[] = ['ckptMinutes', 'keepCheckpoints', 'threads'];
 
 /** Model names with a config file (train/configs/<name>.ts). */
-export const MODEL_NAMES = ['tiny', 'base-64'] as const;
+export const MODEL_NAMES = ['tiny', 'base-64', 'sr-256', 'sr-1024'] as const;
 
 /** Loads train/configs/<name>.ts. Throws ConfigError naming the closest model for an unknown name. */
 export async function loadTrainConfig(name: string): Promise<TrainConfig> {
@@ -103,4 +107,19 @@ export function checkConfig(c: TrainConfig): void {
     throw new ConfigError(`model config: ${(e as Error).message}`);
   }
   need(c.resolution % 2 ** (c.model.channelMults.length - 1) === 0, 'resolution', 'must be divisible by 2^(levels−1)');
+  if (c.sr) checkSr(c, c.sr, need);
+}
+
+/** A super-resolution config's inputs must match its net: 3k² image, conditioning and output channels, one scalar. */
+function checkSr(c: TrainConfig, sr: SrSettings, need: (ok: boolean, key: string, what: string) => void): void {
+  const k = sr.spaceToDepth;
+  need(sr.factor >= 2, 'sr.factor', 'must be ≥ 2');
+  need(k >= 1 && c.resolution % (k * 2 ** (c.model.channelMults.length - 1)) === 0, 'sr.spaceToDepth', 'must divide resolution / 2^(levels−1)');
+  need(c.resolution % sr.factor === 0 && c.resolution <= sr.fullSize && sr.fullSize % sr.factor === 0, 'resolution', 'must be a multiple of sr.factor, at most sr.fullSize');
+  need(sr.augMax >= 0 && sr.augMax <= 1, 'sr.augMax', 'must be in [0, 1]');
+  need(c.model.imageChannels === 3 * k * k, 'model.imageChannels', `must be 3·spaceToDepth² = ${3 * k * k}`);
+  need(c.model.extraChannels === 3 * k * k, 'model.extraChannels', `must be 3·spaceToDepth² = ${3 * k * k} (the upsampled low-res crop)`);
+  need(c.model.outChannels === 3 * k * k, 'model.outChannels', `must be 3·spaceToDepth² = ${3 * k * k}`);
+  need(c.model.extraScalar, 'model.extraScalar', 'must be true (the aug level)');
+  need(c.model.classes === 0, 'model.classes', 'must be 0 (the SR models are conditioned on the low-res image only)');
 }

@@ -1,0 +1,52 @@
+// The 64 → 256 super-resolution stage of the cascade (lesson 3): denoises a 256×256 image given the
+// 64×64 one, nearest-upsampled and concatenated, and its noise-augmentation level (Imagen §2.4, CDM §3.3).
+import type { TrainConfig } from '../train-config';
+
+const config: TrainConfig = {
+  model: {
+    imageChannels: 48, // RGB in 4×4 space-to-depth cells: the net runs on the 64×64 low-res grid, one cell per low-res pixel
+    extraChannels: 48, // the noised, upsampled low-res image in the same 4×4 cells (train/sr-data.ts conditioning)
+    baseChannels: 32, // 32 channels per cell at the full grid: 1.53 GFLOP per 256² step, under the 4 GFLOP budget
+    channelMults: [1, 2, 4], // grids 64/32/16 (= 256/128/64 px): deep levels see most of the scene at 1/4 of the FLOPs
+    resBlocks: [1, 1, 1], // one ResBlock per level keeps the weights at 0.95 M (1.9 MB in float16, under the 2 MB budget)
+    groups: 8, // GroupNorm(8) as in base-64; divides 32, 64 and 128
+    normEps: 1e-5, // PyTorch's GroupNorm default, as in base-64
+    timeFeatures: 64, // sinusoidal features of t and of the aug level, as in base-64
+    embedDim: 128, // 4 × baseChannels, DDPM's ratio
+    timeScale: 1, // t enters as an integer step 1..T, as in base-64
+    classes: 0, // conditioned on the low-res image only, not on the scene kind (the base stage already chose it)
+    extraScalar: true, // the noise-augmentation level, embedded like t and added to its embedding (Imagen §2.4)
+    scalarScale: 1000, // the level in [0, 1] × 1000 spans the same sinusoid range as t in 0..T
+    upConv: false, // as in base-64: the next ResBlock's convs smooth the nearest upsample; saves FLOPs
+    outChannels: 48, // v for every value of the 4×4 cell
+  },
+  resolution: 128, // training crop side in pixels (32×32 cells, 1/4 of the scene's area); the net is fully convolutional and runs on the full 256² at sampling, as Imagen's SR stages do (§2.5)
+  schedule: 'cosine', // as in base-64; the aug level maps to this schedule's ᾱ too (sr-objective.ts augAlphaBar)
+  T: 1000, // as in base-64
+  prediction: 'v', // as in base-64 (science.md §1.4): bounded x̂₀ at every step for the lesson's widgets
+  condDropout: 0, // no classes, so nothing to drop
+  batch: 16, // as in base-64: 16 crops from 16 different scenes per step
+  steps: 6000, // ≈ 3 h at the ≈ 1.6 s/step measured with base-64 training beside it (see the report in issue 5)
+  lr: 3e-4, // as in base-64
+  minLr: 3e-5, // cosine to lr/10, as in base-64
+  warmup: 300, // 5% of the run, as base-64's 500 of 8000 (~6%)
+  beta1: 0.9, // Adam default
+  beta2: 0.999, // Adam default
+  adamEps: 1e-8, // Adam default
+  weightDecay: 0.01, // as in base-64
+  gradClip: 1, // DDPM's global-norm clip
+  emaDecay: 0.999, // ~1000-step horizon, 1/6 of the run
+  seed: 20250256, // its own root seed: its crops, noise and init are independent of base-64's
+  ckptMinutes: 5, // lose at most 5 minutes to a crash
+  keepCheckpoints: 3, // as in base-64
+  threads: 2, // both cores
+  backend: 'wasm', // as in base-64
+  sr: {
+    fullSize: 256, // crops are cut from a 256×256 render of the scene
+    factor: 4, // the low-res input is the same window at 64×64-scale pixels (the base stage's output size)
+    spaceToDepth: 4, // 4×4 pixel cells: the net's grid is the low-res pixel grid, 16× fewer positions than pixels
+    augMax: 0.6, // levels drawn from U[0, 0.6]: covers the lesson's 0, 0.1, 0.3, 0.5 with margin (Imagen uses 0.1–0.3 at sampling)
+  },
+};
+
+export default config;

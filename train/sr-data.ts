@@ -1,0 +1,159 @@
+// Training data of the super-resolution stages (CDM §2, Imagen §2.4; science.md §2.1): a crop of a
+// procedural scene rendered directly at the target resolution, and the same window rendered at 1/factor
+// the pixels, which — because the world renders area averages — is the high-res crop area-downsampled.
+// Scene seeds come from dataset.ts's disjoint train/held-out sets; everything is a function of (seed, index).
+import { deriveSeed, makeRng } from '../src/lib/math/rng';
+import { renderScene, sampleScene, SCENE_KINDS, type Window } from '../src/lib/data';
+import { kindOf, sceneSeed, type Split } from './dataset';
+import type { TrainConfig } from './train-config';
+
+/** deriveSeed stream of the crop position, distinct from dataset.ts's 101–103. */
+export const CROP_STREAM = 104;
+
+/** The super-resolution part of a TrainConfig (present only for the SR models). */
+export interface SrSettings {
+  /** Side of the full high-res image the crop is cut from (256 for sr-256, 1024 for sr-1024). */
+  fullSize: number;
+  /** Upsampling factor: the low-res input has fullSize / factor pixels a side (4 for both stages). */
+  factor: number;
+  /** Space-to-depth block k: the U-Net sees [H/k, W/k, 3k²] (a pure re-layout of pixels, see spaceToDepth). */
+  spaceToDepth: number;
+  /** Aug levels are drawn uniformly from [0, augMax] in training (Imagen §2.4 noise conditioning augmentation). */
+  augMax: number;
+}
+
+export interface SrBatch {
+  /** High-res crops in [-1, 1], [B, crop, crop, 3] (NHWC, crop = config.resolution). */
+  x0: Float32Array;
+  /** The same windows at 1/factor the pixels, [B, crop/factor, crop/factor, 3]: the clean low-res input. */
+  lo: Float32Array;
+  /** Scene-kind index per example, [B] (the SR models are unconditional; kept for the record). */
+  labels: Int32Array;
+  seeds: number[];
+  /** Each crop's window in unit scene coordinates. */
+  windows: Window[];
+}
+
+/**
+ * The crop window of a scene: `crop` pixels of a `fullSize` render, its edges on the low-res render's
+ * pixel grid (multiples of factor high-res pixels), so the low-res crop is exactly a crop of the full
+ * low-res image the cascade's previous stage makes, and the high-res crop a crop of the full target.
+ */
+export function cropWindow(seed: number, sr: SrSettings, crop: number): Window {
+  const lowFull = sr.fullSize / sr.factor; // e.g. 64 for sr-256
+  const lowCrop = crop / sr.factor; // e.g. 32 for a 128-px crop
+  const rng = makeRng(deriveSeed(seed, CROP_STREAM));
+  const i = rng.int(lowFull - lowCrop + 1);
+  const j = rng.int(lowFull - lowCrop + 1);
+  return { x: i / lowFull, y: j / lowFull, w: lowCrop / lowFull, h: lowCrop / lowFull };
+}
+
+/** Renders SR examples `first .. first + count − 1` of a split (config.resolution = crop side). */
+export function renderSrExamples(config: TrainConfig, split: Split, first: number, count: number): SrBatch {
+  const sr = requireSr(config);
+  const crop = config.resolution;
+  const low = crop / sr.factor;
+  const x0 = new Float32Array(count * crop * crop * 3);
+  const lo = new Float32Array(count * low * low * 3);
+  const labels = new Int32Array(count);
+  const seeds: number[] = [];
+  const windows: Window[] = [];
+  for (let i = 0; i < count; i++) {
+    const seed = sceneSeed(config.seed, split, first + i);
+    const kind = kindOf(seed);
+    const scene = sampleScene(seed, SCENE_KINDS[kind]);
+    const win = cropWindow(seed, sr, crop);
+    x0.set(renderScene(scene, crop, win), i * crop * crop * 3);
+    lo.set(renderScene(scene, low, win), i * low * low * 3);
+    labels[i] = kind;
+    seeds.push(seed);
+    windows.push(win);
+  }
+  return { x0, lo, labels, seeds, windows };
+}
+
+/** The batch of update `step`: training examples step·B .. step·B + B − 1, never repeated. */
+export function srTrainingBatch(config: TrainConfig, step: number): SrBatch {
+  return renderSrExamples(config, 'train', step * config.batch, config.batch);
+}
+
+/** The first `count` held-out examples (never trained on: their seeds have the top bit set). */
+export function srHeldOutBatch(config: TrainConfig, count: number): SrBatch {
+  return renderSrExamples(config, 'heldout', 0, count);
+}
+
+export function requireSr(config: TrainConfig): SrSettings {
+  if (!config.sr) throw new Error('not a super-resolution config (no "sr" settings)');
+  return config.sr;
+}
+
+/**
+ * The U-Net's conditioning channels: each low-res image corrupted by forward-process noise at its aug
+ * level, √ᾱ·lo + √(1−ᾱ)·ε (Imagen §2.4, CDM §3.3), on the low-res grid — where the previous stage's
+ * errors live — then nearest-upsampled by `factor`. Level 0 (ᾱ = 1) copies lo exactly.
+ * lo and augEps [B, low, low, 3], alphaBars [B] → [B, low·factor, low·factor, 3].
+ *
+ * Nearest, not bilinear: each low-res pixel of this world is the area mean of its factor×factor block,
+ * so nearest upsampling is the block-constant image with exactly those means (the net adds zero-mean
+ * detail); a crop of it equals the crop of the full image's upsample with no border effects; and any
+ * bilinear stencil is one fixed linear map of the 2×2 neighbours, which the first 3×3 conv spans.
+ */
+export function conditioning(lo: Float32Array, augEps: Float32Array, alphaBars: readonly number[], low: number, factor: number): Float32Array {
+  const per = low * low * 3;
+  const big = low * factor;
+  const out = new Float32Array(alphaBars.length * big * big * 3);
+  const noisy = new Float32Array(per);
+  alphaBars.forEach((ab, b) => {
+    const a = Math.sqrt(ab), s = Math.sqrt(1 - ab);
+    for (let k = 0; k < per; k++) noisy[k] = ab === 1 ? lo[b * per + k] : a * lo[b * per + k] + s * augEps[b * per + k];
+    for (let y = 0; y < big; y++) {
+      const row = Math.floor(y / factor) * low;
+      let o = (b * big + y) * big * 3;
+      for (let x = 0; x < big; x++, o += 3) {
+        const q = (row + Math.floor(x / factor)) * 3;
+        out[o] = noisy[q];
+        out[o + 1] = noisy[q + 1];
+        out[o + 2] = noisy[q + 2];
+      }
+    }
+  });
+  return out;
+}
+
+/**
+ * Space-to-depth: [B, H, W, C] → [B, H/k, W/k, k·k·C], channel index (dy·k + dx)·C + c. A fixed
+ * permutation of values, applied to the data (x₀, ε, the conditioning) rather than inside the net, so
+ * no gradient of it is ever needed, and the L2 loss is the same sum of squares in either layout.
+ */
+export function spaceToDepth(img: Float32Array, batch: number, size: number, channels: number, k: number): Float32Array {
+  if (k === 1) return img;
+  const g = size / k;
+  const out = new Float32Array(img.length);
+  let o = 0;
+  for (let b = 0; b < batch; b++)
+    for (let gy = 0; gy < g; gy++)
+      for (let gx = 0; gx < g; gx++)
+        for (let dy = 0; dy < k; dy++)
+          for (let dx = 0; dx < k; dx++) {
+            const src = ((b * size + gy * k + dy) * size + gx * k + dx) * channels;
+            for (let c = 0; c < channels; c++) out[o++] = img[src + c];
+          }
+  return out;
+}
+
+/** The inverse of spaceToDepth: [B, size/k, size/k, k·k·C] → [B, size, size, C]. */
+export function depthToSpace(cells: Float32Array, batch: number, size: number, channels: number, k: number): Float32Array {
+  if (k === 1) return cells;
+  const g = size / k;
+  const out = new Float32Array(cells.length);
+  let o = 0;
+  for (let b = 0; b < batch; b++)
+    for (let gy = 0; gy < g; gy++)
+      for (let gx = 0; gx < g; gx++)
+        for (let dy = 0; dy < k; dy++)
+          for (let dx = 0; dx < k; dx++) {
+            const dst = ((b * size + gy * k + dy) * size + gx * k + dx) * channels;
+            for (let c = 0; c < channels; c++) out[dst + c] = cells[o++];
+          }
+  return out;
+}

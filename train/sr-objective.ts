@@ -1,0 +1,106 @@
+// One super-resolution training step: L_simple on the high-res crop (as objective.ts), with the noised,
+// upsampled low-res crop concatenated as extra channels and its aug level as the U-Net's extra scalar
+// (Imagen §2.4 noise conditioning augmentation; CDM §3.3). All draws are functions of (seed, step).
+import * as tf from '@tensorflow/tfjs-core';
+import { deriveSeed, fillNormal, makeRng } from '../src/lib/math/rng';
+import { diffusionLoss } from '../src/lib/diffusion/losses';
+import { qSampleBatch } from '../src/lib/diffusion/forward';
+import type { Schedule } from '../src/lib/diffusion/schedule';
+import type { UNet } from '../src/lib/models/unet';
+import { stepNoise, type StepNoise } from './objective';
+import { conditioning, requireSr, spaceToDepth, type SrBatch } from './sr-data';
+import type { TrainConfig } from './train-config';
+
+/** deriveSeed stream of the aug levels and aug noise; distinct from objective.ts's 201. */
+export const AUG_STREAM = 202;
+
+export interface SrStepNoise extends StepNoise {
+  /** Aug level per example in [0, augMax], [B]; fed to the U-Net as its extra scalar. */
+  augLevels: number[];
+  /** The noise that corrupts the low-res input, [B, low, low, 3] flattened. */
+  augEps: Float32Array;
+}
+
+/** ᾱ of an aug level a ∈ [0, 1]: the training schedule's ᾱ at step round(a·T), so a = 0 is clean (ᾱ = 1). */
+export function augAlphaBar(schedule: Schedule, level: number): number {
+  return schedule.alphaBar[Math.round(level * schedule.T)];
+}
+
+/** t and ε exactly as objective.ts draws them, plus the aug levels and aug noise from their own stream. */
+export function srStepNoise(config: TrainConfig, step: number, batch: SrBatch): SrStepNoise {
+  const sr = requireSr(config);
+  const base = stepNoise(config, step, batch);
+  const rng = makeRng(deriveSeed(deriveSeed(config.seed, AUG_STREAM), step));
+  const augLevels = Array.from(batch.labels, () => rng.next() * sr.augMax);
+  const augEps = fillNormal(new Float32Array(batch.lo.length), rng);
+  return { ...base, augLevels, augEps };
+}
+
+/** The net's inputs in its own layout (space-to-depth by k): grid side, channels and flat arrays. */
+export interface SrInputs {
+  grid: number;
+  channels: number;
+  x0: Float32Array; // [B, grid, grid, channels]
+  eps: Float32Array; // [B, grid, grid, channels]
+  extra: Float32Array; // [B, grid, grid, channels]: the conditioning
+}
+
+export function srInputs(config: TrainConfig, batch: SrBatch, noise: SrStepNoise, schedule: Schedule): SrInputs {
+  const sr = requireSr(config);
+  const b = noise.t.length;
+  const s = config.resolution;
+  const k = sr.spaceToDepth;
+  const cond = conditioning(batch.lo, noise.augEps, noise.augLevels.map((a) => augAlphaBar(schedule, a)), s / sr.factor, sr.factor);
+  return {
+    grid: s / k,
+    channels: 3 * k * k,
+    x0: spaceToDepth(batch.x0, b, s, 3, k),
+    eps: spaceToDepth(noise.eps, b, s, 3, k),
+    extra: spaceToDepth(cond, b, s, 3, k),
+  };
+}
+
+/** L_simple of the net on x_t given the conditioning. Call inside tf.tidy or valueAndGrads. */
+function srLoss(unet: UNet, weights: tf.NamedTensorMap, inp: SrInputs, noise: SrStepNoise, config: TrainConfig, schedule: Schedule): tf.Scalar {
+  const shape: [number, number, number, number] = [noise.t.length, inp.grid, inp.grid, inp.channels];
+  const alphaBars = noise.t.map((t) => schedule.alphaBar[t]);
+  const x0 = tf.tensor4d(inp.x0, shape);
+  const eps = tf.tensor4d(inp.eps, shape);
+  const xt = qSampleBatch(x0, eps, alphaBars) as tf.Tensor4D;
+  const opts = { extra: tf.tensor4d(inp.extra, shape), scalar: tf.tensor1d(noise.augLevels, 'float32') };
+  const out = unet.apply(weights, xt, tf.tensor1d(noise.t, 'float32'), opts);
+  return diffusionLoss(config.prediction, out, x0, eps, alphaBars);
+}
+
+/**
+ * The loss and its gradient with respect to every parameter. Returns the loss as a number and the
+ * gradients as new tensors (same names as `params`) that the caller disposes; nothing else survives.
+ */
+export function srLossAndGrads(
+  unet: UNet,
+  params: tf.NamedTensorMap,
+  batch: SrBatch,
+  noise: SrStepNoise,
+  config: TrainConfig,
+  schedule: Schedule,
+): { loss: number; grads: tf.NamedTensorMap } {
+  const names = Object.keys(params);
+  const inp = srInputs(config, batch, noise, schedule);
+  const { value, grads } = tf.tidy(() => {
+    const f = (...ws: tf.Tensor[]): tf.Scalar =>
+      srLoss(unet, Object.fromEntries(names.map((n, i) => [n, ws[i]])), inp, noise, config, schedule);
+    return tf.valueAndGrads(f)(names.map((n) => params[n]));
+  });
+  const loss = value.dataSync()[0];
+  value.dispose();
+  return { loss, grads: Object.fromEntries(names.map((n, i) => [n, grads[i]])) };
+}
+
+/** The loss alone (no gradients), e.g. on held-out crops. Returns a number; no tensors survive. */
+export function srEvalLoss(unet: UNet, weights: tf.NamedTensorMap, batch: SrBatch, noise: SrStepNoise, config: TrainConfig, schedule: Schedule): number {
+  const inp = srInputs(config, batch, noise, schedule);
+  const loss = tf.tidy(() => srLoss(unet, weights, inp, noise, config, schedule));
+  const v = loss.dataSync()[0];
+  loss.dispose();
+  return v;
+}
