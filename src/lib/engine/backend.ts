@@ -6,6 +6,13 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
+/** The three wasm binaries as URLs on this site (plain, SIMD, threaded SIMD); the worker engine uses them too. */
+export const WASM_PATHS = {
+  'tfjs-backend-wasm.wasm': wasmPlainUrl,
+  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+};
+
 export type BackendName = 'wasm' | 'cpu';
 
 export interface BackendReport {
@@ -59,11 +66,7 @@ export const loadWasm: BackendLoader = async () => {
   for (const config of [add.addConfig, multiply.multiplyConfig, cast.castConfig, identity.identityConfig, reshape.reshapeConfig]) {
     if (!tf.getKernel(config.kernelName, 'wasm')) tf.registerKernel(config);
   }
-  wasm.setWasmPaths({
-    'tfjs-backend-wasm.wasm': wasmPlainUrl,
-    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-  });
+  wasm.setWasmPaths(WASM_PATHS);
   await activate('wasm');
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   return { simd, threads: wasm.getThreadsCount() };

@@ -41,7 +41,7 @@ function fakeServer(files: Record<string, string | Uint8Array>, opts: { offline?
         c.close();
       },
     });
-    const headers = opts.contentLength === false ? {} : { 'content-length': String(bytes.length) };
+    const headers: Record<string, string> = opts.contentLength === false ? {} : { 'content-length': String(bytes.length) };
     return new Response(stream, { headers });
   }) as typeof fetch;
   return { fetcher, requests };

@@ -1,0 +1,218 @@
+// The engine's Web Worker: owns tfjs and the loaded models, picks the backend by measurement, runs
+// latest-wins jobs and turns every fault into a coded message (design.md, "The engine is a Web Worker").
+import type * as tfCore from '@tensorflow/tfjs-core';
+import { WASM_PATHS } from './backend';
+import { LatestWins, guidedDenoiser, runSampleJob, runnableFrom, type RunnableModel } from './jobs';
+import { fetchModel } from './loader';
+import { EngineError, ENGINE_BACKENDS, isEngineRequest, jobProblem, toEngineError, transferablesOf, type EngineBackend, type EngineRequest, type EngineResponse, type SampleJob, type StepFrame } from './protocol';
+import { selectBackend } from './select';
+
+/** The worker's side of the channel (the worker global scope, or a fake in tests). */
+export interface EnginePort {
+  postMessage(message: EngineResponse, transfer: Transferable[]): void;
+}
+
+export interface HostDeps {
+  tf: typeof tfCore;
+  /** Makes `name` the current tfjs backend, or throws. */
+  activate(name: EngineBackend): Promise<void>;
+  /** Whether the current backend has lost its GPU context (WebGL), so its tensors are gone. */
+  contextLost(): boolean;
+  fetch?: typeof fetch;
+  caches?: CacheStorage | null;
+  now?: () => number;
+}
+
+interface Loaded {
+  url: string;
+  runnable: RunnableModel;
+}
+
+/**
+ * The engine without the worker around it: feed it request data with `handle`, it answers on `port`.
+ * Backend changes, loads and jobs take turns (a mutex), so no job sees the backend switch under it.
+ */
+export function createEngineHost(port: EnginePort, deps: HostDeps) {
+  const { tf } = deps;
+  const now = deps.now ?? (() => performance.now());
+  const post = (m: EngineResponse): void => port.postMessage(m, transferablesOf(m));
+  let candidates: EngineBackend[] = [...ENGINE_BACKENDS];
+  let override: EngineBackend | null = null;
+  const demoted = new Set<EngineBackend>();
+  let current: EngineBackend | null = null;
+  let measured = false;
+  const models = new Map<string, Loaded>();
+
+  let tail: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
+  const usable = (): EngineBackend[] => candidates.filter((b) => !demoted.has(b));
+  async function activate(name: EngineBackend): Promise<void> {
+    await deps.activate(name);
+    current = name;
+  }
+
+  /** Any backend that starts, unmeasured, so a model can load before there is one to measure with. */
+  async function startAny(): Promise<void> {
+    const reasons: string[] = [];
+    for (const name of override && !demoted.has(override) ? [override, ...usable()] : usable()) {
+      try {
+        return await activate(name);
+      } catch (error) {
+        reasons.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    throw new EngineError('backend-failed', reasons.join('; ') || 'no backend left to try');
+  }
+
+  /** Times one real denoising step of `model` on every usable backend and keeps the fastest. */
+  async function measure(model: RunnableModel): Promise<void> {
+    const { resolution: r } = model;
+    const denoise = guidedDenoiser(model, null, 1);
+    const selection = await selectBackend({
+      candidates: usable(),
+      override: override && !demoted.has(override) ? override : null,
+      activate,
+      now,
+      workload: async () => {
+        const out = tf.tidy(() => denoise(tf.randomNormal([1, r, r, model.unet.config.imageChannels], 0, 1, 'float32', 1), Math.floor(model.schedule.T / 2)));
+        await out.data(); // waits for the GPU, so its time is counted
+        out.dispose();
+      },
+    });
+    measured = true;
+    post({ type: 'ready', backend: selection.backend, msPerRun: selection.msPerRun, timings: selection.timings, overridden: selection.overridden });
+  }
+
+  async function load(name: string, url: string, id: number | null): Promise<void> {
+    if (!current) await startAny();
+    const fetched = await fetchModel(url, { fetch: deps.fetch, caches: deps.caches, onProgress: (p) => id !== null && post({ type: 'load-progress', id, ...p }) });
+    let runnable: RunnableModel;
+    try {
+      runnable = runnableFrom(fetched.manifest, fetched.model.unet, fetched.model.weights);
+    } catch (error) {
+      tf.dispose(Object.values(fetched.model.weights));
+      throw error;
+    }
+    const old = models.get(name);
+    if (old) tf.dispose(Object.values(old.runnable.weights));
+    models.set(name, { url, runnable });
+    if (!measured) await measure(runnable);
+    if (id !== null) post({ type: 'loaded', id, model: name, paramCount: fetched.manifest.paramCount, fromCache: fetched.fromCache });
+  }
+
+  /** Drops `bad`, reloads every model on the next backend (the old tensors may be gone with the context). */
+  async function recover(bad: EngineBackend): Promise<void> {
+    demoted.add(bad);
+    for (const m of models.values()) tf.dispose(Object.values(m.runnable.weights));
+    const again = [...models.entries()];
+    models.clear();
+    current = null;
+    measured = false;
+    await startAny();
+    for (const [name, m] of again) await load(name, m.url, null);
+  }
+
+  const scheduler = new LatestWins<SampleJob, StepFrame, { x: Float32Array; shape: number[]; ms: number }>({
+    run: (job, signal, progress) =>
+      exclusive(async () => {
+        const model = models.get(job.model);
+        if (!model) throw new EngineError('model-missing', `model "${job.model}" is not loaded`);
+        const start = now();
+        const out = await runSampleJob(model.runnable, job, signal, progress);
+        return { ...out, ms: now() - start };
+      }),
+    progress: (t, frame) => post({ type: 'progress', id: t.id, channel: t.channel, frame }),
+    deliver: (t, r) => post({ type: 'result', id: t.id, channel: t.channel, x: r.x, shape: r.shape, ms: r.ms }),
+    fail: (t, error) => {
+      const lost = current === 'webgl' && error.code !== 'cancelled' && deps.contextLost();
+      // NaN on WebGL is most often float16 textures (measurements.md): worth one try on another backend.
+      const retry = lost || (current === 'webgl' && error.code === 'nan-output');
+      post({ type: 'error', id: t.id, channel: t.channel, code: lost ? 'context-lost' : error.code, detail: error.detail });
+      if (retry && current) void exclusive(() => recover(current as EngineBackend)).catch((e: unknown) => reportError(null, null, e, 'backend-failed'));
+    },
+  });
+
+  function reportError(id: number | null, channel: string | null, error: unknown, fallback: EngineError['code']): void {
+    const e = toEngineError(error, fallback);
+    post({ type: 'error', id, channel, code: e.code, detail: e.detail });
+  }
+
+  async function handle(request: EngineRequest): Promise<void> {
+    switch (request.type) {
+      case 'init':
+        candidates = request.candidates.length > 0 ? [...request.candidates] : [...ENGINE_BACKENDS];
+        override = request.override;
+        return exclusive(async () => {
+          const first = models.values().next().value;
+          if (first) await measure(first.runnable);
+          else {
+            await startAny();
+            post({ type: 'ready', backend: current as EngineBackend, msPerRun: null, timings: [], overridden: current === override });
+          }
+        }).catch((e: unknown) => reportError(null, null, e, 'backend-failed'));
+      case 'load':
+        return exclusive(() => load(request.model, request.url, request.id)).catch((e: unknown) => reportError(request.id, null, e, 'backend-failed'));
+      case 'run': {
+        const problem = jobProblem(request.job);
+        if (problem) return reportError(request.id, request.channel, new EngineError('backend-failed', `bad job: ${problem}`), 'backend-failed');
+        return scheduler.submit({ id: request.id, channel: request.channel }, request.job);
+      }
+      case 'cancel':
+        return scheduler.cancel(request.channel);
+    }
+  }
+
+  return {
+    /** Handles one message's data; anything that is not a request is ignored. */
+    handle: (data: unknown): Promise<void> => (isEngineRequest(data) ? handle(data) : Promise.resolve()),
+    /** Resolves when no job is running or waiting and no load or backend change is pending. */
+    idle: async (): Promise<void> => {
+      await scheduler.idle();
+      await tail;
+    },
+    backend: (): EngineBackend | null => current,
+  };
+}
+
+/** The real backends, each imported only when tried (a reader on wasm never downloads WebGL's code). */
+async function activateInBrowser(tf: typeof tfCore, name: EngineBackend): Promise<void> {
+  if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
+  else if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
+  else (await import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(WASM_PATHS);
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed to initialise`);
+  await tf.ready();
+  const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
+  if (sum !== 3) throw new Error(`backend ${name} computed 1 + 2 = ${sum}`);
+}
+
+/** WebGL's context, reached through the backend object (tfjs has no public accessor for it). */
+function webglContextLost(tf: typeof tfCore): boolean {
+  if (tf.getBackend() !== 'webgl') return false;
+  const backend = tf.backend() as unknown as { gpgpu?: { gl?: { isContextLost?: () => boolean } } };
+  return backend.gpgpu?.gl?.isContextLost?.() === true;
+}
+
+interface WorkerScope extends EnginePort {
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+}
+
+/** Starts the engine on a worker scope; requests are handled in arrival order. */
+export function serveEngine(scope: WorkerScope): void {
+  // Listen at once: messages the page sent while this script loaded are dispatched right after it
+  // runs, before tfjs has been imported, and would be lost to a listener added later.
+  const host = import('@tensorflow/tfjs-core').then((tf) =>
+    createEngineHost(scope, { tf, activate: (name) => activateInBrowser(tf, name), contextLost: () => webglContextLost(tf) }),
+  );
+  host.catch((error: unknown) => scope.postMessage({ type: 'error', id: null, channel: null, code: 'backend-failed', detail: `tfjs did not load: ${String(error)}` }, []));
+  scope.addEventListener('message', (event) => void host.then((h) => h.handle(event.data)));
+}
+
+// Runs only as a worker (a dedicated worker scope has importScripts and no window); importing this
+// module elsewhere (tests) only defines the functions above.
+const scope = globalThis as unknown as Partial<WorkerScope> & { importScripts?: unknown; window?: unknown };
+if (typeof scope.importScripts === 'function' && scope.window === undefined) serveEngine(scope as WorkerScope);
