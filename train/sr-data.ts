@@ -157,3 +157,15 @@ export function depthToSpace(cells: Float32Array, batch: number, size: number, c
           }
   return out;
 }
+
+/** Words for the manifest: what the SR model saw. */
+export function describeSrData(config: TrainConfig, steps: number): string {
+  const sr = requireSr(config);
+  const crop = config.resolution;
+  return (
+    `${steps * config.batch} crops of ${crop}×${crop} px from procedural scenes (src/lib/data, kinds: ${SCENE_KINDS.join(', ')}, uniform) ` +
+    `rendered at ${sr.fullSize}×${sr.fullSize}, each with the same window rendered at ${crop / sr.factor}×${crop / sr.factor} px ` +
+    `(1/${sr.factor} the pixels), window edges on the ${sr.fullSize / sr.factor}-px grid; one crop per scene, each seen once; ` +
+    `noise-conditioning augmentation levels U[0, ${sr.augMax}]; training scene seeds have the top bit clear, held-out seeds set`
+  );
+}

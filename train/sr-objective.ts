@@ -8,7 +8,7 @@ import { qSampleBatch } from '../src/lib/diffusion/forward';
 import type { Schedule } from '../src/lib/diffusion/schedule';
 import type { UNet } from '../src/lib/models/unet';
 import { stepNoise, type StepNoise } from './objective';
-import { conditioning, requireSr, spaceToDepth, type SrBatch } from './sr-data';
+import { conditioning, requireSr, spaceToDepth, srHeldOutBatch, type SrBatch } from './sr-data';
 import type { TrainConfig } from './train-config';
 
 /** deriveSeed stream of the aug levels and aug noise; distinct from objective.ts's 201. */
@@ -103,4 +103,15 @@ export function srEvalLoss(unet: UNet, weights: tf.NamedTensorMap, batch: SrBatc
   const v = loss.dataSync()[0];
   loss.dispose();
   return v;
+}
+
+/**
+ * Held-out L_simple of an SR model (export.ts's heldOutLoss for SR configs): the first `count` held-out
+ * crops with t, ε and aug levels drawn as for step 0, and the aug level fixed at `augLevel` (default 0:
+ * the clean low-res input). Lower is better; comparable across exports of one model.
+ */
+export function srHeldOutLoss(unet: UNet, weights: tf.NamedTensorMap, config: TrainConfig, schedule: Schedule, count = 16, augLevel = 0): number {
+  const batch = srHeldOutBatch(config, count);
+  const noise = srStepNoise(config, 0, batch);
+  return srEvalLoss(unet, weights, batch, { ...noise, augLevels: noise.augLevels.map(() => augLevel) }, config, schedule);
 }

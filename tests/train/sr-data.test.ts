@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { downsampleArea } from '../../src/lib/data';
 import { makeSchedule } from '../../src/lib/diffusion/schedule';
 import sr256 from '../../train/configs/sr-256';
-import { conditioning, cropWindow, depthToSpace, renderSrExamples, spaceToDepth, srTrainingBatch, type SrSettings } from '../../train/sr-data';
+import { conditioning, cropWindow, depthToSpace, describeSrData, renderSrExamples, spaceToDepth, srTrainingBatch, type SrSettings } from '../../train/sr-data';
 import { augAlphaBar, srInputs, srStepNoise } from '../../train/sr-objective';
 import type { TrainConfig } from '../../train/train-config';
 
@@ -73,6 +73,14 @@ describe('super-resolution training data', () => {
     const zero = srStepNoise(small({ augMax: 0 }), 3, b);
     const inp = srInputs(small({ augMax: 0 }), b, zero, makeSchedule('cosine', { T: 1000 }));
     expect(downsampleArea(depthToSpace(inp.extra, 4, 32, 3, 4).subarray(0, 32 * 32 * 3), 32, 4)).toEqual(b.lo.subarray(0, 8 * 8 * 3));
+  });
+
+  it('the manifest words name the render size, the low-res size and the aug range', () => {
+    const words = describeSrData(sr256, 7000);
+    expect(words).toContain('112000 crops of 128×128 px');
+    expect(words).toContain('rendered at 256×256');
+    expect(words).toContain('32×32 px');
+    expect(words).toContain('U[0, 0.6]');
   });
 
   it('space-to-depth is a permutation that depth-to-space inverts, one cell per k×k block', () => {

@@ -1,34 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import sr256 from '../../train/configs/sr-256';
+import { makeSchedule } from '../../src/lib/diffusion/schedule';
+import { buildUNet } from '../../src/lib/models/unet';
+import { readCheckpoint } from '../../train/checkpoint';
 import { train } from '../../train/loop';
 import { srHeldOutBatch } from '../../train/sr-data';
-import type { TrainConfig } from '../../train/train-config';
-import { tempDir, tinyConfig, wasmBackend } from './harness';
-
-/**
- * A tiny super-resolution config on the real SR code path: 16-px crops of 64-px renders with their
- * 4-px low-res windows, 2×2 space-to-depth, noise-augmentation levels as the extra scalar.
- */
-export function tinySrConfig(changes: Partial<TrainConfig> = {}): TrainConfig {
-  const tiny = tinyConfig();
-  return {
-    ...tiny,
-    model: { ...tiny.model, imageChannels: 12, extraChannels: 12, outChannels: 12, classes: 0, extraScalar: true, ...(changes.model ?? {}) },
-    condDropout: 0,
-    // x₀-prediction: given the conditioning, x₀ ≈ the upsampled low-res crop, a linear path a fresh net
-    // finds in a few dozen steps (measured: 0.23 → 0.10 over 30 steps); ε- and v-losses at this size
-    // fall only ~15% in 30 steps, too little to tell learning from the spread of t.
-    prediction: 'x0',
-    resolution: 16,
-    steps: 30,
-    sr: { ...structuredClone(sr256.sr!), fullSize: 64, spaceToDepth: 2 },
-    ...changes,
-  };
-}
+import { srEvalLoss, srHeldOutLoss, srStepNoise } from '../../train/sr-objective';
+import { tempDir, wasmBackend } from './harness';
+import { tinySrConfig } from './sr-harness';
 
 describe('smoke training of a tiny super-resolution config (wasm)', () => {
-  it('the loss falls over 30 steps and the tensor count stays flat', async () => {
+  it('the loss falls over 30 steps, the tensor count stays flat, and the trained net reads its low-res input', async () => {
     await wasmBackend();
     expect(tf.getBackend()).toBe('wasm');
     const config = tinySrConfig();
@@ -46,6 +28,24 @@ describe('smoke training of a tiny super-resolution config (wasm)', () => {
     expect(r.step).toBe(30);
     expect(last).toBeLessThan(0.7 * first);
     expect(new Set(counts.slice(1)).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+
+    // The net reads the conditioning: on held-out crops, the loss with each crop's own low-res input is
+    // well below the loss with another crop's (the same x_t, t, ε and aug draws; only lo is rolled by one).
+    const held = srHeldOutBatch(config, 8);
+    const noise = { ...srStepNoise(config, 0, held), augLevels: new Array<number>(8).fill(0) };
+    const per = held.lo.length / 8;
+    const rolled = { ...held, lo: Float32Array.from(held.lo, (_, k) => held.lo[(k + per) % held.lo.length]) };
+    const state = readCheckpoint(r.checkpoint);
+    const weights = Object.fromEntries([...state.tensors].filter(([k]) => k.startsWith('param/')).map(([k, a]) => [k.slice(6), tf.tensor(a.data, a.shape)]));
+    const unet = buildUNet(config.model);
+    const schedule = makeSchedule(config.schedule, { T: config.T });
+    const own = srHeldOutLoss(unet, weights, config, schedule, 8); // the manifest's figure: aug level 0, step-0 draws
+    expect(own).toBe(srEvalLoss(unet, weights, held, noise, config, schedule));
+    const other = srEvalLoss(unet, weights, rolled, noise, config, schedule);
+    tf.dispose(weights);
+    console.log(`sr-tiny held-out loss: own low-res ${own.toFixed(4)}, another crop's ${other.toFixed(4)}`);
+    expect(own).toBeLessThan(0.7 * other);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
