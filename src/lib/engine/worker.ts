@@ -197,6 +197,11 @@ function webglContextLost(tf: typeof tfCore): boolean {
   return backend.gpgpu?.gl?.isContextLost?.() === true;
 }
 
+/** The real backends and context check, for a host in a worker or (the client's fallback) in the page. */
+export function browserDeps(tf: typeof tfCore): HostDeps {
+  return { tf, activate: (name) => activateInBrowser(tf, name), contextLost: () => webglContextLost(tf) };
+}
+
 interface WorkerScope extends EnginePort {
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
 }
@@ -205,9 +210,7 @@ interface WorkerScope extends EnginePort {
 export function serveEngine(scope: WorkerScope): void {
   // Listen at once: messages the page sent while this script loaded are dispatched right after it
   // runs, before tfjs has been imported, and would be lost to a listener added later.
-  const host = import('@tensorflow/tfjs-core').then((tf) =>
-    createEngineHost(scope, { tf, activate: (name) => activateInBrowser(tf, name), contextLost: () => webglContextLost(tf) }),
-  );
+  const host = import('@tensorflow/tfjs-core').then((tf) => createEngineHost(scope, browserDeps(tf)));
   host.catch((error: unknown) => scope.postMessage({ type: 'error', id: null, channel: null, code: 'backend-failed', detail: `tfjs did not load: ${String(error)}` }, []));
   scope.addEventListener('message', (event) => void host.then((h) => h.handle(event.data)));
 }

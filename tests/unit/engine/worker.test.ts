@@ -35,7 +35,7 @@ beforeAll(async () => {
 const fetcher = (async (input: RequestInfo | URL) => {
   const url = String(input);
   const body = url.startsWith(URL_BASE) ? files[url.slice(URL_BASE.length)] : undefined;
-  return body === undefined ? new Response('', { status: 404 }) : new Response(body);
+  return body === undefined ? new Response('', { status: 404 }) : new Response(body as BodyInit);
 }) as typeof fetch;
 
 /** A host whose backends are all tfjs-cpu under other names; `lost` simulates a dead WebGL context. */

@@ -1,0 +1,195 @@
+// The page's handle on the engine: promises over the worker protocol, a restarted worker after a crash
+// (models reloaded, the reader told), and the engine on the main thread when workers keep failing.
+import { EngineError, type BackendTiming, type EngineBackend, type EngineErrorCode, type EngineRequest, type EngineResponse, type SampleJob, type StepFrame } from './protocol';
+import type { LoadProgress } from './loader';
+
+/** What the client needs of a Worker (a real one, the in-page fallback, or a fake in tests). */
+export interface WorkerLike {
+  postMessage(message: EngineRequest, transfer: Transferable[]): void;
+  terminate(): void;
+  onmessage: ((event: { data: EngineResponse }) => void) | null;
+  onerror: ((event: { message?: string }) => void) | null;
+}
+
+export interface ReadyInfo {
+  backend: EngineBackend;
+  msPerRun: number | null;
+  timings: BackendTiming[];
+  overridden: boolean;
+}
+
+export interface RunResult {
+  x: Float32Array;
+  shape: number[];
+  ms: number;
+}
+
+export interface ClientOptions {
+  /** Makes the engine worker; default: the module worker built from ./worker.ts. */
+  createWorker?: () => WorkerLike;
+  /** Used once workers failed `maxRestarts` times or cannot be made at all; default: the engine in this page. */
+  createFallback?: () => WorkerLike;
+  maxRestarts?: number;
+  candidates?: EngineBackend[];
+  override?: EngineBackend | null;
+  /** The backend in use and its speed, after every (re)selection: for the badge. */
+  onReady?: (info: ReadyInfo) => void;
+  /** Faults not tied to one request (a crash, a lost context): for a notice in the reader's language. */
+  onFault?: (code: EngineErrorCode, detail: string) => void;
+}
+
+type Pending =
+  | { kind: 'load'; model: string; url: string; resolve: (v: { paramCount: number; fromCache: boolean }) => void; reject: (e: EngineError) => void; onProgress?: (p: LoadProgress) => void }
+  | { kind: 'run'; resolve: (v: RunResult) => void; reject: (e: EngineError) => void; onFrame?: (f: StepFrame) => void };
+
+/** The module worker; Vite bundles ./worker.ts and its imports as a separate chunk. */
+export function moduleWorker(): WorkerLike {
+  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
+}
+
+/** The engine host on the main thread behind a Worker-shaped object: slower pages, but a working lesson. */
+export function inPageEngine(): WorkerLike {
+  const fake: WorkerLike = {
+    onmessage: null,
+    onerror: null,
+    terminate: () => undefined,
+    postMessage: (message) => void host.then((h) => h.handle(message)),
+  };
+  const host = Promise.all([import('./worker'), import('@tensorflow/tfjs-core')]).then(([w, tf]) =>
+    // Answers go out as tasks, like a worker's messages, so no handler runs inside the caller's stack.
+    w.createEngineHost({ postMessage: (m) => setTimeout(() => fake.onmessage?.({ data: m })) }, w.browserDeps(tf)),
+  );
+  host.catch((error: unknown) => setTimeout(() => fake.onerror?.({ message: `tfjs did not load: ${String(error)}` })));
+  return fake;
+}
+
+export class EngineClient {
+  private worker: WorkerLike | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Models loaded so far, reloaded into a restarted worker. */
+  private readonly loaded = new Map<string, string>();
+  private restarts = 0;
+  private onFallback = false;
+  private override: EngineBackend | null;
+  /** The last backend report, or null before the first. */
+  ready: ReadyInfo | null = null;
+
+  constructor(private readonly opts: ClientOptions = {}) {
+    this.override = opts.override ?? null;
+    this.start();
+  }
+
+  /** Loads a model folder (e.g. "/models/base-64/"); resolves when its weights are on the device. */
+  load(model: string, url: string, onProgress?: (p: LoadProgress) => void): Promise<{ paramCount: number; fromCache: boolean }> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { kind: 'load', model, url, resolve, reject, onProgress });
+      this.send({ type: 'load', id, model, url });
+    });
+  }
+
+  /** Runs a job on a widget's channel; a newer run on the channel rejects this one with code 'cancelled'. */
+  run(channel: string, job: SampleJob, onFrame?: (f: StepFrame) => void): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { kind: 'run', resolve, reject, onFrame });
+      this.send({ type: 'run', id, channel, job });
+    });
+  }
+
+  cancel(channel: string): void {
+    this.send({ type: 'cancel', channel });
+  }
+
+  /** The reader's backend choice (null: measure); the engine re-selects at once. */
+  setOverride(backend: EngineBackend | null): void {
+    this.override = backend;
+    this.send({ type: 'init', candidates: this.opts.candidates ?? [], override: backend });
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.failAll('cancelled', 'the engine was shut down');
+  }
+
+  private send(message: EngineRequest): void {
+    if (!this.worker) {
+      if (message.type === 'load' || message.type === 'run') this.settle(message.id, new EngineError('worker-crashed', 'the engine is not running'));
+      return;
+    }
+    this.worker.postMessage(message, []);
+  }
+
+  private start(): void {
+    const make = this.onFallback ? (this.opts.createFallback ?? inPageEngine) : (this.opts.createWorker ?? moduleWorker);
+    let worker: WorkerLike;
+    try {
+      worker = make();
+    } catch (error) {
+      if (this.onFallback) {
+        this.opts.onFault?.('worker-crashed', `no engine could start: ${String(error)}`);
+        return this.failAll('worker-crashed', String(error));
+      }
+      this.onFallback = true; // no module workers here (old browser, strict CSP): run in the page
+      return this.start();
+    }
+    this.worker = worker;
+    worker.onmessage = (event) => this.receive(event.data);
+    worker.onerror = (event) => this.crashed(worker, event.message ?? 'the engine worker stopped');
+    worker.postMessage({ type: 'init', candidates: this.opts.candidates ?? [], override: this.override }, []);
+    for (const [model, url] of this.loaded) worker.postMessage({ type: 'load', id: 0, model, url }, []);
+    for (const [id, p] of this.pending) if (p.kind === 'load') worker.postMessage({ type: 'load', id, model: p.model, url: p.url }, []);
+  }
+
+  /** A crash loses every tensor: runs in flight fail, loads in flight are re-sent, then the engine restarts. */
+  private crashed(worker: WorkerLike, detail: string): void {
+    if (worker !== this.worker) return;
+    worker.terminate();
+    this.worker = null;
+    for (const [id, p] of this.pending) if (p.kind === 'run') this.settle(id, new EngineError('worker-crashed', detail));
+    this.opts.onFault?.('worker-crashed', detail);
+    if (this.restarts++ >= (this.opts.maxRestarts ?? 2)) {
+      if (this.onFallback) return this.failAll('worker-crashed', `${detail} (gave up after ${this.restarts} restarts)`);
+      this.onFallback = true;
+    }
+    this.start();
+  }
+
+  private receive(m: EngineResponse): void {
+    if (m.type === 'ready') {
+      this.ready = { backend: m.backend, msPerRun: m.msPerRun, timings: m.timings, overridden: m.overridden };
+      this.opts.onReady?.(this.ready);
+      return;
+    }
+    if (m.type === 'error') {
+      if (m.id === null || m.id === 0 || !this.pending.has(m.id) || m.code === 'context-lost') this.opts.onFault?.(m.code, m.detail);
+      if (m.id !== null) this.settle(m.id, new EngineError(m.code, m.detail));
+      return;
+    }
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'load-progress' && p.kind === 'load') p.onProgress?.({ loaded: m.loaded, total: m.total });
+    else if (m.type === 'progress' && p.kind === 'run') p.onFrame?.(m.frame);
+    else if (m.type === 'loaded' && p.kind === 'load') {
+      this.pending.delete(m.id);
+      this.loaded.set(p.model, p.url);
+      p.resolve({ paramCount: m.paramCount, fromCache: m.fromCache });
+    } else if (m.type === 'result' && p.kind === 'run') {
+      this.pending.delete(m.id);
+      p.resolve({ x: m.x, shape: m.shape, ms: m.ms });
+    }
+  }
+
+  private settle(id: number, error: EngineError): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    p.reject(error);
+  }
+
+  private failAll(code: EngineErrorCode, detail: string): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, new EngineError(code, detail));
+  }
+}

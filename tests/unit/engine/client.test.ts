@@ -1,0 +1,165 @@
+// The page-side client over fake workers: requests settle from their own responses, a crash fails the
+// runs in flight and restarts the worker with its models, repeated crashes move the engine into the page.
+import { describe, expect, it } from 'vitest';
+import { EngineClient, type WorkerLike } from '../../../src/lib/engine/client';
+import { EngineError, type EngineErrorCode, type EngineRequest, type EngineResponse, type SampleJob } from '../../../src/lib/engine/protocol';
+
+/** A worker that records what it is sent; the test answers for it. */
+class FakeWorker implements WorkerLike {
+  sent: EngineRequest[] = [];
+  terminated = false;
+  onmessage: ((event: { data: EngineResponse }) => void) | null = null;
+  onerror: ((event: { message?: string }) => void) | null = null;
+  postMessage(message: EngineRequest): void {
+    this.sent.push(message);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  answer(data: EngineResponse): void {
+    this.onmessage?.({ data });
+  }
+  crash(message = 'RangeError: out of memory'): void {
+    this.onerror?.({ message });
+  }
+  last<T extends EngineRequest['type']>(type: T): Extract<EngineRequest, { type: T }> {
+    return this.sent.filter((m): m is Extract<EngineRequest, { type: T }> => m.type === type).at(-1)!;
+  }
+}
+
+const job: SampleJob = { kind: 'sample', model: 'base-64', sampler: 'ddim', steps: 20, eta: 0, seed: 1, classIndex: 0, guidance: 1, batch: 1, tapEvery: 1 };
+
+function setup(maxRestarts = 2) {
+  const workers: FakeWorker[] = [];
+  const fallbacks: FakeWorker[] = [];
+  const faults: [EngineErrorCode, string][] = [];
+  const client = new EngineClient({
+    createWorker: () => {
+      const w = new FakeWorker();
+      workers.push(w);
+      return w;
+    },
+    createFallback: () => {
+      const w = new FakeWorker();
+      fallbacks.push(w);
+      return w;
+    },
+    maxRestarts,
+    onFault: (code, detail) => faults.push([code, detail]),
+  });
+  return { client, workers, fallbacks, faults };
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  const e = await p.then(() => null, (err: unknown) => err);
+  expect(e).toBeInstanceOf(EngineError);
+  return (e as EngineError).code;
+}
+
+describe('EngineClient', () => {
+  it('sends init first, then resolves a load and a run from their own responses, routing progress', async () => {
+    const { client, workers } = setup();
+    const w = workers[0];
+    expect(w.sent[0]).toEqual({ type: 'init', candidates: [], override: null });
+    const progress: number[] = [];
+    const loading = client.load('base-64', '/models/base-64/', (p) => progress.push(p.loaded));
+    const { id } = w.last('load');
+    w.answer({ type: 'load-progress', id, loaded: 10, total: 20 });
+    w.answer({ type: 'load-progress', id, loaded: 20, total: 20 });
+    w.answer({ type: 'loaded', id, model: 'base-64', paramCount: 5, fromCache: true });
+    await expect(loading).resolves.toEqual({ paramCount: 5, fromCache: true });
+    expect(progress).toEqual([10, 20]);
+
+    const frames: number[] = [];
+    const running = client.run('reverse', job, (f) => frames.push(f.i));
+    const runId = w.last('run').id;
+    const px = new Float32Array(3);
+    w.answer({ type: 'progress', id: runId, channel: 'reverse', frame: { i: 0, steps: 1, t: 999, tPrev: 0, shape: [1, 1, 1, 3], xt: px, eps: px, x0: px } });
+    w.answer({ type: 'result', id: runId, channel: 'reverse', x: px, shape: [1, 1, 1, 3], ms: 12 });
+    await expect(running).resolves.toEqual({ x: px, shape: [1, 1, 1, 3], ms: 12 });
+    expect(frames).toEqual([0]);
+  });
+
+  it('a superseded run rejects with cancelled; the ready report is kept for the badge', async () => {
+    const { client, workers } = setup();
+    const w = workers[0];
+    w.answer({ type: 'ready', backend: 'wasm', msPerRun: 31, timings: [{ backend: 'wasm', ms: 31 }], overridden: false });
+    expect(client.ready).toMatchObject({ backend: 'wasm', msPerRun: 31 });
+    const first = client.run('w', job);
+    w.answer({ type: 'error', id: w.last('run').id, channel: 'w', code: 'cancelled', detail: 'superseded by request 2' });
+    expect(await codeOf(first)).toBe('cancelled');
+  });
+
+  it('a crash fails runs in flight with worker-crashed, restarts the worker, reloads its models and re-sends pending loads', async () => {
+    const { client, workers, faults } = setup();
+    const w = workers[0];
+    const loaded = client.load('base-64', '/models/base-64/');
+    w.answer({ type: 'loaded', id: w.last('load').id, model: 'base-64', paramCount: 5, fromCache: false });
+    await loaded;
+    const inFlight = client.run('w', job);
+    const pendingLoad = client.load('sr-256', '/models/sr-256/');
+    w.crash();
+    expect(await codeOf(inFlight)).toBe('worker-crashed');
+    expect(w.terminated).toBe(true);
+    expect(faults).toEqual([['worker-crashed', 'RangeError: out of memory']]);
+    expect(workers).toHaveLength(2);
+    const fresh = workers[1];
+    expect(fresh.sent.map((m) => m.type)).toEqual(['init', 'load', 'load']);
+    expect(fresh.sent[1]).toMatchObject({ model: 'base-64', url: '/models/base-64/' });
+    const resent = fresh.last('load');
+    expect(resent.model).toBe('sr-256');
+    fresh.answer({ type: 'loaded', id: resent.id, model: 'sr-256', paramCount: 7, fromCache: false });
+    await expect(pendingLoad).resolves.toEqual({ paramCount: 7, fromCache: false });
+    // and the restarted engine runs jobs
+    const again = client.run('w', job);
+    fresh.answer({ type: 'result', id: fresh.last('run').id, channel: 'w', x: new Float32Array(1), shape: [1], ms: 1 });
+    await expect(again).resolves.toMatchObject({ ms: 1 });
+  });
+
+  it('after maxRestarts crashes the engine moves into the page (fallback)', () => {
+    const { workers, fallbacks } = setup(1);
+    workers[0].crash();
+    expect(workers).toHaveLength(2);
+    expect(fallbacks).toHaveLength(0);
+    workers[1].crash();
+    expect(workers).toHaveLength(2);
+    expect(fallbacks).toHaveLength(1);
+    expect(fallbacks[0].sent[0].type).toBe('init');
+  });
+
+  it('a browser without module workers starts on the fallback at once', () => {
+    const fallbacks: FakeWorker[] = [];
+    new EngineClient({
+      createWorker: () => {
+        throw new Error('SecurityError: module workers are not supported');
+      },
+      createFallback: () => {
+        const w = new FakeWorker();
+        fallbacks.push(w);
+        return w;
+      },
+    });
+    expect(fallbacks).toHaveLength(1);
+  });
+
+  it('errors without a request, and lost contexts, reach onFault; the run still rejects with its code', async () => {
+    const { client, workers, faults } = setup();
+    const w = workers[0];
+    w.answer({ type: 'error', id: null, channel: null, code: 'backend-failed', detail: 'no backend' });
+    const run = client.run('w', job);
+    w.answer({ type: 'error', id: w.last('run').id, channel: 'w', code: 'context-lost', detail: 'CONTEXT_LOST_WEBGL' });
+    expect(await codeOf(run)).toBe('context-lost');
+    expect(faults.map(([c]) => c)).toEqual(['backend-failed', 'context-lost']);
+  });
+
+  it('setOverride re-initialises with the reader\'s choice; dispose rejects what is pending', async () => {
+    const { client, workers } = setup();
+    client.setOverride('cpu');
+    expect(workers[0].last('init')).toEqual({ type: 'init', candidates: [], override: 'cpu' });
+    const run = client.run('w', job);
+    client.dispose();
+    expect(workers[0].terminated).toBe(true);
+    expect(await codeOf(run)).toBe('cancelled');
+    expect(await codeOf(client.run('w', job))).toBe('worker-crashed');
+  });
+});
