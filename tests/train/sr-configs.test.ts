@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countFlops, countParams } from '../../src/lib/models/count';
 import { checkConfig, loadTrainConfig, overrideConfig } from '../../train/train-config';
-import { ConfigError } from '../../train/overrides';
+import { ConfigError, leafKeys, type ConfigTree } from '../../train/overrides';
+import { parseArgs } from '../../train/cli';
 
 describe('super-resolution configs within issue 5’s budgets', () => {
   const budgets = [
@@ -30,5 +31,13 @@ describe('super-resolution configs within issue 5’s budgets', () => {
     expect(() => overrideConfig(c, { 'sr.spaceToDepth': '2' })).toThrow(ConfigError);
     expect(() => overrideConfig(c, { 'sr.spaceToDepth': '2' })).toThrow(/model\.imageChannels/);
     expect(() => overrideConfig(c, { 'model.extraScalar': 'false' })).toThrow(/extraScalar/);
+  });
+
+  it('the CLI takes sr.* overrides with type checks (whole numbers where they must be)', async () => {
+    const c = await loadTrainConfig('sr-1024');
+    const args = parseArgs(['sr-1024', '--sr.augMax=0.3', '--until=10'], leafKeys(c as unknown as ConfigTree));
+    expect(overrideConfig(c, args.overrides).sr!.augMax).toBe(0.3);
+    expect(() => overrideConfig(c, { 'sr.factor': '2.5' })).toThrow(ConfigError);
+    expect(() => parseArgs(['sr-1024', '--sr.augmax=0.3'], leafKeys(c as unknown as ConfigTree))).toThrow(/sr\.augMax/);
   });
 });
