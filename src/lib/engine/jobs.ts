@@ -65,6 +65,30 @@ export function hasNonFinite(values: Float32Array): boolean {
   return false;
 }
 
+let channel: MessageChannel | null = null;
+const resumes: (() => void)[] = [];
+
+/**
+ * Lets queued messages (a newer request, a cancel) run before the next step. On wasm and cpu,
+ * `await t.data()` settles in microtasks, so without this a whole job runs before the worker reads its
+ * next message and latest-wins never fires. Browsers: a MessageChannel task (setTimeout is clamped to
+ * 4 ms when nested, a tenth of a step). Node: setImmediate (its ports drain back-to-back posts in one
+ * go, which would starve timers and I/O).
+ */
+export function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => resumes.shift()?.();
+  }
+  const port = channel.port2;
+  return new Promise((resolve) => {
+    resumes.push(resolve);
+    port.postMessage(null);
+  });
+}
+
 async function read(t: tf.Tensor): Promise<Float32Array> {
   return (await t.data()) as Float32Array;
 }
@@ -88,6 +112,8 @@ export async function runSampleJob(model: RunnableModel, job: SampleJob, signal:
     rng: makeRng(job.seed),
     signal,
     onStep: async (tap) => {
+      await yieldToEventLoop();
+      signal.throwIfAborted(); // a cancel that arrived during the yield stops the job here
       const last = tap.i === tap.steps - 1;
       if (job.tapEvery === 0 || (tap.i % job.tapEvery !== 0 && !last)) return;
       const [xt, eps, x0] = await Promise.all([read(tap.xt), read(tap.eps), read(tap.x0)]);

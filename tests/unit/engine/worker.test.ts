@@ -99,6 +99,20 @@ describe('engine host', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('a run that arrives as a later message (a task, as in a worker) still supersedes the one in flight', async () => {
+    const { host, of } = setup(['cpu']);
+    await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await host.idle();
+    void host.handle({ type: 'run', id: 2, channel: 'w', job: job({ steps: 50 }) });
+    // the next message is dispatched as a macrotask, after job 2 has started computing
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    void host.handle({ type: 'run', id: 3, channel: 'w', job: job({ steps: 2 }) });
+    await host.idle();
+    expect(of('result').map((m) => m.id)).toEqual([3]);
+    expect(of('error').map((m) => [m.id, m.code])).toEqual([[2, 'cancelled']]);
+    expect(of('progress').filter((m) => m.id === 2).length).toBeLessThan(50);
+  });
+
   it('a missing model folder is model-missing; a run on a model never loaded too; bad jobs and junk are refused', async () => {
     const { host, of, messages } = setup(['cpu']);
     await host.handle({ type: 'load', id: 1, model: 'gone', url: 'https://course.test/models/gone/' });
