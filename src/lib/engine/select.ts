@@ -14,6 +14,11 @@ export interface SelectOptions {
   workload: () => Promise<void>;
   /** The reader's choice: used whenever it starts, without measuring the others. */
   override?: EngineBackend | null;
+  /**
+   * Backends measured only when none of the others works (the plain-JS cpu backend: never faster than
+   * wasm, and timing it on the real model costs seconds of the reader's wait).
+   */
+  lastResort?: readonly EngineBackend[];
   /** Timed runs per backend after one untimed warm-up run (default 3); the median counts. */
   runs?: number;
   /** A backend stops being timed once a run takes this many times the best median so far (default 2). */
@@ -89,8 +94,12 @@ export async function selectBackend(opts: SelectOptions): Promise<Selection> {
 
   let best: { backend: EngineBackend; m: Measured } | null = null;
   let active: EngineBackend | null = null;
-  for (const name of order) {
+  const spare = opts.lastResort ?? [];
+  const firstTier = order.filter((b) => !spare.includes(b));
+  const lastTier = order.filter((b) => spare.includes(b));
+  for (const name of [...firstTier, ...lastTier]) {
     if (name === opts.override) continue; // already tried, and it failed
+    if (best && lastTier.includes(name)) continue;
     try {
       active = name;
       const m = await measure(name, opts, best ? best.m.ms * giveUp : Infinity, now);

@@ -4,7 +4,7 @@ import type * as tfCore from '@tensorflow/tfjs-core';
 import { WASM_PATHS } from './backend';
 import { LatestWins, guidedDenoiser, runSampleJob, runnableFrom, type RunnableModel } from './jobs';
 import { fetchModel } from './loader';
-import { EngineError, ENGINE_BACKENDS, isEngineRequest, jobProblem, toEngineError, transferablesOf, type EngineBackend, type EngineRequest, type EngineResponse, type SampleJob, type StepFrame } from './protocol';
+import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type EngineBackend, type EngineRequest, type EngineResponse, type SampleJob, type StepFrame } from './protocol';
 import { selectBackend } from './select';
 
 /** The worker's side of the channel (the worker global scope, or a fake in tests). */
@@ -14,8 +14,8 @@ export interface EnginePort {
 
 export interface HostDeps {
   tf: typeof tfCore;
-  /** Makes `name` the current tfjs backend, or throws. */
-  activate(name: EngineBackend): Promise<void>;
+  /** Makes `name` the current tfjs backend, or throws; `forced` when the reader chose it (skip "too slow" guesses). */
+  activate(name: EngineBackend, forced: boolean): Promise<void>;
   /** Whether the current backend has lost its GPU context (WebGL), so its tensors are gone. */
   contextLost(): boolean;
   fetch?: typeof fetch;
@@ -29,6 +29,12 @@ interface Loaded {
 }
 
 /**
+ * Measuring order: wasm first sets the bar, so a slow WebGL is dropped after one timed run; cpu is
+ * only measured when neither starts (select.ts `lastResort`).
+ */
+export const DEFAULT_CANDIDATES: readonly EngineBackend[] = ['wasm', 'webgl', 'cpu'];
+
+/**
  * The engine without the worker around it: feed it request data with `handle`, it answers on `port`.
  * Backend changes, loads and jobs take turns (a mutex), so no job sees the backend switch under it.
  */
@@ -36,7 +42,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   const { tf } = deps;
   const now = deps.now ?? (() => performance.now());
   const post = (m: EngineResponse): void => port.postMessage(m, transferablesOf(m));
-  let candidates: EngineBackend[] = [...ENGINE_BACKENDS];
+  let candidates: EngineBackend[] = [...DEFAULT_CANDIDATES];
   let override: EngineBackend | null = null;
   const demoted = new Set<EngineBackend>();
   let current: EngineBackend | null = null;
@@ -52,7 +58,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
 
   const usable = (): EngineBackend[] => candidates.filter((b) => !demoted.has(b));
   async function activate(name: EngineBackend): Promise<void> {
-    await deps.activate(name);
+    await deps.activate(name, name === override);
     current = name;
   }
 
@@ -75,6 +81,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     const denoise = guidedDenoiser(model, null, 1);
     const selection = await selectBackend({
       candidates: usable(),
+      lastResort: ['cpu'],
       override: override && !demoted.has(override) ? override : null,
       activate,
       now,
@@ -145,7 +152,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   async function handle(request: EngineRequest): Promise<void> {
     switch (request.type) {
       case 'init':
-        candidates = request.candidates.length > 0 ? [...request.candidates] : [...ENGINE_BACKENDS];
+        candidates = request.candidates.length > 0 ? [...request.candidates] : [...DEFAULT_CANDIDATES];
         override = request.override;
         return exclusive(async () => {
           const first = models.values().next().value;
@@ -179,8 +186,28 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   };
 }
 
+/**
+ * The renderer's name when WebGL runs on a software rasteriser (SwiftShader, llvmpipe), else null.
+ * There WebGL is ~20× slower than wasm (measurements.md), and its first run alone, compiling every
+ * shader, takes seconds: not worth measuring unless the reader asks for it.
+ */
+function softwareRenderer(): string | null {
+  if (typeof OffscreenCanvas === 'undefined') return null;
+  const canvas = new OffscreenCanvas(1, 1);
+  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+  if (!gl) return null; // tf.setBackend('webgl') fails with its own reason
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext(); // free the probe's context now, not at GC
+  return /swiftshader|llvmpipe|softpipe|software rasterizer|basic render/i.test(renderer) ? renderer : null;
+}
+
 /** The real backends, each imported only when tried (a reader on wasm never downloads WebGL's code). */
-async function activateInBrowser(tf: typeof tfCore, name: EngineBackend): Promise<void> {
+async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, forced: boolean): Promise<void> {
+  if (name === 'webgl' && !forced) {
+    const software = softwareRenderer();
+    if (software) throw new Error(`WebGL runs on a software renderer (${software})`);
+  }
   if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
   else if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   else (await import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(WASM_PATHS);
@@ -199,7 +226,7 @@ function webglContextLost(tf: typeof tfCore): boolean {
 
 /** The real backends and context check, for a host in a worker or (the client's fallback) in the page. */
 export function browserDeps(tf: typeof tfCore): HostDeps {
-  return { tf, activate: (name) => activateInBrowser(tf, name), contextLost: () => webglContextLost(tf) };
+  return { tf, activate: (name, forced) => activateInBrowser(tf, name, forced), contextLost: () => webglContextLost(tf) };
 }
 
 interface WorkerScope extends EnginePort {

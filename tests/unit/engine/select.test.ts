@@ -102,6 +102,18 @@ describe('selectBackend', () => {
     expect(s.timings.map((t) => t.backend)).toEqual(['webgl', 'wasm', 'cpu']); // webgl tried once, not twice
   });
 
+  it('a last-resort backend is measured only when nothing else works', async () => {
+    const d = device({ webgl: { ms: 400 }, wasm: { ms: 20 }, cpu: { ms: 5 } });
+    const s = await selectBackend({ ...d.opts, candidates: ['cpu', 'webgl', 'wasm'], lastResort: ['cpu'] });
+    expect(s.backend).toBe('wasm');
+    expect(d.runs.cpu).toBeUndefined();
+    expect(s.timings.map((t) => t.backend)).toEqual(['webgl', 'wasm']);
+    const alone = device({ webgl: { ms: 1, fails: 'no GPU' }, cpu: { ms: 90 } });
+    const fallback = await selectBackend({ ...alone.opts, candidates: ['cpu', 'webgl', 'wasm'], lastResort: ['cpu'] });
+    expect(fallback.backend).toBe('cpu');
+    expect(fallback.timings.map((t) => t.backend)).toEqual(['webgl', 'wasm', 'cpu']);
+  });
+
   it('the median of the timed runs counts, so one hiccup does not decide', async () => {
     let clock = 0;
     const costs = [5, 10, 500, 10]; // warm-up, then 10, 500 (a GC pause), 10
