@@ -136,7 +136,8 @@ describe('engine host', () => {
     await host.idle();
     expect(host.backend()).toBe('webgl');
     state.lost = true;
-    // the fault: the next job dies mid-run, as kernels do when the GL context is gone
+    // the fault: the context is gone and the next job throws (here from a bad class index, standing in
+    // for the kernel error a dead context raises); the host must see the lost context, not the throw
     const lostJob = job({ classIndex: 99 });
     await host.handle({ type: 'run', id: 2, channel: 'w', job: lostJob });
     await host.idle();
