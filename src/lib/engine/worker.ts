@@ -115,7 +115,13 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   /** Drops `bad`, reloads every model on the next backend (the old tensors may be gone with the context). */
   async function recover(bad: EngineBackend): Promise<void> {
     demoted.add(bad);
-    for (const m of models.values()) tf.dispose(Object.values(m.runnable.weights));
+    for (const m of models.values()) {
+      try {
+        tf.dispose(Object.values(m.runnable.weights));
+      } catch {
+        // a lost context can refuse to free its textures; they are gone with it anyway
+      }
+    }
     const again = [...models.entries()];
     models.clear();
     current = null;
