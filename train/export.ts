@@ -14,6 +14,8 @@ import { encodeWeights } from '../src/lib/models/weights';
 import type { CheckpointState, LossRecord } from './checkpoint';
 import { describeData, heldOutBatch } from './dataset';
 import { evalLoss, stepNoise } from './objective';
+import { describeSrData } from './sr-data';
+import { srHeldOutLoss } from './sr-objective';
 import type { TrainConfig } from './train-config';
 
 /** The export could not be made or did not check out; the shipped model was left as it was. */
@@ -52,9 +54,12 @@ export function describeMachine(threads: number): string {
  * as for training step 0 (a fixed, reproducible draw). Lower is better; comparable across exports.
  */
 export function heldOutLoss(unet: UNet, weights: tf.NamedTensorMap, config: TrainConfig, count = 16): number {
+  const schedule = makeSchedule(config.schedule, { T: config.T, resolution: config.resolution });
+  // A super-resolution model is scored on held-out crops with a clean low-res input (aug level 0).
+  if (config.sr) return srHeldOutLoss(unet, weights, config, schedule, count);
   const batch = heldOutBatch(config.seed, count, config.resolution);
   const noise = stepNoise({ ...config, condDropout: 0 }, 0, batch);
-  return evalLoss(unet, weights, batch, noise, config, makeSchedule(config.schedule, { T: config.T, resolution: config.resolution }));
+  return evalLoss(unet, weights, batch, noise, config, schedule);
 }
 
 export interface ExportOptions {
@@ -84,10 +89,12 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
     weights: encoded.specs,
     weightsSha256: encoded.sha256,
     paramCount: unet.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0),
-    flops: flopsTable(unet.config, [[config.resolution, config.resolution]]),
+    // FLOPs where the net runs: the training size, and for a super-resolution model also its full
+    // output size (the grid is smaller by the space-to-depth factor).
+    flops: flopsTable(unet.config, config.sr ? [[config.resolution / config.sr.spaceToDepth, config.resolution / config.sr.spaceToDepth], [config.sr.fullSize / config.sr.spaceToDepth, config.sr.fullSize / config.sr.spaceToDepth]] : [[config.resolution, config.resolution]]),
     data: {
-      description: describeData(config.seed, state.step, config.batch, config.resolution),
-      details: { seed: config.seed, batch: config.batch, resolution: config.resolution, condDropout: config.condDropout, schedule: config.schedule, T: config.T, prediction: config.prediction },
+      description: config.sr ? describeSrData(config, state.step) : describeData(config.seed, state.step, config.batch, config.resolution),
+      details: { seed: config.seed, batch: config.batch, resolution: config.resolution, condDropout: config.condDropout, schedule: config.schedule, T: config.T, prediction: config.prediction, ...(config.sr ? { sr: { ...config.sr } } : {}) },
     },
     steps: state.step,
     wallTimeSeconds: state.wallSeconds,
@@ -112,7 +119,7 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
       tf.dispose(Object.values(loaded.weights));
     }
     if (!Number.isFinite(loss)) throw new ExportError(`the exported weights give a held-out loss of ${loss}`);
-    manifest.evaluation = { heldOutLoss: loss, heldOutLossNote: `L_simple (${config.prediction}) of the float16 EMA weights on 16 held-out scenes, fixed t and ε` };
+    manifest.evaluation = { heldOutLoss: loss, heldOutLossNote: `L_simple (${config.prediction}) of the float16 EMA weights on 16 held-out ${config.sr ? 'crops with a clean low-res input' : 'scenes'}, fixed t and ε` };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
     parseManifest(readFileSync(join(tmp, 'manifest.json'), 'utf8'), join(tmp, 'manifest.json'));
   } catch (e) {
