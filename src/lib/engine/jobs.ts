@@ -1,62 +1,30 @@
 // The engine's jobs: a sample job runs the reverse process (DDPM Alg. 2 / DDIM Eq. 12, with classifier-free
 // guidance, Ho & Salimans 2022 Eq. 6) on a loaded U-Net; a "latest wins" scheduler runs one job at a time.
 import * as tf from '@tensorflow/tfjs-core';
-import { sample, type Denoiser } from '../diffusion/sample';
-import { isScheduleName, makeSchedule, type Schedule } from '../diffusion/schedule';
-import { PREDICTIONS, type Prediction } from '../diffusion/prediction';
-import { makeRng } from '../math/rng';
+import { baseModelFrom, guidedDenoiser as baseDenoiser, PipelineError, sampleBase, type BaseModel } from '../pipelines/base';
 import type { Manifest } from '../models/manifest';
 import type { UNet, UNetWeights } from '../models/unet';
 import { EngineError, toEngineError, type SampleJob, type StepFrame } from './protocol';
 
-/** A loaded model plus what sampling needs from its manifest's training details. */
-export interface RunnableModel {
-  unet: UNet;
-  /** Owned by the engine's model cache, which disposes them when the model is dropped. */
-  weights: UNetWeights;
-  schedule: Schedule;
-  prediction: Prediction;
-  /** Side of the square images it was trained on. */
-  resolution: number;
-}
+/** A loaded base model, ready to sample (src/lib/pipelines/base.ts). */
+export type RunnableModel = BaseModel;
 
-/** Reads schedule, T, prediction and resolution from manifest.data.details (train/export.ts writes them). */
+/** The pipeline's reading of a manifest, with its complaint reported as a corrupt model. */
 export function runnableFrom(manifest: Manifest, unet: UNet, weights: UNetWeights): RunnableModel {
-  const d = manifest.data.details ?? {};
-  const fail = (field: string): never => {
-    throw new EngineError('model-corrupt', `${manifest.name}: manifest data.details.${field} is missing or invalid`);
-  };
-  const name = isScheduleName(d.schedule) ? d.schedule : fail('schedule');
-  const T = Number.isInteger(d.T) ? (d.T as number) : fail('T');
-  const resolution = Number.isInteger(d.resolution) ? (d.resolution as number) : fail('resolution');
-  const prediction = (PREDICTIONS as readonly unknown[]).includes(d.prediction) ? (d.prediction as Prediction) : fail('prediction');
-  return { unet, weights, schedule: makeSchedule(name, { T, resolution }), prediction, resolution };
+  try {
+    return baseModelFrom(manifest, unet, weights);
+  } catch (error) {
+    throw error instanceof PipelineError ? new EngineError('model-corrupt', error.message) : error;
+  }
 }
 
-/**
- * The network as the sampler's (x, t) → prediction. With a class and w ≠ 1 it runs the conditional and
- * the null-class rows in one batch of 2B and returns uncond + w·(cond − uncond). Called inside sample's
- * tf.tidy, which disposes everything made here.
- */
-export function guidedDenoiser(model: RunnableModel, classIndex: number | null, guidance: number): Denoiser {
-  const { unet, weights } = model;
-  const classes = unet.config.classes;
-  if (classIndex !== null && (classes === 0 || classIndex >= classes)) {
-    throw new EngineError('backend-failed', `class ${classIndex} is outside the model's ${classes} classes`);
+/** The pipeline's guided denoiser, with a request that does not fit the model reported as an engine error. */
+export function guidedDenoiser(model: RunnableModel, classIndex: number | null, guidance: number): ReturnType<typeof baseDenoiser> {
+  try {
+    return baseDenoiser(model, classIndex, guidance);
+  } catch (error) {
+    throw error instanceof PipelineError ? new EngineError('backend-failed', error.message) : error;
   }
-  const nullClass = classes; // the index the model was trained to read as "no class"
-  return (x, t) => {
-    const b = x.shape[0];
-    const x4 = x as tf.Tensor4D;
-    if (classes === 0) return unet.apply(weights, x4, tf.fill([b], t) as tf.Tensor1D);
-    if (classIndex === null || guidance === 1) {
-      return unet.apply(weights, x4, tf.fill([b], t) as tf.Tensor1D, { classes: tf.fill([b], classIndex ?? nullClass, 'int32') as tf.Tensor1D });
-    }
-    const labels = tf.concat([tf.fill([b], classIndex, 'int32'), tf.fill([b], nullClass, 'int32')]) as tf.Tensor1D; // [2B]
-    const both = unet.apply(weights, tf.concat([x4, x4]), tf.fill([2 * b], t) as tf.Tensor1D, { classes: labels }); // [2B, H, W, C]
-    const [cond, uncond] = tf.split(both, 2);
-    return tf.add(uncond, tf.mul(guidance, tf.sub(cond, uncond)));
-  };
 }
 
 /** Whether any value is NaN or ±Infinity (a diverged model or a backend computing in bad float16). */
@@ -100,16 +68,14 @@ async function read(t: tf.Tensor): Promise<Float32Array> {
  */
 export async function runSampleJob(model: RunnableModel, job: SampleJob, signal: AbortSignal, onFrame: (frame: StepFrame) => void): Promise<{ x: Float32Array; shape: number[] }> {
   const shape = [job.batch, model.resolution, model.resolution, model.unet.config.imageChannels];
-  const out = await sample({
-    model: guidedDenoiser(model, job.classIndex, job.guidance),
-    shape,
-    schedule: model.schedule,
+  const out = await sampleBase(model, {
+    classIndex: job.classIndex,
+    guidance: job.guidance,
+    batch: job.batch,
     sampler: job.sampler,
     steps: job.steps,
     eta: job.eta,
-    prediction: model.prediction,
-    clipX0: [-1, 1], // images live in [−1, 1]; DDPM's reference sampler clips x̂₀ the same way
-    rng: makeRng(job.seed),
+    seed: job.seed,
     signal,
     onStep: async (tap) => {
       await yieldToEventLoop();
