@@ -121,40 +121,40 @@ export function conditioning(lo: Float32Array, augEps: Float32Array, alphaBars: 
 }
 
 /**
+ * Visits the space-to-depth permutation once: for every value, its pixel index in [B, size, size, C]
+ * and its cell index in [B, size/k, size/k, k·k·C] (channel (dy·k + dx)·C + c). Both directions
+ * below are this one walk, so they cannot drift apart.
+ */
+function forEachCellValue(batch: number, size: number, channels: number, k: number, visit: (pixel: number, cell: number) => void): void {
+  const g = size / k;
+  let cell = 0;
+  for (let b = 0; b < batch; b++)
+    for (let gy = 0; gy < g; gy++)
+      for (let gx = 0; gx < g; gx++)
+        for (let dy = 0; dy < k; dy++)
+          for (let dx = 0; dx < k; dx++) {
+            const pixel = ((b * size + gy * k + dy) * size + gx * k + dx) * channels;
+            for (let c = 0; c < channels; c++) visit(pixel + c, cell++);
+          }
+}
+
+/**
  * Space-to-depth: [B, H, W, C] → [B, H/k, W/k, k·k·C], channel index (dy·k + dx)·C + c. A fixed
  * permutation of values, applied to the data (x₀, ε, the conditioning) rather than inside the net, so
  * no gradient of it is ever needed, and the L2 loss is the same sum of squares in either layout.
  */
 export function spaceToDepth(img: Float32Array, batch: number, size: number, channels: number, k: number): Float32Array {
   if (k === 1) return img;
-  const g = size / k;
   const out = new Float32Array(img.length);
-  let o = 0;
-  for (let b = 0; b < batch; b++)
-    for (let gy = 0; gy < g; gy++)
-      for (let gx = 0; gx < g; gx++)
-        for (let dy = 0; dy < k; dy++)
-          for (let dx = 0; dx < k; dx++) {
-            const src = ((b * size + gy * k + dy) * size + gx * k + dx) * channels;
-            for (let c = 0; c < channels; c++) out[o++] = img[src + c];
-          }
+  forEachCellValue(batch, size, channels, k, (pixel, cell) => (out[cell] = img[pixel]));
   return out;
 }
 
 /** The inverse of spaceToDepth: [B, size/k, size/k, k·k·C] → [B, size, size, C]. */
 export function depthToSpace(cells: Float32Array, batch: number, size: number, channels: number, k: number): Float32Array {
   if (k === 1) return cells;
-  const g = size / k;
   const out = new Float32Array(cells.length);
-  let o = 0;
-  for (let b = 0; b < batch; b++)
-    for (let gy = 0; gy < g; gy++)
-      for (let gx = 0; gx < g; gx++)
-        for (let dy = 0; dy < k; dy++)
-          for (let dx = 0; dx < k; dx++) {
-            const dst = ((b * size + gy * k + dy) * size + gx * k + dx) * channels;
-            for (let c = 0; c < channels; c++) out[dst + c] = cells[o++];
-          }
+  forEachCellValue(batch, size, channels, k, (pixel, cell) => (out[pixel] = cells[cell]));
   return out;
 }
 
