@@ -95,6 +95,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!latest) throw new CheckpointError(`--resume: no checkpoint in ${dir} (nothing to resume; drop --resume to start)`);
       resume = readCheckpoint(latest);
       config = overrideConfig(resume.config, args.overrides, true);
+      if (config.steps <= resume.step) {
+        throw new ConfigError(`--steps=${config.steps}: the checkpoint is already at step ${resume.step}; use --export-only to export it`);
+      }
+      if (config.steps !== resume.config.steps) {
+        process.stderr.write(`steps ${resume.config.steps} → ${config.steps}: the learning-rate decay is re-stretched from step ${resume.step}\n`);
+      }
       resume.config = config;
     } else {
       config = overrideConfig(base, args.overrides);

@@ -58,8 +58,13 @@ export const INTEGER_KEYS: readonly string[] = [
   'sr.fullSize', 'sr.factor', 'sr.spaceToDepth',
 ];
 
-/** Keys that may change when resuming: they do not change what is computed, only how the run is kept. */
-export const RESUMABLE_KEYS: readonly string[] = ['ckptMinutes', 'keepCheckpoints', 'threads'];
+/**
+ * Keys that may change when resuming. All but `steps` only change how the run is kept. `steps` changes
+ * the rest of the run on purpose: the cosine decay (lr-schedule.ts) is re-stretched from the current
+ * step to the new end, so the learning rate jumps once (down when shortening) and then decays smoothly.
+ * That is how a run that would not fit the time left is brought to an end without starting over.
+ */
+export const RESUMABLE_KEYS: readonly string[] = ['ckptMinutes', 'keepCheckpoints', 'threads', 'steps'];
 
 /** Model names with a config file (train/configs/<name>.ts). */
 export const MODEL_NAMES = ['tiny', 'base-64', 'sr-256', 'sr-1024'] as const;

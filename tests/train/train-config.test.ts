@@ -40,5 +40,6 @@ describe('training configs', () => {
     expect(() => overrideConfig(tiny, { 'model.groups': '3' })).toThrow(/model config: .*groups/);
     expect(() => overrideConfig(tiny, { lr: '0.1' }, true)).toThrow(/cannot change on --resume/);
     expect(overrideConfig(tiny, { ckptMinutes: '1' }, true).ckptMinutes).toBe(1);
+    expect(overrideConfig(tiny, { steps: String(tiny.warmup + 1) }, true).steps).toBe(tiny.warmup + 1);
   });
 });
