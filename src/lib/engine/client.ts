@@ -1,6 +1,6 @@
 // The page's handle on the engine: promises over the worker protocol, a restarted worker after a crash
 // (models reloaded, the reader told), and the engine on the main thread when workers keep failing.
-import { EngineError, type BackendTiming, type EngineBackend, type EngineErrorCode, type EngineRequest, type EngineResponse, type SampleJob, type StepFrame } from './protocol';
+import { EngineError, type BackendTiming, type EngineBackend, type EngineErrorCode, type EngineRequest, type EngineResponse, type FaultKind, type SampleJob, type StepFrame } from './protocol';
 import type { LoadProgress } from './loader';
 
 /** What the client needs of a Worker (a real one, the in-page fallback, or a fake in tests). */
@@ -8,14 +8,23 @@ export interface WorkerLike {
   postMessage(message: EngineRequest, transfer: Transferable[]): void;
   terminate(): void;
   onmessage: ((event: { data: EngineResponse }) => void) | null;
-  onerror: ((event: { message?: string }) => void) | null;
+  onerror: ((event: { message?: string; preventDefault?: () => void }) => void) | null;
 }
 
 export interface ReadyInfo {
   backend: EngineBackend;
   msPerRun: number | null;
+  firstRunMs: number | null;
+  warmUpMs: number | null;
   timings: BackendTiming[];
   overridden: boolean;
+}
+
+/** tf.memory() inside the engine, between jobs. */
+export interface EngineMemory {
+  numTensors: number;
+  numBytes: number;
+  backend: EngineBackend | null;
 }
 
 export interface RunResult {
@@ -40,7 +49,9 @@ export interface ClientOptions {
 
 type Pending =
   | { kind: 'load'; model: string; url: string; resolve: (v: { paramCount: number; fromCache: boolean }) => void; reject: (e: EngineError) => void; onProgress?: (p: LoadProgress) => void }
-  | { kind: 'run'; resolve: (v: RunResult) => void; reject: (e: EngineError) => void; onFrame?: (f: StepFrame) => void };
+  | { kind: 'run'; resolve: (v: RunResult) => void; reject: (e: EngineError) => void; onFrame?: (f: StepFrame) => void }
+  | { kind: 'fault'; fault: FaultKind; resolve: () => void; reject: (e: EngineError) => void }
+  | { kind: 'memory'; resolve: (v: EngineMemory) => void; reject: (e: EngineError) => void };
 
 /** The module worker; Vite bundles ./worker.ts and its imports as a separate chunk. */
 export function moduleWorker(): WorkerLike {
@@ -55,10 +66,14 @@ export function inPageEngine(): WorkerLike {
     terminate: () => undefined,
     postMessage: (message) => void host.then((h) => h.handle(message)),
   };
+  // A crash here is the error event a worker would raise; the client then replaces this engine, so
+  // terminate frees its models (tfjs is shared by the whole page, unlike a worker's).
+  const crash = (message: string): void => void setTimeout(() => fake.onerror?.({ message }));
   const host = Promise.all([import('./worker'), import('@tensorflow/tfjs-core')]).then(([w, tf]) =>
     // Answers go out as tasks, like a worker's messages, so no handler runs inside the caller's stack.
-    w.createEngineHost({ postMessage: (m) => setTimeout(() => fake.onmessage?.({ data: m })) }, w.browserDeps(tf)),
+    w.createEngineHost({ postMessage: (m) => setTimeout(() => fake.onmessage?.({ data: m })) }, w.browserDeps(tf, crash)),
   );
+  fake.terminate = () => void host.then((h) => h.dispose(), () => undefined);
   host.catch((error: unknown) => setTimeout(() => fake.onerror?.({ message: `tfjs did not load: ${String(error)}` })));
   return fake;
 }
@@ -98,6 +113,27 @@ export class EngineClient {
     });
   }
 
+  /**
+   * Forces a fault so its recovery path runs (tests, and readers curious what the page does):
+   * resolves once it is in place; for 'crash', once the client has seen the worker die.
+   */
+  forceFault(kind: FaultKind): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { kind: 'fault', fault: kind, resolve, reject });
+      this.send({ type: 'fault', id, kind });
+    });
+  }
+
+  /** The engine's tf.memory() once the jobs in hand are done: each job must leave numTensors unchanged. */
+  memory(): Promise<EngineMemory> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { kind: 'memory', resolve, reject });
+      this.send({ type: 'memory', id });
+    });
+  }
+
   cancel(channel: string): void {
     this.send({ type: 'cancel', channel });
   }
@@ -116,7 +152,7 @@ export class EngineClient {
 
   private send(message: EngineRequest): void {
     if (!this.worker) {
-      if (message.type === 'load' || message.type === 'run') this.settle(message.id, new EngineError('worker-crashed', 'the engine is not running'));
+      if ('id' in message) this.settle(message.id, new EngineError('worker-crashed', 'the engine is not running'));
       return;
     }
     this.worker.postMessage(message, []);
@@ -137,7 +173,10 @@ export class EngineClient {
     }
     this.worker = worker;
     worker.onmessage = (event) => this.receive(event.data);
-    worker.onerror = (event) => this.crashed(worker, event.message ?? 'the engine worker stopped');
+    worker.onerror = (event) => {
+      event.preventDefault?.(); // handled here: the reader gets a notice, the console no uncaught error
+      this.crashed(worker, event.message ?? 'the engine worker stopped');
+    };
     worker.postMessage({ type: 'init', candidates: this.opts.candidates ?? [], override: this.override }, []);
     for (const [model, url] of this.loaded) worker.postMessage({ type: 'load', id: 0, model, url }, []);
     for (const [id, p] of this.pending) if (p.kind === 'load') worker.postMessage({ type: 'load', id, model: p.model, url: p.url }, []);
@@ -148,7 +187,12 @@ export class EngineClient {
     if (worker !== this.worker) return;
     worker.terminate();
     this.worker = null;
-    for (const [id, p] of this.pending) if (p.kind === 'run') this.settle(id, new EngineError('worker-crashed', detail));
+    for (const [id, p] of this.pending) {
+      if (p.kind === 'fault' && p.fault === 'crash') {
+        this.pending.delete(id);
+        p.resolve(); // the crash that was asked for
+      } else if (p.kind !== 'load') this.settle(id, new EngineError('worker-crashed', detail));
+    }
     this.opts.onFault?.('worker-crashed', detail);
     if (this.restarts++ >= (this.opts.maxRestarts ?? 2)) {
       if (this.onFallback) return this.failAll('worker-crashed', `${detail} (gave up after ${this.restarts} restarts)`);
@@ -159,7 +203,7 @@ export class EngineClient {
 
   private receive(m: EngineResponse): void {
     if (m.type === 'ready') {
-      this.ready = { backend: m.backend, msPerRun: m.msPerRun, timings: m.timings, overridden: m.overridden };
+      this.ready = { backend: m.backend, msPerRun: m.msPerRun, firstRunMs: m.firstRunMs, warmUpMs: m.warmUpMs, timings: m.timings, overridden: m.overridden };
       this.opts.onReady?.(this.ready);
       return;
     }
@@ -179,6 +223,12 @@ export class EngineClient {
     } else if (m.type === 'result' && p.kind === 'run') {
       this.pending.delete(m.id);
       p.resolve({ x: m.x, shape: m.shape, ms: m.ms });
+    } else if (m.type === 'fault-set' && p.kind === 'fault') {
+      this.pending.delete(m.id);
+      p.resolve();
+    } else if (m.type === 'memory' && p.kind === 'memory') {
+      this.pending.delete(m.id);
+      p.resolve({ numTensors: m.numTensors, numBytes: m.numBytes, backend: m.backend });
     }
   }
 

@@ -97,6 +97,24 @@ export async function runSampleJob(model: RunnableModel, job: SampleJob, signal:
   }
 }
 
+/**
+ * Runs the shapes a lesson's jobs use once, untimed, so WebGL compiles their shaders now (while the
+ * model loads) and not during the reader's first step: tfjs keys its shader programs by tensor shape,
+ * and a guided step runs the network on a batch of 2 (cond + null class, Ho & Salimans 2022 Eq. 6)
+ * where the backend measurement ran a batch of 1. Two steps of each sampler (the DDPM update and the
+ * DDIM one with η > 0) with every frame read back, as the lesson does. Returns the time taken, ms.
+ */
+export async function warmUp(model: RunnableModel, now: () => number): Promise<number> {
+  const start = now();
+  const classIndex = model.unet.config.classes > 0 ? 0 : null;
+  const signal = new AbortController().signal;
+  for (const sampler of ['ddpm', 'ddim'] as const) {
+    const job: SampleJob = { kind: 'sample', model: '', sampler, steps: 2, eta: 1, seed: 0, classIndex, guidance: classIndex === null ? 1 : 2, batch: 1, tapEvery: 1 };
+    await runSampleJob(model, job, signal, () => undefined);
+  }
+  return now() - start;
+}
+
 /** Who asked: the request id and the widget channel it came from. */
 export interface Ticket {
   id: number;

@@ -57,12 +57,22 @@ export interface SampleJob {
  */
 export type Job = SampleJob;
 
+/**
+ * Faults a test (or a curious reader, from the console) can force, so each recovery path runs on
+ * demand: 'crash' kills the worker, 'context-lost' loses the WebGL context (on other backends the
+ * loss is simulated and takes the same path), 'nan' makes the next job's network output NaN.
+ */
+export const FAULT_KINDS = ['crash', 'context-lost', 'nan'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
 /** Page → worker. `id` ties responses to requests; `channel` names the widget (latest wins per channel). */
 export type EngineRequest =
   | { type: 'init'; candidates: EngineBackend[]; override: EngineBackend | null }
   | { type: 'load'; id: number; model: string; url: string }
   | { type: 'run'; id: number; channel: string; job: Job }
-  | { type: 'cancel'; channel: string };
+  | { type: 'cancel'; channel: string }
+  | { type: 'fault'; id: number; kind: FaultKind }
+  | { type: 'memory'; id: number };
 
 /** One step's intermediates, as float32 pixels: x_t, predicted noise ε̂ and predicted x̂₀, all `shape`. */
 export interface StepFrame {
@@ -85,12 +95,26 @@ export interface BackendTiming {
 
 /** Worker → page. */
 export type EngineResponse =
-  | { type: 'ready'; backend: EngineBackend; msPerRun: number | null; timings: BackendTiming[]; overridden: boolean }
+  | {
+      type: 'ready';
+      backend: EngineBackend;
+      msPerRun: number | null;
+      /** The first, untimed run on the chosen backend (wasm start-up, WebGL shader compilation), ms. */
+      firstRunMs: number | null;
+      /** The WebGL warm-up of the lesson-shaped job before the first real one, ms (null when not on WebGL). */
+      warmUpMs: number | null;
+      timings: BackendTiming[];
+      overridden: boolean;
+    }
   | { type: 'load-progress'; id: number; loaded: number; total: number | null }
   | { type: 'loaded'; id: number; model: string; paramCount: number; fromCache: boolean }
   | { type: 'progress'; id: number; channel: string; frame: StepFrame }
   | { type: 'result'; id: number; channel: string; x: Float32Array; shape: number[]; ms: number }
-  | { type: 'error'; id: number | null; channel: string | null; code: EngineErrorCode; detail: string };
+  | { type: 'error'; id: number | null; channel: string | null; code: EngineErrorCode; detail: string }
+  /** A forced fault is in place ('nan': armed for the next job; 'context-lost': the context is gone). */
+  | { type: 'fault-set'; id: number; kind: FaultKind }
+  /** tf.memory() in the engine, between jobs: a job must leave numTensors where it found it. */
+  | { type: 'memory'; id: number; numTensors: number; numBytes: number; backend: EngineBackend | null };
 
 /** The buffers a message can give away instead of copying (its Float32Arrays' buffers, each once). */
 export function transferablesOf(message: EngineRequest | EngineResponse): ArrayBuffer[] {
@@ -135,6 +159,10 @@ export function isEngineRequest(data: unknown): data is EngineRequest {
       return isInt(data.id) && typeof data.channel === 'string' && isObj(data.job);
     case 'cancel':
       return typeof data.channel === 'string';
+    case 'fault':
+      return isInt(data.id) && (FAULT_KINDS as readonly unknown[]).includes(data.kind);
+    case 'memory':
+      return isInt(data.id);
     default:
       return false;
   }

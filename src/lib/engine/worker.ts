@@ -2,10 +2,11 @@
 // latest-wins jobs and turns every fault into a coded message (design.md, "The engine is a Web Worker").
 import type * as tfCore from '@tensorflow/tfjs-core';
 import { WASM_PATHS } from './backend';
-import { LatestWins, guidedDenoiser, runSampleJob, runnableFrom, type RunnableModel } from './jobs';
+import { loseWebglContext, poisonedModel, webglContextLost } from './faults';
+import { LatestWins, guidedDenoiser, runSampleJob, runnableFrom, warmUp, type RunnableModel } from './jobs';
 import { fetchModel } from './loader';
-import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type EngineBackend, type EngineRequest, type EngineResponse, type SampleJob, type StepFrame } from './protocol';
-import { selectBackend } from './select';
+import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type EngineBackend, type EngineRequest, type EngineResponse, type FaultKind, type SampleJob, type StepFrame } from './protocol';
+import { selectBackend, type Selection } from './select';
 
 /** The worker's side of the channel (the worker global scope, or a fake in tests). */
 export interface EnginePort {
@@ -18,6 +19,10 @@ export interface HostDeps {
   activate(name: EngineBackend, forced: boolean): Promise<void>;
   /** Whether the current backend has lost its GPU context (WebGL), so its tensors are gone. */
   contextLost(): boolean;
+  /** Loses the WebGL context for real (forced fault); false when it cannot, and the loss is simulated. */
+  loseContext?(): boolean;
+  /** Makes the engine die as a crash would (forced fault): in a worker, an uncaught error. */
+  crash?(detail: string): void;
   fetch?: typeof fetch;
   caches?: CacheStorage | null;
   now?: () => number;
@@ -48,6 +53,10 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   let current: EngineBackend | null = null;
   let measured = false;
   const models = new Map<string, Loaded>();
+  /** Forced faults waiting for the next job: NaN weights, a simulated context loss. */
+  const forced = { nan: false, lost: false };
+  const contextLost = (): boolean => forced.lost || deps.contextLost();
+  let stopped = false;
 
   let tail: Promise<unknown> = Promise.resolve();
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -76,7 +85,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   }
 
   /** Times one real denoising step of `model` on every usable backend and keeps the fastest. */
-  async function measure(model: RunnableModel): Promise<void> {
+  async function measure(model: RunnableModel): Promise<Selection> {
     const { resolution: r } = model;
     const denoise = guidedDenoiser(model, null, 1);
     const selection = await selectBackend({
@@ -92,7 +101,17 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
       },
     });
     measured = true;
-    post({ type: 'ready', backend: selection.backend, msPerRun: selection.msPerRun, timings: selection.timings, overridden: selection.overridden });
+    return selection;
+  }
+
+  /** On WebGL, compiles the lesson-shaped job's shaders now, before the reader's first step (jobs.ts warmUp). */
+  const warm = (model: RunnableModel): Promise<number | null> => (current === 'webgl' ? warmUp(model, now) : Promise.resolve(null));
+
+  /** Measures, warms the winner up, and tells the page which backend runs and how fast. */
+  async function select(model: RunnableModel): Promise<void> {
+    const s = await measure(model);
+    const warmUpMs = await warm(model);
+    post({ type: 'ready', backend: s.backend, msPerRun: s.msPerRun, firstRunMs: s.firstRunMs, warmUpMs, timings: s.timings, overridden: s.overridden });
   }
 
   async function load(name: string, url: string, id: number | null): Promise<void> {
@@ -108,13 +127,18 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     const old = models.get(name);
     if (old) tf.dispose(Object.values(old.runnable.weights));
     models.set(name, { url, runnable });
-    if (!measured) await measure(runnable);
+    if (!measured) await select(runnable);
+    else await warm(runnable);
     if (id !== null) post({ type: 'loaded', id, model: name, paramCount: fetched.manifest.paramCount, fromCache: fetched.fromCache });
   }
 
-  /** Drops `bad`, reloads every model on the next backend (the old tensors may be gone with the context). */
-  async function recover(bad: EngineBackend): Promise<void> {
-    demoted.add(bad);
+  /**
+   * Reloads every model (the old tensors may be gone with the context) after a fault on `bad`, which
+   * is dropped when `demote` (a lost WebGL context, NaN on WebGL): the models move to the next backend.
+   */
+  async function recover(bad: EngineBackend, demote: boolean): Promise<void> {
+    forced.lost = false;
+    if (demote) demoted.add(bad);
     for (const m of models.values()) {
       try {
         tf.dispose(Object.values(m.runnable.weights));
@@ -135,18 +159,29 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
       exclusive(async () => {
         const model = models.get(job.model);
         if (!model) throw new EngineError('model-missing', `model "${job.model}" is not loaded`);
+        if (contextLost()) throw new EngineError('context-lost', 'the WebGL context was lost before the job started');
+        const poison = forced.nan ? poisonedModel(tf, model.runnable) : null;
+        forced.nan = false;
         const start = now();
-        const out = await runSampleJob(model.runnable, job, signal, progress);
-        return { ...out, ms: now() - start };
+        try {
+          const out = await runSampleJob(poison?.model ?? model.runnable, job, signal, progress);
+          // A lost context can hand back zeros instead of throwing: such a result is not the model's.
+          if (contextLost()) throw new EngineError('context-lost', 'the WebGL context was lost during the job');
+          return { ...out, ms: now() - start };
+        } finally {
+          poison?.dispose();
+        }
       }),
     progress: (t, frame) => post({ type: 'progress', id: t.id, channel: t.channel, frame }),
     deliver: (t, r) => post({ type: 'result', id: t.id, channel: t.channel, x: r.x, shape: r.shape, ms: r.ms }),
     fail: (t, error) => {
-      const lost = current === 'webgl' && error.code !== 'cancelled' && deps.contextLost();
+      const lost = error.code !== 'cancelled' && (error.code === 'context-lost' || contextLost());
       // NaN on WebGL is most often float16 textures (measurements.md): worth one try on another backend.
-      const retry = lost || (current === 'webgl' && error.code === 'nan-output');
+      const nanOnGl = current === 'webgl' && error.code === 'nan-output';
       post({ type: 'error', id: t.id, channel: t.channel, code: lost ? 'context-lost' : error.code, detail: error.detail });
-      if (retry && current) void exclusive(() => recover(current as EngineBackend)).catch((e: unknown) => reportError(null, null, e, 'backend-failed'));
+      const bad = current;
+      // A context lost on another backend is the simulated fault: same path, same backend afterwards.
+      if ((lost || nanOnGl) && bad) void exclusive(() => recover(bad, bad === 'webgl')).catch((e: unknown) => reportError(null, null, e, 'backend-failed'));
     },
   });
 
@@ -155,17 +190,38 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     post({ type: 'error', id, channel, code: e.code, detail: e.detail });
   }
 
+  /** Puts a forced fault in place (protocol.ts FAULT_KINDS) and says so, except a crash, which says nothing. */
+  function force(id: number, kind: FaultKind): Promise<void> {
+    if (kind === 'crash') {
+      const detail = `forced crash (request ${id})`;
+      if (deps.crash) deps.crash(detail);
+      else throw new Error(detail);
+      return Promise.resolve();
+    }
+    if (kind === 'nan') {
+      forced.nan = true;
+      post({ type: 'fault-set', id, kind });
+      return Promise.resolve();
+    }
+    // Between jobs, like the other backend changes: the next job finds the context gone.
+    return exclusive(async () => {
+      if (!(current === 'webgl' && deps.loseContext?.())) forced.lost = true;
+      post({ type: 'fault-set', id, kind });
+    });
+  }
+
   async function handle(request: EngineRequest): Promise<void> {
+    if (stopped) return;
     switch (request.type) {
       case 'init':
         candidates = request.candidates.length > 0 ? [...request.candidates] : [...DEFAULT_CANDIDATES];
         override = request.override;
         return exclusive(async () => {
           const first = models.values().next().value;
-          if (first) await measure(first.runnable);
+          if (first) await select(first.runnable);
           else {
             await startAny();
-            post({ type: 'ready', backend: current as EngineBackend, msPerRun: null, timings: [], overridden: current === override });
+            post({ type: 'ready', backend: current as EngineBackend, msPerRun: null, firstRunMs: null, warmUpMs: null, timings: [], overridden: current === override });
           }
         }).catch((e: unknown) => reportError(null, null, e, 'backend-failed'));
       case 'load':
@@ -177,6 +233,14 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
       }
       case 'cancel':
         return scheduler.cancel(request.channel);
+      case 'fault':
+        return force(request.id, request.kind);
+      case 'memory': {
+        // After the jobs in hand, so a count taken mid-job does not look like a leak.
+        await scheduler.idle();
+        const { id } = request;
+        return exclusive(async () => post({ type: 'memory', id, numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes, backend: current }));
+      }
     }
   }
 
@@ -189,6 +253,12 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
       await tail;
     },
     backend: (): EngineBackend | null => current,
+    /** Frees every model's tensors and ignores later requests (the in-page engine being replaced). */
+    dispose: (): void => {
+      stopped = true;
+      for (const m of models.values()) tf.dispose(Object.values(m.runnable.weights));
+      models.clear();
+    },
   };
 }
 
@@ -223,16 +293,9 @@ async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, forced:
   if (sum !== 3) throw new Error(`backend ${name} computed 1 + 2 = ${sum}`);
 }
 
-/** WebGL's context, reached through the backend object (tfjs has no public accessor for it). */
-function webglContextLost(tf: typeof tfCore): boolean {
-  if (tf.getBackend() !== 'webgl') return false;
-  const backend = tf.backend() as unknown as { gpgpu?: { gl?: { isContextLost?: () => boolean } } };
-  return backend.gpgpu?.gl?.isContextLost?.() === true;
-}
-
 /** The real backends and context check, for a host in a worker or (the client's fallback) in the page. */
-export function browserDeps(tf: typeof tfCore): HostDeps {
-  return { tf, activate: (name, forced) => activateInBrowser(tf, name, forced), contextLost: () => webglContextLost(tf) };
+export function browserDeps(tf: typeof tfCore, crash: (detail: string) => void): HostDeps {
+  return { tf, activate: (name, forced) => activateInBrowser(tf, name, forced), contextLost: () => webglContextLost(tf), loseContext: () => loseWebglContext(tf), crash };
 }
 
 interface WorkerScope extends EnginePort {
@@ -243,7 +306,12 @@ interface WorkerScope extends EnginePort {
 export function serveEngine(scope: WorkerScope): void {
   // Listen at once: messages the page sent while this script loaded are dispatched right after it
   // runs, before tfjs has been imported, and would be lost to a listener added later.
-  const host = import('@tensorflow/tfjs-core').then((tf) => createEngineHost(scope, browserDeps(tf)));
+  // A forced crash is an uncaught error, which the page sees as the Worker's error event, like a real one.
+  const crash = (detail: string): void =>
+    void setTimeout(() => {
+      throw new Error(detail);
+    });
+  const host = import('@tensorflow/tfjs-core').then((tf) => createEngineHost(scope, browserDeps(tf, crash)));
   host.catch((error: unknown) => scope.postMessage({ type: 'error', id: null, channel: null, code: 'backend-failed', detail: `tfjs did not load: ${String(error)}` }, []));
   scope.addEventListener('message', (event) => void host.then((h) => h.handle(event.data)));
 }

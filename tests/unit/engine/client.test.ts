@@ -9,7 +9,7 @@ class FakeWorker implements WorkerLike {
   sent: EngineRequest[] = [];
   terminated = false;
   onmessage: ((event: { data: EngineResponse }) => void) | null = null;
-  onerror: ((event: { message?: string }) => void) | null = null;
+  onerror: ((event: { message?: string; preventDefault?: () => void }) => void) | null = null;
   postMessage(message: EngineRequest): void {
     this.sent.push(message);
   }
@@ -19,8 +19,9 @@ class FakeWorker implements WorkerLike {
   answer(data: EngineResponse): void {
     this.onmessage?.({ data });
   }
+  defaultPrevented = false;
   crash(message = 'RangeError: out of memory'): void {
-    this.onerror?.({ message });
+    this.onerror?.({ message, preventDefault: () => (this.defaultPrevented = true) });
   }
   last<T extends EngineRequest['type']>(type: T): Extract<EngineRequest, { type: T }> {
     return this.sent.filter((m): m is Extract<EngineRequest, { type: T }> => m.type === type).at(-1)!;
@@ -83,7 +84,7 @@ describe('EngineClient', () => {
   it('a superseded run rejects with cancelled; the ready report is kept for the badge', async () => {
     const { client, workers } = setup();
     const w = workers[0];
-    w.answer({ type: 'ready', backend: 'wasm', msPerRun: 31, timings: [{ backend: 'wasm', ms: 31 }], overridden: false });
+    w.answer({ type: 'ready', backend: 'wasm', msPerRun: 31, firstRunMs: 80, warmUpMs: null, timings: [{ backend: 'wasm', ms: 31 }], overridden: false });
     expect(client.ready).toMatchObject({ backend: 'wasm', msPerRun: 31 });
     const first = client.run('w', job);
     w.answer({ type: 'error', id: w.last('run').id, channel: 'w', code: 'cancelled', detail: 'superseded by request 2' });
@@ -161,5 +162,59 @@ describe('EngineClient', () => {
     expect(workers[0].terminated).toBe(true);
     expect(await codeOf(run)).toBe('cancelled');
     expect(await codeOf(client.run('w', job))).toBe('worker-crashed');
+  });
+
+  it('forceFault sends the fault and resolves when the engine says it is in place', async () => {
+    const { client, workers } = setup();
+    const w = workers[0];
+    let settled = false;
+    const nan = client.forceFault('nan').then(() => (settled = true));
+    const sent = w.last('fault');
+    expect(sent).toMatchObject({ type: 'fault', kind: 'nan' });
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    w.answer({ type: 'fault-set', id: sent.id, kind: 'nan' });
+    await nan;
+    expect(settled).toBe(true);
+  });
+
+  it('a forced crash resolves when the worker dies, runs the restart path and keeps the console quiet', async () => {
+    const { client, workers, faults } = setup();
+    const w = workers[0];
+    const loaded = client.load('base-64', '/models/base-64/');
+    w.answer({ type: 'loaded', id: w.last('load').id, model: 'base-64', paramCount: 5, fromCache: false });
+    await loaded;
+    const memory = client.memory();
+    const crash = client.forceFault('crash');
+    expect(w.last('fault').kind).toBe('crash');
+    w.crash('Error: forced crash (request 3)');
+    await expect(crash).resolves.toBeUndefined();
+    expect(await codeOf(memory)).toBe('worker-crashed'); // asked of the dead worker: it will never answer
+    expect(w.defaultPrevented).toBe(true);
+    expect(faults.map(([c]) => c)).toEqual(['worker-crashed']);
+    expect(workers[1].sent.map((m) => m.type)).toEqual(['init', 'load']);
+  });
+
+  it('memory() resolves from the engine\'s count; the ready report keeps first-run and warm-up times', async () => {
+    const { client, workers } = setup();
+    const w = workers[0];
+    const memory = client.memory();
+    w.answer({ type: 'memory', id: w.last('memory').id, numTensors: 212, numBytes: 4096, backend: 'wasm' });
+    await expect(memory).resolves.toEqual({ numTensors: 212, numBytes: 4096, backend: 'wasm' });
+    w.answer({ type: 'ready', backend: 'webgl', msPerRun: 9, firstRunMs: 900, warmUpMs: 1400, timings: [], overridden: true });
+    expect(client.ready).toMatchObject({ backend: 'webgl', firstRunMs: 900, warmUpMs: 1400 });
+  });
+
+  it('requests to an engine that could not start reject at once with worker-crashed', async () => {
+    const client = new EngineClient({
+      createWorker: () => {
+        throw new Error('no workers');
+      },
+      createFallback: () => {
+        throw new Error('no tfjs');
+      },
+    });
+    expect(await codeOf(client.forceFault('nan'))).toBe('worker-crashed');
+    expect(await codeOf(client.memory())).toBe('worker-crashed');
   });
 });

@@ -1,7 +1,7 @@
 // The worker protocol: error codes are a closed set, aborts map to 'cancelled', pixel buffers are
 // transferred, malformed requests and jobs are refused before any work.
 import { describe, expect, it } from 'vitest';
-import { ENGINE_ERROR_CODES, EngineError, isEngineErrorCode, isEngineRequest, jobProblem, toEngineError, transferablesOf, type SampleJob, type StepFrame } from '../../../src/lib/engine/protocol';
+import { ENGINE_ERROR_CODES, EngineError, FAULT_KINDS, isEngineErrorCode, isEngineRequest, jobProblem, toEngineError, transferablesOf, type SampleJob, type StepFrame } from '../../../src/lib/engine/protocol';
 
 const job: SampleJob = { kind: 'sample', model: 'base-64', sampler: 'ddim', steps: 20, eta: 0, seed: 3, classIndex: 1, guidance: 2, batch: 1, tapEvery: 1 };
 
@@ -54,6 +54,8 @@ describe('request checks', () => {
     expect(isEngineRequest({ type: 'load', id: 1, model: 'base-64', url: '/models/base-64/' })).toBe(true);
     expect(isEngineRequest({ type: 'run', id: 2, channel: 'reverse', job })).toBe(true);
     expect(isEngineRequest({ type: 'cancel', channel: 'reverse' })).toBe(true);
+    for (const kind of FAULT_KINDS) expect(isEngineRequest({ type: 'fault', id: 3, kind })).toBe(true);
+    expect(isEngineRequest({ type: 'memory', id: 4 })).toBe(true);
   });
 
   it('refuses unknown types, unknown backends and missing ids', () => {
@@ -63,6 +65,9 @@ describe('request checks', () => {
     expect(isEngineRequest({ type: 'init', candidates: ['wasm'], override: 'metal' })).toBe(false);
     expect(isEngineRequest({ type: 'load', model: 'base-64', url: '/' })).toBe(false);
     expect(isEngineRequest({ type: 'run', id: 1.5, channel: 'w', job })).toBe(false);
+    expect(isEngineRequest({ type: 'fault', id: 1, kind: 'meltdown' })).toBe(false);
+    expect(isEngineRequest({ type: 'fault', kind: 'crash' })).toBe(false);
+    expect(isEngineRequest({ type: 'memory' })).toBe(false);
   });
 
   it('jobProblem passes a good job and names the first bad field', () => {

@@ -38,10 +38,13 @@ const fetcher = (async (input: RequestInfo | URL) => {
   return body === undefined ? new Response('', { status: 404 }) : new Response(body as BodyInit);
 }) as typeof fetch;
 
-/** A host whose backends are all tfjs-cpu under other names; `lost` simulates a dead WebGL context. */
-function setup(available: EngineBackend[] = ['webgl', 'wasm', 'cpu']) {
+/**
+ * A host whose backends are all tfjs-cpu under other names; `lost` simulates a dead WebGL context,
+ * `canLose` whether WEBGL_lose_context is there to lose it on demand.
+ */
+function setup(available: EngineBackend[] = ['webgl', 'wasm', 'cpu'], canLose = true) {
   const messages: EngineResponse[] = [];
-  const state = { lost: false, activations: [] as EngineBackend[] };
+  const state = { lost: false, activations: [] as EngineBackend[], crashes: [] as string[] };
   const host = createEngineHost(
     { postMessage: (m) => messages.push(m) },
     {
@@ -49,6 +52,12 @@ function setup(available: EngineBackend[] = ['webgl', 'wasm', 'cpu']) {
       fetch: fetcher,
       caches: null,
       contextLost: () => state.lost,
+      loseContext: () => {
+        if (!canLose || host.backend() !== 'webgl') return false;
+        state.lost = true;
+        return true;
+      },
+      crash: (detail) => state.crashes.push(detail),
       activate: async (name) => {
         if (!available.includes(name)) throw new Error(`${name} unavailable`);
         state.activations.push(name);
@@ -155,5 +164,130 @@ describe('engine host', () => {
     await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
     await host.idle();
     expect(of('error').map((m) => [m.id, m.code])).toEqual([[1, 'backend-failed']]);
+  });
+
+  it('a forced NaN fails the next job with nan-output and nothing else: the job after it delivers, no tensor left', async () => {
+    const { host, of } = setup(['wasm', 'cpu']);
+    await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await host.idle();
+    const before = tf.memory().numTensors;
+    await host.handle({ type: 'fault', id: 2, kind: 'nan' });
+    expect(of('fault-set')).toEqual([{ type: 'fault-set', id: 2, kind: 'nan' }]);
+    await host.handle({ type: 'run', id: 3, channel: 'w', job: job() });
+    await host.idle();
+    expect(of('error').map((m) => [m.id, m.code])).toEqual([[3, 'nan-output']]);
+    expect(of('progress').filter((m) => m.id === 3)).toEqual([]); // stopped at the first frame, before sending it
+    expect(tf.memory().numTensors).toBe(before);
+    await host.handle({ type: 'run', id: 4, channel: 'w', job: job() });
+    await host.idle();
+    expect(of('result').map((m) => m.id)).toEqual([4]);
+    expect(host.backend()).toBe('wasm'); // NaN on wasm is the model's, not the backend's: no switch
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a forced NaN with frames off is caught on the final image', async () => {
+    const { host, of } = setup(['wasm']);
+    await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await host.handle({ type: 'fault', id: 2, kind: 'nan' });
+    await host.handle({ type: 'run', id: 3, channel: 'w', job: job({ tapEvery: 0 }) });
+    await host.idle();
+    expect(of('error').map((m) => [m.id, m.code, m.detail])).toEqual([[3, 'nan-output', 'the final image contains NaN or Infinity']]);
+  });
+
+  it('a forced context loss on WebGL loses the context for real: the next job fails with context-lost, the models move on', async () => {
+    const { host, of, state } = setup();
+    await host.handle({ type: 'init', candidates: ['webgl', 'wasm', 'cpu'], override: 'webgl' });
+    await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await host.idle();
+    await host.handle({ type: 'fault', id: 2, kind: 'context-lost' });
+    await host.idle();
+    expect(state.lost).toBe(true);
+    expect(of('fault-set').map((m) => m.kind)).toEqual(['context-lost']);
+    await host.handle({ type: 'run', id: 3, channel: 'w', job: job() });
+    await host.idle();
+    state.lost = false; // the dead context belongs to the demoted backend
+    expect(of('error').map((m) => [m.id, m.code])).toEqual([[3, 'context-lost']]);
+    expect(host.backend()).toBe('wasm');
+    expect(of('ready').at(-1)).toMatchObject({ backend: 'wasm', warmUpMs: null });
+    await host.handle({ type: 'run', id: 4, channel: 'w', job: job() });
+    await host.idle();
+    expect(of('result').map((m) => m.id)).toEqual([4]);
+  });
+
+  it('off WebGL (or without WEBGL_lose_context) the loss is simulated down the same path, the backend kept', async () => {
+    const { host, of, state } = setup(['wasm', 'cpu'], false);
+    await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await host.idle();
+    const readies = of('ready').length;
+    const before = tf.memory().numTensors;
+    await host.handle({ type: 'fault', id: 2, kind: 'context-lost' });
+    await host.handle({ type: 'run', id: 3, channel: 'w', job: job() });
+    await host.idle();
+    expect(state.lost).toBe(false);
+    expect(of('error').map((m) => [m.id, m.code])).toEqual([[3, 'context-lost']]);
+    expect(of('ready').length).toBe(readies + 1); // models reloaded and re-measured
+    expect(host.backend()).toBe('wasm');
+    expect(tf.memory().numTensors).toBe(before); // the old weights freed, the same number loaded again
+    await host.handle({ type: 'run', id: 4, channel: 'w', job: job() });
+    await host.idle();
+    expect(of('result').map((m) => m.id)).toEqual([4]);
+  });
+
+  it('a forced crash goes to the crash hook (in a worker: an uncaught error) and answers nothing', async () => {
+    const { host, state, messages } = setup(['wasm']);
+    await host.handle({ type: 'fault', id: 7, kind: 'crash' });
+    expect(state.crashes).toEqual(['forced crash (request 7)']);
+    expect(messages).toEqual([]);
+    const bare = createEngineHost({ postMessage: () => undefined }, { tf, caches: null, contextLost: () => false, activate: async () => undefined });
+    await expect(bare.handle({ type: 'fault', id: 8, kind: 'crash' })).rejects.toThrow('forced crash (request 8)');
+  });
+
+  it('WebGL warms the lesson-shaped job up before the model is reported loaded; wasm skips it', async () => {
+    const gl = setup();
+    await gl.host.handle({ type: 'init', candidates: ['webgl', 'wasm'], override: 'webgl' });
+    await gl.host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await gl.host.idle();
+    const types = gl.messages.map((m) => m.type);
+    const ready = gl.of('ready').at(-1)!;
+    expect(ready).toMatchObject({ backend: 'webgl', overridden: true });
+    expect(ready.warmUpMs).toBeGreaterThan(0);
+    expect(ready.firstRunMs).toBeGreaterThan(0);
+    expect(types.lastIndexOf('ready')).toBeLessThan(types.indexOf('loaded'));
+    const wasm = setup(['wasm']);
+    await wasm.host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await wasm.host.idle();
+    expect(wasm.of('ready').at(-1)).toMatchObject({ backend: 'wasm', warmUpMs: null });
+  });
+
+  it('memory reports the tensor count after the jobs in hand, the same after five runs', async () => {
+    const { host, of } = setup(['wasm']);
+    await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await host.handle({ type: 'run', id: 2, channel: 'w', job: job() });
+    void host.handle({ type: 'memory', id: 3 });
+    await host.idle();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(of('result').map((m) => m.id)).toEqual([2]); // counted after the run, not during it
+    const first = of('memory')[0];
+    expect(first).toMatchObject({ id: 3, backend: 'wasm', numTensors: tf.memory().numTensors });
+    for (let id = 4; id < 9; id++) {
+      await host.handle({ type: 'run', id, channel: 'w', job: job({ seed: id }) });
+      await host.idle();
+    }
+    await host.handle({ type: 'memory', id: 9 });
+    expect(of('result')).toHaveLength(6);
+    expect(of('memory')[1]).toMatchObject({ id: 9, numTensors: first.numTensors });
+  });
+
+  it('dispose frees the models and ignores later requests', async () => {
+    const { host, of } = setup(['wasm']);
+    await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await host.idle();
+    const loaded = tf.memory().numTensors;
+    host.dispose();
+    expect(tf.memory().numTensors).toBeLessThan(loaded);
+    await host.handle({ type: 'run', id: 2, channel: 'w', job: job() });
+    await host.idle();
+    expect(of('result')).toEqual([]);
+    expect(of('error')).toEqual([]);
   });
 });
