@@ -1,0 +1,152 @@
+// A super-resolution stage of the cascade (CDM §2, Imagen §2.4; science.md §2.1–2.2): the U-Net denoises
+// the high-res image given the low-res one, corrupted by forward-process noise at the aug level a and
+// nearest-upsampled as extra channels, with a as its extra scalar (non-truncated conditioning
+// augmentation, CDM §3.3). The net runs on space-to-depth cells, exactly as train/sr-objective.ts feeds it.
+import * as tf from '@tensorflow/tfjs-core';
+import { upsampleNearest } from '../data';
+import { sample, type SamplerName } from '../diffusion/sample';
+import type { Schedule } from '../diffusion/schedule';
+import { deriveSeed, fillNormal, makeRng } from '../math/rng';
+import type { Manifest } from '../models/manifest';
+import type { UNet, UNetWeights } from '../models/unet';
+import { baseModelFrom, PipelineError, type BaseModel } from './base';
+import { depthToSpace, spaceToDepth } from './space-to-depth';
+
+/** What train/export.ts writes under manifest.data.details.sr (train/sr-data.ts SrSettings). */
+export interface SrSettings {
+  /** Side of the image the model makes in the cascade (256 for sr-256, 1024 for sr-1024). */
+  fullSize: number;
+  /** Upsampling factor: the low-res input has fullSize / factor pixels a side. */
+  factor: number;
+  /** Space-to-depth block k: the net sees [H/k, W/k, 3k²]. */
+  spaceToDepth: number;
+  /** Aug levels were drawn from U[0, augMax] in training; a level above it is extrapolation. */
+  augMax: number;
+}
+
+/**
+ * A loaded super-resolution model: the base model's reading of the manifest plus its SR settings. Its
+ * `resolution` is the training crop side; the output side is the input side × sr.factor.
+ */
+export interface SrModel extends BaseModel {
+  sr: SrSettings;
+}
+
+/**
+ * Reads the SR settings from manifest.data.details.sr (and schedule, T, prediction as baseModelFrom does),
+ * and checks that the net takes what the settings imply: 3k² image, conditioning and output channels,
+ * one scalar (the aug level), no classes.
+ */
+export function srModelFrom(manifest: Manifest, unet: UNet, weights: UNetWeights): SrModel {
+  const base = baseModelFrom(manifest, unet, weights);
+  const raw = manifest.data.details?.sr;
+  const fail = (what: string): never => {
+    throw new PipelineError(`${manifest.name}: manifest data.details.sr${what}`);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(' is missing (not a super-resolution model?)');
+  const int = (key: string): number => {
+    const v = raw[key];
+    return Number.isInteger(v) && (v as number) >= 1 ? (v as number) : fail(`.${key} is missing or not a positive integer`);
+  };
+  const sr: SrSettings = { fullSize: int('fullSize'), factor: int('factor'), spaceToDepth: int('spaceToDepth'), augMax: 0 };
+  const augMax = raw.augMax;
+  sr.augMax = typeof augMax === 'number' && augMax >= 0 && augMax <= 1 ? augMax : fail('.augMax must be a number in [0, 1]');
+  if (sr.fullSize % sr.factor !== 0) fail(`.factor ${sr.factor} does not divide fullSize ${sr.fullSize}`);
+  const c = unet.config;
+  const cells = 3 * sr.spaceToDepth ** 2;
+  if (c.imageChannels !== cells || c.extraChannels !== cells || c.outChannels !== cells || !c.extraScalar || c.classes !== 0) {
+    fail(`.spaceToDepth ${sr.spaceToDepth} needs a net with ${cells} image, conditioning and output channels, an extra scalar and no classes`);
+  }
+  return { ...base, sr };
+}
+
+/** ᾱ of aug level a ∈ [0, 1]: the model's own schedule at step round(a·T), as in training (sr-objective.ts). */
+export function augAlphaBar(schedule: Schedule, level: number): number {
+  if (!(level >= 0 && level <= 1)) throw new PipelineError(`augmentation level must be in [0, 1], got ${level}`);
+  return schedule.alphaBar[Math.round(level * schedule.T)];
+}
+
+/**
+ * The conditioning channels in cell layout: the low-res image corrupted at ᾱ on its own grid (where
+ * the previous stage's errors live), √ᾱ·lo + √(1−ᾱ)·ε, nearest-upsampled by `factor`, then
+ * space-to-depth by k. ᾱ = 1 copies lo exactly. lo, eps [low, low, 3] → [low·factor/k, …, 3k²].
+ */
+export function srConditioning(lo: Float32Array, eps: Float32Array, alphaBar: number, low: number, sr: SrSettings): Float32Array {
+  const a = Math.sqrt(alphaBar), s = Math.sqrt(1 - alphaBar);
+  const noisy = alphaBar === 1 ? lo : lo.map((v, i) => a * v + s * eps[i]);
+  return spaceToDepth(upsampleNearest(noisy, low, sr.factor), low * sr.factor, 3, sr.spaceToDepth);
+}
+
+/** deriveSeed streams of a stage's seed: the start noise x_T and the augmentation noise are independent. */
+export const NOISE_STREAM = 1;
+export const AUG_STREAM = 2;
+
+export interface SrSampleOptions {
+  /** Aug level a ∈ [0, 1]: how much forward noise corrupts the low-res input (0 = clean). */
+  aug: number;
+  steps: number;
+  sampler?: SamplerName;
+  eta?: number;
+  seed: number;
+  signal?: AbortSignal;
+  /** After every step: its index, the count, and, with `preview`, x̂₀ as [size, size, 3] pixels. */
+  onStep?: (step: { i: number; steps: number; x0?: Float32Array }) => void | Promise<void>;
+  preview?: boolean;
+}
+
+/** The input side a model accepts, or a message saying why `low` does not fit. */
+function checkLowSize(model: SrModel, low: number, values: number): void {
+  const { factor, spaceToDepth: k } = model.sr;
+  const multiple = 2 ** (model.unet.config.channelMults.length - 1);
+  if (!Number.isInteger(low) || low < 1 || values !== low * low * 3) {
+    throw new PipelineError(`the low-res image must hold ${low}×${low}×3 values, got ${values}`);
+  }
+  if ((low * factor) % (k * multiple) !== 0) {
+    throw new PipelineError(`a ${low}×${low} input gives a ${low * factor}-px output, whose ${(low * factor) / k}-cell grid must be divisible by ${multiple}`);
+  }
+}
+
+/**
+ * One super-resolution sample: lo [low, low, 3] in [−1, 1] → the high-res image [low·factor, …, 3] as
+ * pixels. The net runs on the whole cell grid (no tiles: GroupNorm's statistics span the whole image,
+ * so tiles would change the result); the U-Net frees each block's activations as it goes. The same
+ * seed draws the same x_T and the same aug noise whatever the input, so two inputs can be compared.
+ * Leaves no tensors behind.
+ */
+export async function sampleSuperResolution(model: SrModel, lo: Float32Array, low: number, o: SrSampleOptions): Promise<Float32Array> {
+  checkLowSize(model, low, lo.length);
+  const { factor, spaceToDepth: k } = model.sr;
+  const size = low * factor;
+  const grid = size / k;
+  const channels = 3 * k * k;
+  const alphaBar = augAlphaBar(model.schedule, o.aug);
+  // Drawn at every level, level 0 included, so the draws never depend on the level or the input.
+  const augEps = fillNormal(new Float32Array(lo.length), makeRng(deriveSeed(o.seed, AUG_STREAM)));
+  const cond = tf.tensor4d(srConditioning(lo, augEps, alphaBar, low, model.sr), [1, grid, grid, channels]);
+  const level = tf.tensor1d([o.aug]);
+  try {
+    const x = await sample({
+      model: (xt, t) => model.unet.apply(model.weights, xt as tf.Tensor4D, tf.fill([1], t) as tf.Tensor1D, { extra: cond, scalar: level }),
+      shape: [1, grid, grid, channels],
+      schedule: model.schedule,
+      sampler: o.sampler ?? 'ddim',
+      steps: o.steps,
+      eta: o.eta ?? 0,
+      prediction: model.prediction,
+      clipX0: [-1, 1],
+      rng: makeRng(deriveSeed(o.seed, NOISE_STREAM)),
+      signal: o.signal,
+      onStep: o.onStep
+        ? async (tap) => {
+            const x0 = o.preview ? depthToSpace((await tap.x0.data()) as Float32Array, size, 3, k) : undefined;
+            await o.onStep?.({ i: tap.i, steps: tap.steps, x0 });
+          }
+        : undefined,
+    });
+    const cells = (await x.data()) as Float32Array;
+    x.dispose();
+    return depthToSpace(cells, size, 3, k);
+  } finally {
+    tf.dispose([cond, level]);
+  }
+}
