@@ -74,23 +74,24 @@ function compare(clean: StageOutput[], bad: StageOutput[], at: number): Propagat
 /** The augmentation levels the lesson and the manifests report (issue 5, item 4). */
 export const PROPAGATION_AUG_LEVELS = [0, 0.1, 0.3, 0.5] as const;
 
-export interface PropagationRow {
+// Type aliases, not interfaces, so a table is assignable to the manifest's JsonValue as it is.
+export type PropagationRow = {
   preset: PresetName;
   aug: number;
   injected: number;
   energy: number[];
   ratio: number[];
-}
+};
 
 /** JSON for a manifest's evaluation: the rows and everything needed to reproduce them. */
-export interface PropagationTable {
+export type PropagationTable = {
   definition: string;
   seed: number;
   steps: number[];
   sizes: number[];
   augLevels: number[];
   rows: PropagationRow[];
-}
+};
 
 export interface PropagationTableOptions {
   seed: number;
