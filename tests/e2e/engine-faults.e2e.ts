@@ -1,0 +1,100 @@
+// Every engine fault forced in a real browser on lesson 2, in English and Vietnamese: a crashed worker,
+// a lost WebGL context (simulated on wasm: WebGL's real loss is in removing-noise.e2e.ts), NaN in the
+// output, and a failed model download (aborted, 404, corrupt bytes). Each shows its sentence in the
+// page's language, and the lesson keeps working afterwards: a new run completes and is a picture.
+import { describe, expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { EngineClient } from '../../src/lib/engine/client';
+import type { EngineErrorCode, FaultKind } from '../../src/lib/engine/protocol';
+import { screenshot, useBrowser } from './browser';
+import { BADGE, NOTICE, RUN_STATE, countRuns, faultText, runAfter, setSeed, structure, waitForEngine, waitForRun, x0Pixels } from './engine-probe';
+
+const LANGS = ['en', 'vi'] as const;
+const WEIGHTS = '**/models/base-64/weights.bin';
+type Probe = { __noisebookEngine: EngineClient };
+
+describe.each(LANGS)('engine faults on /%s/removing-noise/', (lang) => {
+  const { openPage } = useBrowser();
+
+  async function openLesson(route?: (context: BrowserContext) => Promise<unknown>): Promise<Page> {
+    const opened = await openPage(`/${lang}/removing-noise/?steps=10`, {
+      before: async (page) => {
+        await page.context().addInitScript(countRuns, RUN_STATE);
+        await route?.(page.context());
+      },
+    });
+    expect(opened.response?.status()).toBe(200);
+    return opened.page;
+  }
+
+  /** The notice for `code` is on the page, in the page's language. */
+  async function expectNotice(page: Page, code: EngineErrorCode): Promise<void> {
+    const notice = page.locator(`${NOTICE}[data-code="${code}"]`);
+    await notice.waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await notice.textContent()).toContain(faultText(lang, code));
+  }
+
+  /** A new run completes and shows a picture: the lesson still works. */
+  async function expectWorking(page: Page, seed: number): Promise<void> {
+    await runAfter(page, () => setSeed(page, seed));
+    expect(structure(await x0Pixels(page)).correlation).toBeGreaterThan(0.75);
+  }
+
+  const force = (page: Page, kind: FaultKind) => page.evaluate((k) => (globalThis as unknown as Probe).__noisebookEngine.forceFault(k), kind);
+
+  test('a crashed worker: the page says so, the worker restarts with the model and runs again', async () => {
+    const page = await openLesson();
+    await waitForRun(page, { done: 0, error: 0 });
+    await waitForEngine(page);
+    await force(page, 'crash');
+    await expectNotice(page, 'worker-crashed');
+    await screenshot(page, `engine-fault-crash-${lang}`, '[data-widget="reverse-process"]');
+    await expectWorking(page, 31);
+  });
+
+  test('a lost context (simulated on wasm): the run fails with its notice, the next one completes', async () => {
+    const page = await openLesson();
+    await waitForRun(page, { done: 0, error: 0 });
+    await force(page, 'context-lost');
+    await runAfter(page, () => setSeed(page, 32), 'error');
+    await expectNotice(page, 'context-lost');
+    expect(await page.locator(BADGE).getAttribute('data-backend')).toBe('wasm');
+    await expectWorking(page, 33);
+  });
+
+  test('NaN in the output: the run is thrown away with a notice, the next one completes', async () => {
+    const page = await openLesson();
+    await waitForRun(page, { done: 0, error: 0 });
+    await force(page, 'nan');
+    await runAfter(page, () => setSeed(page, 34), 'error');
+    await expectNotice(page, 'nan-output');
+    expect(await page.locator(RUN_STATE).getAttribute('data-state')).toBe('error');
+    await expectWorking(page, 35);
+  });
+
+  const downloads: [string, EngineErrorCode, (context: BrowserContext) => Promise<unknown>][] = [
+    ['aborted', 'model-missing', (c) => c.route(WEIGHTS, (r) => r.abort('connectionreset'))],
+    ['404', 'model-missing', (c) => c.route(WEIGHTS, (r) => r.fulfill({ status: 404, body: 'not here' }))],
+    [
+      'corrupt',
+      'model-corrupt',
+      (c) =>
+        c.route(WEIGHTS, async (r) => {
+          const real = await r.fetch();
+          const body = Buffer.from(await real.body());
+          body[body.length >> 1] ^= 0xff; // one byte flipped: same size, wrong checksum
+          await r.fulfill({ response: real, body });
+        }),
+    ],
+  ];
+
+  test.each(downloads)('a failed model download (%s) says %s; once the network is back, Run again works', async (_, code, route) => {
+    const page = await openLesson(route);
+    await waitForRun(page, { done: 0, error: 0 }, 'error');
+    await expectNotice(page, code);
+    expect(await page.locator('[data-testid="load-progress"]').getAttribute('data-state')).toBe('error');
+    await page.context().unrouteAll();
+    await runAfter(page, () => page.locator(`${RUN_STATE} ~ button`).click());
+    expect(structure(await x0Pixels(page)).correlation).toBeGreaterThan(0.75);
+  });
+});

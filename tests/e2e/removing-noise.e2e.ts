@@ -1,0 +1,137 @@
+// Lesson 2 (Removing noise) sampling base-64 live in Chromium, in English and Vietnamese: on wasm the
+// page's first run is a picture, not noise (neighbouring pixels correlate as in a scene); one seed gives
+// one image; a slider moved mid-run delivers only the newest result; runs leave the engine's tensor
+// count where it was. On WebGL (forced: here it is a software renderer), a short run does the same.
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { EngineClient } from '../../src/lib/engine/client';
+import { screenshot, useBrowser } from './browser';
+import { BADGE, RUN_STATE, countRuns, meanAbsDiff, runAfter, runs, setSeed, structure, waitForEngine, waitForRun, x0Pixels } from './engine-probe';
+
+const LANGS = ['en', 'vi'] as const;
+type Probe = { __noisebookEngine: EngineClient };
+
+/** Structure a scene has and white noise lacks: neighbours correlate (white noise: ≈ 0), values spread. */
+function expectScene(image: { side: number; rgb: number[] }): void {
+  const { correlation, std } = structure(image);
+  expect(correlation).toBeGreaterThan(0.75);
+  expect(std).toBeGreaterThan(12); // not one flat colour
+}
+
+describe.each(LANGS)('lesson 2, /%s/removing-noise/', (lang) => {
+  const { openPage } = useBrowser();
+
+  /** The lesson with its first run (started by the page itself) finished. */
+  async function openLesson(query = ''): Promise<Page> {
+    const before = { done: 0, error: 0 };
+    const opened = await openPage(`/${lang}/removing-noise/${query}`, { before: async (page) => void (await page.context().addInitScript(countRuns, RUN_STATE)) });
+    expect(opened.response?.status()).toBe(200);
+    await waitForRun(opened.page, before);
+    await waitForEngine(opened.page);
+    return opened.page;
+  }
+
+  test('the first run samples a scene on wasm, step by step, with the backend badge showing', async () => {
+    const page = await openLesson();
+    const state = page.locator(RUN_STATE);
+    expect(await state.getAttribute('data-steps')).toBe('20');
+    expect(await state.getAttribute('data-arrived')).toBe('20'); // every step's frames arrived
+    expect(await page.locator(BADGE).getAttribute('data-backend')).toBe('wasm');
+    expect(Number(await page.locator(BADGE).getAttribute('data-ms'))).toBeGreaterThan(0);
+    const image = await x0Pixels(page);
+    expect(image.side).toBe(64);
+    expectScene(image);
+    // the control: white noise of the same spread fails the same check
+    const noise = { side: 64, rgb: image.rgb.map((_, i) => Math.floor((Math.sin(i * 12.9898) * 43758.5453 % 1 + 1) % 1 * 256)) };
+    expect(structure(noise).correlation).toBeLessThan(0.1);
+    await screenshot(page, `removing-noise-${lang}-wasm`, '[data-widget="reverse-process"]');
+  });
+
+  test('one seed gives one image; another seed another', async () => {
+    const page = await openLesson('?seed=7');
+    const first = await x0Pixels(page);
+    await runAfter(page, () => setSeed(page, 8));
+    const other = await x0Pixels(page);
+    await runAfter(page, () => setSeed(page, 7));
+    const again = await x0Pixels(page);
+    expect(meanAbsDiff(again.rgb, first.rgb)).toBe(0);
+    expect(meanAbsDiff(other.rgb, first.rgb)).toBeGreaterThan(5);
+  });
+
+  test('moving a slider mid-run delivers only the newest run; its image is that setting\'s', async () => {
+    const page = await openLesson('?seed=7&w=2');
+    // Log every run the page asks of the engine and how it ended.
+    await page.evaluate(() => {
+      const engine = (globalThis as unknown as Probe).__noisebookEngine;
+      const log: { w: number; seed: number; frames: number; end: string }[] = [];
+      (window as unknown as { __log: typeof log }).__log = log;
+      const run = engine.run.bind(engine);
+      engine.run = (channel, job, onFrame) => {
+        const entry = { w: job.guidance, seed: job.seed, frames: 0, end: 'pending' };
+        log.push(entry);
+        return run(channel, job, (f) => (entry.frames++, onFrame?.(f))).then(
+          (r) => ((entry.end = 'done'), r),
+          (e: { code?: string }) => ((entry.end = e.code ?? 'error'), Promise.reject(e)),
+        );
+      };
+    });
+    const before = await runs(page);
+    await setSeed(page, 11);
+    await page.waitForFunction((sel) => Number(document.querySelector<HTMLElement>(sel)?.dataset.arrived) >= 3, RUN_STATE, { polling: 10 });
+    await page.locator('input[type="range"][name="w"]').fill('4');
+    await waitForRun(page, before);
+    const log = await page.evaluate(() => (window as unknown as { __log: { w: number; seed: number; frames: number; end: string }[] }).__log);
+    expect(log.map((e) => [e.seed, e.w, e.end])).toEqual([
+      [11, 2, 'cancelled'],
+      [11, 4, 'done'],
+    ]);
+    expect(log[0].frames).toBeLessThan(20);
+    expect(log[1].frames).toBe(20);
+    expect((await runs(page)).done).toBe(before.done + 1); // one "done", the newest run's
+    const shown = await x0Pixels(page);
+    // the same settings again, uninterrupted: the image shown was the newest run's
+    await runAfter(page, () => setSeed(page, 12));
+    await runAfter(page, () => setSeed(page, 11));
+    expect(meanAbsDiff((await x0Pixels(page)).rgb, shown.rgb)).toBe(0);
+  });
+
+  test('five runs leave the engine\'s tensor count where it was', async () => {
+    const page = await openLesson();
+    const memory = () => page.evaluate(() => (globalThis as unknown as Probe).__noisebookEngine.memory());
+    const start = await memory();
+    expect(start.numTensors).toBeGreaterThan(0); // the model's weights
+    for (let seed = 21; seed < 26; seed++) await runAfter(page, () => setSeed(page, seed));
+    expect((await memory()).numTensors).toBe(start.numTensors);
+  });
+});
+
+describe('lesson 2 on WebGL', () => {
+  const { openPage } = useBrowser();
+
+  test('forced WebGL samples a short run too; a lost context moves the lesson to wasm and it keeps working', async () => {
+    const { page } = await openPage('/en/removing-noise/?steps=2&seed=5', { before: async (p) => void (await p.context().addInitScript(countRuns, RUN_STATE)) });
+    await waitForRun(page, { done: 0, error: 0 });
+    const onWasm = await x0Pixels(page);
+    await page.locator(`${BADGE} summary`).click();
+    await page.locator(`${BADGE} input[value="webgl"]`).check();
+    await page.waitForFunction((sel) => document.querySelector<HTMLElement>(sel)?.dataset.backend === 'webgl', BADGE, { timeout: 110_000 });
+    const ready = await page.evaluate(() => (globalThis as unknown as Probe).__noisebookEngine.ready);
+    expect(ready?.overridden).toBe(true);
+    expect(ready?.warmUpMs).toBeGreaterThan(0); // shaders compiled before the first real step
+    await runAfter(page, () => setSeed(page, 6));
+    await runAfter(page, () => setSeed(page, 5));
+    const onGl = await x0Pixels(page);
+    expectScene(onGl);
+    // same seed, same picture on either backend (float rounding apart)
+    expect(meanAbsDiff(onGl.rgb, onWasm.rgb)).toBeLessThan(3);
+    await screenshot(page, 'removing-noise-en-webgl', '[data-widget="reverse-process"]');
+
+    // WEBGL_lose_context, for real: the next run fails with context-lost, the models move on
+    await page.evaluate(() => (globalThis as unknown as Probe).__noisebookEngine.forceFault('context-lost'));
+    await runAfter(page, () => setSeed(page, 9), 'error');
+    await expect.poll(() => page.locator('[data-testid="engine-notice"]').getAttribute('data-code')).toBe('context-lost');
+    await page.waitForFunction((sel) => document.querySelector<HTMLElement>(sel)?.dataset.backend === 'wasm', BADGE, { timeout: 60_000 });
+    await runAfter(page, () => setSeed(page, 10));
+    expectScene(await x0Pixels(page));
+  });
+});
