@@ -1,8 +1,9 @@
 // What the engine's faults (src/lib/engine/protocol.ts, ENGINE_ERROR_CODES) mean for a reader, in
 // plain words and in every language: what happened, and what the page did or the reader can do.
 // Placeholders in braces are filled with fill() from ./ui.
-import type { EngineErrorCode } from '$lib/engine/protocol';
+import type { EngineBackend, EngineErrorCode } from '$lib/engine/protocol';
 import type { Lang } from './lang';
+import { fill } from './ui';
 
 export const engineErrors: Record<Lang, Record<EngineErrorCode, string>> = {
   en: {
@@ -36,3 +37,18 @@ export const engineErrors: Record<Lang, Record<EngineErrorCode, string>> = {
     cancelled: 'Đã dừng: một yêu cầu mới hơn đã thay thế yêu cầu này.',
   },
 };
+
+/** Backend names as a reader would say them. */
+export const backendNames: Record<Lang, Record<EngineBackend, string>> = {
+  en: { webgl: 'WebGL (graphics card)', wasm: 'WebAssembly', cpu: 'plain JavaScript' },
+  vi: { webgl: 'WebGL (card đồ hoạ)', wasm: 'WebAssembly', cpu: 'JavaScript thuần' },
+};
+
+/** A fault's sentence in `lang`, its placeholders filled (an unknown backend reads as "another backend"). */
+export function faultSentence(lang: Lang, code: EngineErrorCode, context: { model: string | null; backend: EngineBackend | null }): string {
+  const other = lang === 'vi' ? 'một nền tảng khác' : 'another backend';
+  return fill(engineErrors[lang][code], {
+    model: context.model ?? '',
+    backend: context.backend ? backendNames[lang][context.backend] : other,
+  });
+}
