@@ -1,8 +1,12 @@
 // `npm run eval -- <model> [--pretrained-dir=pretrained] [--classifier-dir=pretrained/scene-classifier]
 // [--held-out=256] [--stats=2000] [--samples=500] [--steps=20] [--guidance=1] [--threads=1] [--seed=1]`:
 // evaluates <pretrained-dir>/<model>/ and writes the results into its manifest (train/eval/run.ts).
+// A super-resolution model (manifest data.details.sr: sr-256, sr-1024) goes to train/eval/super-resolution.ts
+// instead, with [--held-out=N] [--steps=20] [--aug=0,0.1] [--base-dir=<pretrained-dir>/base-64, else
+// pretrained/base-64] [--earlier-dir=<pretrained-dir>/sr-256 for a model whose input is not the base's size].
 // `npm run eval -- --train-classifier [--classifier-steps=200]` trains and ships
 // <pretrained-dir>/scene-classifier/, the feature extractor of the Fréchet distance.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initTrainingBackend } from './backend';
@@ -11,8 +15,10 @@ import { CLASSIFIER_NAME, classifierTrainConfig } from './eval/classifier-config
 import { exportClassifier } from './eval/classifier-export';
 import { trainClassifier } from './eval/classifier-train';
 import { runEvaluation } from './eval/run';
+import { runSrEvaluation } from './eval/super-resolution';
+import { parseManifest } from '../src/lib/models/manifest';
 
-const VALUE_FLAGS = ['pretrained-dir', 'classifier-dir', 'held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps'] as const;
+const VALUE_FLAGS = ['pretrained-dir', 'classifier-dir', 'held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps', 'aug', 'base-dir', 'earlier-dir'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 const NUMERIC: readonly ValueFlag[] = ['held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps'];
 
@@ -62,8 +68,37 @@ export async function main(argv: readonly string[]): Promise<number> {
     log(`${dir}: held-out accuracy ${String(manifest.evaluation.heldOutAccuracy)} after ${run.wallSeconds.toFixed(0)} s`);
     if (!args.model) return 0;
   }
+  const modelDir = join(pretrainedDir, args.model as string);
+  const manifestPath = join(modelDir, 'manifest.json');
+  if (!existsSync(manifestPath)) {
+    process.stderr.write(`eval: ${manifestPath} does not exist: no model "${args.model}" in ${pretrainedDir} (train and export it first: npm run train -- ${args.model})\n`);
+    return 1;
+  }
+  const details = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath).data.details;
+  if (details?.sr !== undefined) {
+    const aug = v.aug?.split(',').map(Number);
+    if (aug?.some((a) => !(a >= 0 && a <= 1))) throw new Error(`--aug: "${v.aug}" is not a comma-separated list of levels in [0, 1]`);
+    const baseDir = v['base-dir'] ?? [join(pretrainedDir, 'base-64'), join('pretrained', 'base-64')].find((d) => existsSync(join(d, 'manifest.json'))) ?? join(pretrainedDir, 'base-64');
+    const sr = details.sr as { fullSize?: number; factor?: number };
+    const baseRes = existsSync(join(baseDir, 'manifest.json')) ? parseManifest(readFileSync(join(baseDir, 'manifest.json'), 'utf8'), baseDir).data.details?.resolution : undefined;
+    // The input side tells the chain: the base's size → base → this model; otherwise sr-256 comes first.
+    const needsEarlier = typeof sr.fullSize === 'number' && typeof sr.factor === 'number' && sr.fullSize / sr.factor !== (baseRes ?? 64);
+    const evaluation = await runSrEvaluation({
+      modelDir,
+      baseDir,
+      earlierDirs: needsEarlier ? [v['earlier-dir'] ?? join(pretrainedDir, 'sr-256')] : [],
+      heldOut: num('held-out'),
+      steps: num('steps'),
+      augLevels: aug,
+      seed: num('seed'),
+      log,
+    });
+    log(`wrote the evaluation into ${manifestPath}`);
+    process.stdout.write(JSON.stringify(evaluation, null, 1) + '\n');
+    return 0;
+  }
   const evaluation = await runEvaluation({
-    modelDir: join(pretrainedDir, args.model as string),
+    modelDir,
     classifierDir: v['classifier-dir'] ?? join('pretrained', CLASSIFIER_NAME), // the shipped one, wherever the model lies
     heldOut: num('held-out'),
     statsCount: num('stats'),

@@ -1,0 +1,150 @@
+// Evaluation of a super-resolution model folder (sr-256, sr-1024; issue 5 item 2): on held-out scenes,
+// given the true low-res image, the model's output against the ground-truth render (PSNR, HF energy
+// relative to the truth's, consistency) beside bicubic upsampling; the crops PNG; and the propagation
+// table through the cascade. Written into the manifest's `evaluation` (manifest-update.ts); the
+// weights file is only read.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { SCENE_KINDS } from '../../src/lib/data';
+import { deriveSeed } from '../../src/lib/math/rng';
+import { loadModel, parseManifest, type JsonValue } from '../../src/lib/models/manifest';
+import { sampleSuperResolution, srModelFrom, type SrModel } from '../../src/lib/pipelines/super-resolution';
+import { gitCommit } from '../export';
+import { bicubicUpsample } from './bicubic';
+import { updateEvaluation, writeAtomically } from './manifest-update';
+import { recordPropagation } from './propagation-record';
+import { srCropsPng } from './sr-grid';
+import { clipUnit, PSNR_CAP_DB, scoreUpsample, type UpsampleScore } from './sr-metrics';
+import { srHeldOutScenes } from './sr-scenes';
+
+/** Aug levels of the PSNR/HF figures: clean conditioning, and Imagen's low sampling level (science.md §2.2–2.4). */
+export const SR_EVAL_AUG_LEVELS = [0, 0.1] as const;
+/** DDIM steps (η = 0) per SR sample: the lesson's order of magnitude, where 1024² must stay affordable. */
+export const SR_EVAL_STEPS = 20;
+
+export interface SrEvalOptions {
+  modelDir: string;
+  /** The base model folder, for the propagation table's start image. */
+  baseDir: string;
+  /** SR model folders before this one in the cascade (sr-256's for sr-1024); default: none when the model takes the base's size. */
+  earlierDirs?: readonly string[];
+  /** Held-out scenes (default 28 up to 256², 7 above: ~15 min for sr-1024 on 2 cores). */
+  heldOut?: number;
+  steps?: number;
+  augLevels?: readonly number[];
+  /** Rows of the crops PNG (default 4). */
+  cropRows?: number;
+  /** Skip the propagation table (tests of the other parts). */
+  propagation?: boolean;
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+// A type alias, not an interface, so a row is assignable to the manifest's JsonValue as it is.
+type Summary = { psnr: number; psnrMin: number; hf: number; hfRatio: number; consistency: number };
+
+function summary(scores: readonly UpsampleScore[], truthHf: number): Summary {
+  const hf = mean(scores.map((s) => s.hf));
+  return {
+    psnr: mean(scores.map((s) => s.psnr)),
+    psnrMin: Math.min(...scores.map((s) => s.psnr)),
+    hf,
+    hfRatio: hf / truthHf,
+    consistency: mean(scores.map((s) => s.consistency)),
+  };
+}
+
+export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: string]: JsonValue }> {
+  const log = o.log ?? (() => {});
+  const t0 = performance.now();
+  const manifestPath = join(o.modelDir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new Error(`${manifestPath} does not exist: train and export the model first (npm run train -- <model>)`);
+  const manifest = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath);
+  const loaded = await loadModel(manifest, new Uint8Array(readFileSync(join(o.modelDir, manifest.weightsFile))), join(o.modelDir, manifest.weightsFile));
+  try {
+    const model: SrModel = srModelFrom(manifest, loaded.unet, loaded.weights);
+    const { fullSize: size, factor } = model.sr;
+    const low = size / factor;
+    const root = manifest.data.details?.seed;
+    if (typeof root !== 'number') throw new Error(`${manifestPath}: data.details.seed is missing`);
+    const seed = o.seed ?? 1;
+    const steps = o.steps ?? SR_EVAL_STEPS;
+    const augLevels = [...(o.augLevels ?? SR_EVAL_AUG_LEVELS)];
+    const count = o.heldOut ?? (size > 256 ? 7 : 28);
+    log(`super-resolution: ${count} held-out scenes at ${size}² (input ${low}²), DDIM ${steps} steps, aug ${augLevels.join(', ')}`);
+    const scenes = srHeldOutScenes(root, count, size, factor);
+    const truthHf = mean(scenes.map((s) => scoreUpsample(s.truth, s.truth, s.low, size, factor).hf));
+    const bicubic = scenes.map((s) => clipUnit(bicubicUpsample(s.low, low, factor)));
+    const bicubicScores = scenes.map((s, i) => scoreUpsample(bicubic[i], s.truth, s.low, size, factor));
+    const firstOutputs: Float32Array[] = [];
+    const perLevel: (Summary & { aug: number; secondsPerSample: number; msPerStep: number })[] = [];
+    for (const aug of augLevels) {
+      const scores: UpsampleScore[] = [];
+      const t1 = performance.now();
+      for (const [i, s] of scenes.entries()) {
+        const out = await sampleSuperResolution(model, s.low, low, { aug, steps, sampler: 'ddim', eta: 0, seed: deriveSeed(seed, i) });
+        if (aug === augLevels[0]) firstOutputs.push(out);
+        scores.push(scoreUpsample(out, s.truth, s.low, size, factor));
+      }
+      const seconds = (performance.now() - t1) / 1000;
+      const row = { aug, ...summary(scores, truthHf), secondsPerSample: seconds / scenes.length, msPerStep: (1000 * seconds) / (scenes.length * steps) };
+      log(`  aug ${aug}: PSNR ${row.psnr.toFixed(2)} dB, HF ratio ${row.hfRatio.toFixed(3)}, ${row.secondsPerSample.toFixed(1)} s/sample`);
+      perLevel.push(row);
+    }
+    const bicubicRow = summary(bicubicScores, truthHf);
+    log(`  bicubic: PSNR ${bicubicRow.psnr.toFixed(2)} dB, HF ratio ${bicubicRow.hfRatio.toFixed(3)}`);
+    const results: { [metric: string]: JsonValue } = {
+      superResolution: {
+        note:
+          `Whole held-out scenes (seeds of this model's held-out stream, never trained on), ${size}² ground-truth renders; input = the truth ` +
+          `area-downsampled to ${low}² (as in training). psnr: mean over scenes of 10·log10(4/MSE) in dB on [−1, 1] (capped at ${PSNR_CAP_DB}), psnrMin the worst scene; ` +
+          `hf: mean HF energy, the mean square of x − up(down(x)) with down = ${factor}×${factor} area mean and up = nearest, i.e. the part of x ` +
+          `the low-res input cannot hold (train/eval/sr-metrics.ts); hfRatio = hf / the truth's hf (1 = as detailed as the truth); ` +
+          `consistency: MSE of the output area-downsampled against the input. model: DDIM (η = 0) sampling, one seed per scene, per aug level; ` +
+          `bicubic: Keys cubic convolution (a = −0.5) of the input, clipped to [−1, 1]. secondsPerSample / msPerStep: wall time of the ` +
+          `model's samples on the evaluating machine (scoring included), backend in evaluatedWith.`,
+        heldOutScenes: count,
+        kinds: scenes.map((s) => SCENE_KINDS[s.kind]),
+        seeds: scenes.map((s) => s.seed),
+        sampler: { name: 'ddim', eta: 0, steps, seed },
+        truthHf,
+        bicubic: bicubicRow,
+        model: perLevel,
+      },
+    };
+
+    const rows = Math.min(o.cropRows ?? 4, scenes.length);
+    const crop = Math.min(128, size / 4);
+    const grid = srCropsPng(
+      scenes.slice(0, rows).map((s, i) => ({ label: SCENE_KINDS[s.kind], low: s.low, bicubic: bicubic[i], model: firstOutputs[i], truth: s.truth })),
+      { size, factor, crop, zoom: Math.max(1, Math.round(256 / crop)) },
+    );
+    writeAtomically(join(o.modelDir, 'eval-crops.png'), grid.png);
+    results.evalCrops = { file: 'eval-crops.png', note: `${grid.legend}; model column sampled at aug ${augLevels[0]}`, windows: grid.windows };
+
+    let propagationSkipped: string | null = null;
+    if (o.propagation ?? true) {
+      const earlierDirs = o.earlierDirs ?? [];
+      const rec = await recordPropagation({ model, baseDir: o.baseDir, earlierDirs, steps: [...earlierDirs.map(() => steps), steps], seed, log });
+      if ('skipped' in rec) {
+        propagationSkipped = rec.skipped;
+        log(`propagation SKIPPED: ${rec.skipped}`);
+      } else results.propagation = rec.table;
+    }
+    results.evaluatedWith = {
+      weightsSha256: manifest.weightsSha256,
+      steps: manifest.steps,
+      commit: gitCommit(),
+      at: new Date().toISOString(),
+      seconds: (performance.now() - t0) / 1000,
+      backend: tf.getBackend(),
+      propagationSkipped,
+    };
+    return updateEvaluation(o.modelDir, results);
+  } finally {
+    tf.dispose(Object.values(loaded.weights));
+  }
+}
