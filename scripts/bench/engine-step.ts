@@ -2,6 +2,7 @@
 // on lesson 2's page: the first call (the worker's first model step, and the lesson's first job per
 // step) and warm (20-step jobs, with and without guidance), each also as a ratio to the in-page
 // reference matmul (measurements.md §2.4), so figures compare across machines. Target: ≤ 35 ms/step.
+import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import type { EngineClient, ReadyInfo } from '../../src/lib/engine/client';
 import type { SampleJob } from '../../src/lib/engine/protocol';
@@ -69,6 +70,7 @@ export const engineStep: BenchSection = {
     return {
       rows,
       notes: {
+        loadavg: loadavg().map((x) => Number(x.toFixed(2))), // other work on the machine inflates every figure
         browser: (await openSite()).browser.version(),
         backend: ready.backend,
         chosenByMeasurement: chosen,

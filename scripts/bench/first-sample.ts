@@ -1,6 +1,7 @@
 // Benchmark section: time from page load (navigation start) to lesson 2's first finished 20-step
 // sample, in Chromium: a first visit (fresh profile: nothing cached, the model downloaded and checked)
 // and a repeat visit (the model from the offline cache). Target: the first sample within 2 s.
+import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { openSite } from './browser';
 import { LESSON2, RUN_STATE, waitForRunDone } from './lesson-page';
@@ -76,6 +77,7 @@ export const firstSample: BenchSection = {
     return {
       rows: [row('first visit (model downloaded)', first), row('repeat visit (browser caches warm)', repeat)],
       notes: {
+        loadavg: loadavg().map((x) => Number(x.toFixed(2))), // other work on the machine inflates every figure
         browser: browser.version(),
         clock: 'performance.now() in the page: ms since navigation start',
         'run itself': 'the job time the engine reports (data-ms); the rest is page, tfjs, model load and backend choice',

@@ -35,7 +35,8 @@ export function runs(page: Page): Promise<Runs> {
 
 /** Waits for the run after `before` to end in `outcome` (default done); fails fast on the other outcome. */
 export async function waitForRun(page: Page, before: Runs, outcome: 'done' | 'error' = 'done', timeout = 90_000): Promise<void> {
-  await page.waitForFunction(
+  await page
+    .waitForFunction(
     ({ before, outcome }) => {
       const now = (window as unknown as { __runs: Runs }).__runs;
       const other = outcome === 'done' ? 'error' : 'done';
@@ -44,7 +45,22 @@ export async function waitForRun(page: Page, before: Runs, outcome: 'done' | 'er
     },
     { before, outcome },
     { timeout, polling: 50 },
-  );
+  )
+    .catch(async (error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\npage then: ${await pageStatus(page)}`);
+    });
+}
+
+/** What the lesson and its engine showed, for a failure message. */
+export function pageStatus(page: Page): Promise<string> {
+  return page
+    .evaluate(() => {
+      const el = (sel: string) => document.querySelector<HTMLElement>(sel);
+      const data = (sel: string) => JSON.stringify({ ...el(sel)?.dataset, text: el(sel)?.textContent?.trim().slice(0, 120) });
+      const engine = (globalThis as { __noisebookEngine?: { ready: unknown } }).__noisebookEngine;
+      return `run ${data('[data-testid="reverse-run-state"]')}; load ${data('[data-testid="load-progress"]')}; engine ${engine ? JSON.stringify(engine.ready) : 'not started'}; runs ${JSON.stringify((window as unknown as { __runs: Runs }).__runs)}`;
+    })
+    .catch((e: unknown) => `(page unreadable: ${String(e)})`);
 }
 
 /** Does `action` (which starts a run) and waits for that run to end in `outcome`. */

@@ -4,17 +4,14 @@ import type * as tfCore from '@tensorflow/tfjs-core';
 import type { RunnableModel } from './jobs';
 
 /**
- * A copy of `model` whose first weight tensor is all NaN: the network then outputs NaN the way a
- * diverged model or a backend with broken float16 maths does, and the job's NaN check has to catch it
- * (one NaN in a convolution kernel reaches every pixel through GroupNorm's statistics). The original
- * weights are untouched; `dispose` frees the one tensor made here.
+ * A copy of `model` whose network output is NaN, the way a diverged model or a backend with broken
+ * float16 maths gives it, so the job's NaN check has to catch it. The NaN is added to the output, not
+ * planted in a weight: wasm's fused convolutions clamp their results, and a NaN weight came out finite
+ * there. Nothing is allocated outside the sampler's tf.tidy; the original model is untouched.
  */
-export function poisonedModel(tf: typeof tfCore, model: RunnableModel): { model: RunnableModel; dispose: () => void } {
-  const names = Object.keys(model.weights);
-  if (names.length === 0) throw new Error('the model has no weights to poison');
-  const victim = names[0];
-  const nan = tf.fill(model.weights[victim].shape, Number.NaN);
-  return { model: { ...model, weights: { ...model.weights, [victim]: nan } }, dispose: () => nan.dispose() };
+export function poisonedModel(tf: typeof tfCore, model: RunnableModel): RunnableModel {
+  const { unet } = model;
+  return { ...model, unet: { ...unet, apply: (weights, x, t, opts) => tf.add(unet.apply(weights, x, t, opts), Number.NaN) } };
 }
 
 /** The WebGL backend's context (tfjs keeps it on backend().gpgpu.gl, with no public accessor). */

@@ -62,32 +62,65 @@ async function read(t: tf.Tensor): Promise<Float32Array> {
 }
 
 /**
+ * The model with every network output summed into a kept scalar (inside the sampler's tf.tidy, so only
+ * the scalar outlives the step). The sum is NaN or ±Infinity exactly when an output value is: the only
+ * reliable place to look, because x̂₀ is clipped and ε̂ re-derived from it (prediction.ts epsAndX0), and
+ * wasm's clamp turns NaN into −1, so a diverged network would otherwise draw a black image unnoticed.
+ */
+function watched(model: RunnableModel, sums: tf.Tensor[]): RunnableModel {
+  const { unet } = model;
+  const apply: typeof unet.apply = (weights, x, t, opts) => {
+    const out = unet.apply(weights, x, t, opts);
+    sums.push(tf.keep(tf.sum(out)));
+    return out;
+  };
+  return { ...model, unet: { ...unet, apply } };
+}
+
+/** Reads and frees the watched sums; throws nan-output when one is not finite. */
+async function checkOutputs(sums: tf.Tensor[], where: string): Promise<void> {
+  const taken = sums.splice(0);
+  try {
+    for (const s of taken) if (!Number.isFinite((await s.data())[0])) throw new EngineError('nan-output', `${where}: the network output NaN or Infinity`);
+  } finally {
+    tf.dispose(taken);
+  }
+}
+
+/**
  * Runs one sample job and resolves to x_0 as pixels [batch, res, res, C]; every tensor is disposed (also on
- * abort or error: sample() cleans up its own, this disposes its output after reading it). Tapped frames are
- * checked for NaN as they arrive, so a diverging run stops at the first bad frame.
+ * abort or error: sample() cleans up its own, this disposes its output after reading it). The network's
+ * output is checked for NaN at every step, so a diverging run stops there, frames or not.
  */
 export async function runSampleJob(model: RunnableModel, job: SampleJob, signal: AbortSignal, onFrame: (frame: StepFrame) => void): Promise<{ x: Float32Array; shape: number[] }> {
   const shape = [job.batch, model.resolution, model.resolution, model.unet.config.imageChannels];
-  const out = await sampleBase(model, {
-    classIndex: job.classIndex,
-    guidance: job.guidance,
-    batch: job.batch,
-    sampler: job.sampler,
-    steps: job.steps,
-    eta: job.eta,
-    seed: job.seed,
-    signal,
-    onStep: async (tap) => {
-      await yieldToEventLoop();
-      signal.throwIfAborted(); // a cancel that arrived during the yield stops the job here
-      const last = tap.i === tap.steps - 1;
-      if (job.tapEvery === 0 || (tap.i % job.tapEvery !== 0 && !last)) return;
-      const [xt, eps, x0] = await Promise.all([read(tap.xt), read(tap.eps), read(tap.x0)]);
-      if (hasNonFinite(eps) || hasNonFinite(x0)) throw new EngineError('nan-output', `step ${tap.i + 1}/${tap.steps} (t = ${tap.t}) produced NaN or Infinity`);
-      signal.throwIfAborted(); // a frame of a superseded job is never sent
-      onFrame({ i: tap.i, steps: tap.steps, t: tap.t, tPrev: tap.tPrev, shape, xt, eps, x0 });
-    },
-  });
+  const sums: tf.Tensor[] = [];
+  let out: tf.Tensor;
+  try {
+    out = await sampleBase(watched(model, sums), {
+      classIndex: job.classIndex,
+      guidance: job.guidance,
+      batch: job.batch,
+      sampler: job.sampler,
+      steps: job.steps,
+      eta: job.eta,
+      seed: job.seed,
+      signal,
+      onStep: async (tap) => {
+        await checkOutputs(sums, `step ${tap.i + 1}/${tap.steps} (t = ${tap.t})`);
+        await yieldToEventLoop();
+        signal.throwIfAborted(); // a cancel that arrived during the yield stops the job here
+        const last = tap.i === tap.steps - 1;
+        if (job.tapEvery === 0 || (tap.i % job.tapEvery !== 0 && !last)) return;
+        const [xt, eps, x0] = await Promise.all([read(tap.xt), read(tap.eps), read(tap.x0)]);
+        if (hasNonFinite(eps) || hasNonFinite(x0)) throw new EngineError('nan-output', `step ${tap.i + 1}/${tap.steps} (t = ${tap.t}) produced NaN or Infinity`);
+        signal.throwIfAborted(); // a frame of a superseded job is never sent
+        onFrame({ i: tap.i, steps: tap.steps, t: tap.t, tPrev: tap.tPrev, shape, xt, eps, x0 });
+      },
+    });
+  } finally {
+    tf.dispose(sums.splice(0)); // a step that threw before its check
+  }
   try {
     const x = await read(out);
     if (hasNonFinite(x)) throw new EngineError('nan-output', 'the final image contains NaN or Infinity');

@@ -160,17 +160,13 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
         const model = models.get(job.model);
         if (!model) throw new EngineError('model-missing', `model "${job.model}" is not loaded`);
         if (contextLost()) throw new EngineError('context-lost', 'the WebGL context was lost before the job started');
-        const poison = forced.nan ? poisonedModel(tf, model.runnable) : null;
+        const runnable = forced.nan ? poisonedModel(tf, model.runnable) : model.runnable;
         forced.nan = false;
         const start = now();
-        try {
-          const out = await runSampleJob(poison?.model ?? model.runnable, job, signal, progress);
-          // A lost context can hand back zeros instead of throwing: such a result is not the model's.
-          if (contextLost()) throw new EngineError('context-lost', 'the WebGL context was lost during the job');
-          return { ...out, ms: now() - start };
-        } finally {
-          poison?.dispose();
-        }
+        const out = await runSampleJob(runnable, job, signal, progress);
+        // A lost context can hand back zeros instead of throwing: such a result is not the model's.
+        if (contextLost()) throw new EngineError('context-lost', 'the WebGL context was lost during the job');
+        return { ...out, ms: now() - start };
       }),
     progress: (t, frame) => post({ type: 'progress', id: t.id, channel: t.channel, frame }),
     deliver: (t, r) => post({ type: 'result', id: t.id, channel: t.channel, x: r.x, shape: r.shape, ms: r.ms }),

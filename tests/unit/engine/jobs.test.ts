@@ -87,6 +87,21 @@ describe('runSampleJob', () => {
     tf.dispose(Object.values(bad.weights));
   });
 
+  it('an Infinity the x̂₀ clip would hide is caught on the network output, at the first step', async () => {
+    // x̂₀ = (x_t − σ·∞)/α = −∞ clips to −1 and ε̂ is re-derived from it: every frame looks finite
+    const values = randomWeights(3);
+    (values.get('out.conv.b') as Float32Array)[0] = Number.POSITIVE_INFINITY;
+    const bad: RunnableModel = { ...model, weights: weightsToTensors(values, unet.specs) };
+    const before = tf.memory().numTensors;
+    const frames: StepFrame[] = [];
+    const err = await runSampleJob(bad, job({ tapEvery: 0 }), never, (f) => frames.push(f)).catch((e: unknown) => e);
+    expect((err as EngineError).code).toBe('nan-output');
+    expect((err as EngineError).detail).toMatch(/^step 1\/6 .*network output/);
+    expect(frames).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(Object.values(bad.weights));
+  });
+
   it('hasNonFinite finds NaN and Infinity, not large finite values', () => {
     expect(hasNonFinite(new Float32Array([1, 3e38, -2]))).toBe(false);
     expect(hasNonFinite(new Float32Array([0, Number.NaN]))).toBe(true);

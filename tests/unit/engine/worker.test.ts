@@ -185,13 +185,17 @@ describe('engine host', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('a forced NaN with frames off is caught on the final image', async () => {
+  it('a forced NaN with frames off is caught at the first step, on the network output itself', async () => {
+    // (x̂₀ is clipped and ε̂ re-derived from it; wasm's clamp turns NaN into −1, so only the raw output tells)
     const { host, of } = setup(['wasm']);
     await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await host.idle();
+    const before = tf.memory().numTensors;
     await host.handle({ type: 'fault', id: 2, kind: 'nan' });
     await host.handle({ type: 'run', id: 3, channel: 'w', job: job({ tapEvery: 0 }) });
     await host.idle();
-    expect(of('error').map((m) => [m.id, m.code, m.detail])).toEqual([[3, 'nan-output', 'the final image contains NaN or Infinity']]);
+    expect(of('error').map((m) => [m.id, m.code, m.detail])).toEqual([[3, 'nan-output', 'step 1/4 (t = 1000): the network output NaN or Infinity']]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('a forced context loss on WebGL loses the context for real: the next job fails with context-lost, the models move on', async () => {
