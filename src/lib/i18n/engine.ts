@@ -14,7 +14,7 @@ export const engineErrors: Record<Lang, Record<EngineErrorCode, string>> = {
     'model-corrupt':
       'The downloaded model “{model}” is damaged (its checksum does not match), so it was not used. Reloading fetches a fresh copy.',
     'nan-output':
-      'The model produced invalid numbers (NaN) on {backend}. The result was thrown away; the page switches to another backend and tries again.',
+      'The model produced invalid numbers (NaN) on {backend}, so the result was thrown away. Run it again; on WebGL the page first moves to another backend.',
     'worker-crashed':
       'The background worker that runs the models stopped unexpectedly. It has been restarted; run the step again.',
     'context-lost':
@@ -29,7 +29,7 @@ export const engineErrors: Record<Lang, Record<EngineErrorCode, string>> = {
     'model-corrupt':
       'Mô hình “{model}” vừa tải về bị hỏng (mã kiểm tra không khớp) nên không được dùng. Tải lại trang để lấy một bản mới.',
     'nan-output':
-      'Mô hình cho ra giá trị không hợp lệ (NaN) trên {backend}. Kết quả đã bị bỏ; trang chuyển sang một nền tảng tính toán khác và chạy lại.',
+      'Mô hình cho ra giá trị không hợp lệ (NaN) trên {backend} nên kết quả đã bị bỏ. Hãy chạy lại; nếu đang dùng WebGL, trang sẽ chuyển sang một nền tảng tính toán khác trước.',
     'worker-crashed':
       'Tiến trình chạy nền thực thi các mô hình đã dừng đột ngột. Nó đã được khởi động lại; hãy chạy lại bước vừa rồi.',
     'context-lost':

@@ -41,9 +41,6 @@ export function modelUrl(model: string): string {
   return `/models/${model}/`;
 }
 
-/** Faults after which the engine keeps working (worker.ts, client.ts), so a lost run is worth one retry. */
-const RECOVERABLE: readonly EngineErrorCode[] = ['worker-crashed', 'context-lost', 'nan-output'];
-
 /** Keeps the latest faults only: a flapping backend must not bury the lesson under notices. */
 const MAX_FAULTS = 4;
 
@@ -98,22 +95,19 @@ export class EngineState {
 
   /**
    * Runs a job on `channel` after its model has loaded. A newer run on the channel supersedes this one
-   * ('cancelled': not a fault, nothing shown); any other failure is recorded as a notice. A run lost to a
-   * fault the engine recovers from (a restarted worker, a lost context, NaN output) is tried once more,
-   * as the notice promises the reader.
+   * ('cancelled': not a fault, nothing shown); any other failure is recorded as a notice, and the widget
+   * offers to run again (the engine has recovered by then where it can: a restarted worker, a new backend).
    */
   async run(channel: string, job: SampleJob, onFrame?: (frame: StepFrame) => void): Promise<RunOutcome> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.load(job.model);
-        return { status: 'done', result: await this.client.run(channel, job, onFrame) };
-      } catch (error) {
-        const code = error instanceof EngineError ? error.code : 'backend-failed';
-        if (code === 'cancelled') return { status: 'cancelled' };
-        // A failed load was recorded by load(); record the rest here.
-        if (this.loads[job.model]?.done) this.fail(error, job.model);
-        if (attempt > 0 || !RECOVERABLE.includes(code)) return { status: 'failed', code };
-      }
+    try {
+      await this.load(job.model);
+      return { status: 'done', result: await this.client.run(channel, job, onFrame) };
+    } catch (error) {
+      const code = error instanceof EngineError ? error.code : 'backend-failed';
+      if (code === 'cancelled') return { status: 'cancelled' };
+      // A failed load was recorded by load(); record the rest here.
+      if (this.loads[job.model]?.done) this.fail(error, job.model);
+      return { status: 'failed', code };
     }
   }
 
