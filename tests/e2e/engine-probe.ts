@@ -11,6 +11,8 @@ export const RUN_STATE = '[data-testid="reverse-run-state"]';
 export const X0 = 'canvas[data-testid="reverse-x0"]';
 export const NOTICE = '[data-testid="engine-notice"]';
 export const BADGE = '[data-testid="backend-badge"]';
+/** The reverse-process widget's engine channel (src/lib/widgets/reverse-process.svelte.ts CHANNEL). */
+export const MAIN_CHANNEL = 'reverse-process';
 
 /** Installed before the page's scripts: counts the run-state element's turns to "done" and "error". */
 export function countRuns(selector: string): void {
@@ -33,12 +35,13 @@ export function runs(page: Page): Promise<Runs> {
   return page.evaluate(() => ({ ...(window as unknown as { __runs: Runs }).__runs }));
 }
 
-/** Waits for the run after `before` to end in `outcome` (default done); fails fast on the other outcome. */
-export async function waitForRun(page: Page, before: Runs, outcome: 'done' | 'error' = 'done', timeout = 90_000): Promise<void> {
+/** Waits for the run after `before` to end in `outcome` (default done; 'any': either); fails fast on the other outcome. */
+export async function waitForRun(page: Page, before: Runs, outcome: 'done' | 'error' | 'any' = 'done', timeout = 90_000): Promise<void> {
   await page
     .waitForFunction(
     ({ before, outcome }) => {
       const now = (window as unknown as { __runs: Runs }).__runs;
+      if (outcome === 'any') return now.done + now.error > before.done + before.error;
       const other = outcome === 'done' ? 'error' : 'done';
       if (now[other] > before[other]) throw new Error(`the run ended in ${other}: ${document.querySelector('[data-testid="reverse-run-state"]')?.textContent}`);
       return now[outcome] > before[outcome];
@@ -64,7 +67,7 @@ export function pageStatus(page: Page): Promise<string> {
 }
 
 /** Does `action` (which starts a run) and waits for that run to end in `outcome`. */
-export async function runAfter(page: Page, action: () => Promise<unknown>, outcome: 'done' | 'error' = 'done'): Promise<void> {
+export async function runAfter(page: Page, action: () => Promise<unknown>, outcome: 'done' | 'error' | 'any' = 'done'): Promise<void> {
   const before = await runs(page);
   await action();
   await waitForRun(page, before, outcome);

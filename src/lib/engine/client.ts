@@ -115,13 +115,14 @@ export class EngineClient {
 
   /**
    * Forces a fault so its recovery path runs (tests, and readers curious what the page does):
-   * resolves once it is in place; for 'crash', once the client has seen the worker die.
+   * resolves once it is in place; for 'crash', once the client has seen the worker die. `channel` aims
+   * a 'nan' at that widget's next job (default: whichever job runs next).
    */
-  forceFault(kind: FaultKind): Promise<void> {
+  forceFault(kind: FaultKind, channel?: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { kind: 'fault', fault: kind, resolve, reject });
-      this.send({ type: 'fault', id, kind });
+      this.send(channel === undefined ? { type: 'fault', id, kind } : { type: 'fault', id, kind, channel });
     });
   }
 

@@ -156,7 +156,7 @@ export interface Ticket {
 
 export interface SchedulerHandlers<J, P, R> {
   /** Runs a job; must stop (reject) soon after `signal` aborts, having disposed its tensors. */
-  run(job: J, signal: AbortSignal, progress: (p: P) => void): Promise<R>;
+  run(job: J, signal: AbortSignal, progress: (p: P) => void, ticket: Ticket): Promise<R>;
   progress(ticket: Ticket, p: P): void;
   deliver(ticket: Ticket, result: R): void;
   /** Failures, and 'cancelled' for every job superseded or cancelled before it delivered. */
@@ -202,9 +202,14 @@ export class LatestWins<J, P, R> {
       this.running = { ticket, controller };
       const { signal } = controller;
       try {
-        const result = await this.handlers.run(job, signal, (p) => {
-          if (!signal.aborted) this.handlers.progress(ticket, p);
-        });
+        const result = await this.handlers.run(
+          job,
+          signal,
+          (p) => {
+            if (!signal.aborted) this.handlers.progress(ticket, p);
+          },
+          ticket,
+        );
         if (signal.aborted) {
           this.handlers.discard?.(result);
           this.handlers.fail(ticket, toEngineError(signal.reason, 'cancelled'));

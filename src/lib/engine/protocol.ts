@@ -71,7 +71,8 @@ export type EngineRequest =
   | { type: 'load'; id: number; model: string; url: string }
   | { type: 'run'; id: number; channel: string; job: Job }
   | { type: 'cancel'; channel: string }
-  | { type: 'fault'; id: number; kind: FaultKind }
+  /** `channel` aims a 'nan' fault at that widget's next job (other widgets may run jobs first); default any. */
+  | { type: 'fault'; id: number; kind: FaultKind; channel?: string }
   | { type: 'memory'; id: number };
 
 /** One step's intermediates, as float32 pixels: x_t, predicted noise ε̂ and predicted x̂₀, all `shape`. */
@@ -160,7 +161,7 @@ export function isEngineRequest(data: unknown): data is EngineRequest {
     case 'cancel':
       return typeof data.channel === 'string';
     case 'fault':
-      return isInt(data.id) && (FAULT_KINDS as readonly unknown[]).includes(data.kind);
+      return isInt(data.id) && (FAULT_KINDS as readonly unknown[]).includes(data.kind) && (data.channel === undefined || typeof data.channel === 'string');
     case 'memory':
       return isInt(data.id);
     default:

@@ -53,8 +53,8 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   let current: EngineBackend | null = null;
   let measured = false;
   const models = new Map<string, Loaded>();
-  /** Forced faults waiting for the next job: NaN weights, a simulated context loss. */
-  const forced = { nan: false, lost: false };
+  /** Forced faults waiting for the next job: NaN output (on any channel, or one), a simulated context loss. */
+  const forced: { nan: { channel: string | null } | null; lost: boolean } = { nan: null, lost: false };
   const contextLost = (): boolean => forced.lost || deps.contextLost();
   let stopped = false;
 
@@ -155,13 +155,14 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   }
 
   const scheduler = new LatestWins<SampleJob, StepFrame, { x: Float32Array; shape: number[]; ms: number }>({
-    run: (job, signal, progress) =>
+    run: (job, signal, progress, ticket) =>
       exclusive(async () => {
         const model = models.get(job.model);
         if (!model) throw new EngineError('model-missing', `model "${job.model}" is not loaded`);
         if (contextLost()) throw new EngineError('context-lost', 'the WebGL context was lost before the job started');
-        const runnable = forced.nan ? poisonedModel(tf, model.runnable) : model.runnable;
-        forced.nan = false;
+        const poison = forced.nan !== null && (forced.nan.channel === null || forced.nan.channel === ticket.channel);
+        if (poison) forced.nan = null;
+        const runnable = poison ? poisonedModel(tf, model.runnable) : model.runnable;
         const start = now();
         const out = await runSampleJob(runnable, job, signal, progress);
         // A lost context can hand back zeros instead of throwing: such a result is not the model's.
@@ -187,7 +188,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   }
 
   /** Puts a forced fault in place (protocol.ts FAULT_KINDS) and says so, except a crash, which says nothing. */
-  function force(id: number, kind: FaultKind): Promise<void> {
+  function force(id: number, kind: FaultKind, channel: string | null): Promise<void> {
     if (kind === 'crash') {
       const detail = `forced crash (request ${id})`;
       if (deps.crash) deps.crash(detail);
@@ -195,7 +196,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
       return Promise.resolve();
     }
     if (kind === 'nan') {
-      forced.nan = true;
+      forced.nan = { channel };
       post({ type: 'fault-set', id, kind });
       return Promise.resolve();
     }
@@ -230,7 +231,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
       case 'cancel':
         return scheduler.cancel(request.channel);
       case 'fault':
-        return force(request.id, request.kind);
+        return force(request.id, request.kind, request.channel ?? null);
       case 'memory': {
         // After the jobs in hand, so a count taken mid-job does not look like a leak.
         await scheduler.idle();

@@ -56,6 +56,7 @@ describe('request checks', () => {
     expect(isEngineRequest({ type: 'cancel', channel: 'reverse' })).toBe(true);
     for (const kind of FAULT_KINDS) expect(isEngineRequest({ type: 'fault', id: 3, kind })).toBe(true);
     expect(isEngineRequest({ type: 'memory', id: 4 })).toBe(true);
+    expect(isEngineRequest({ type: 'fault', id: 5, kind: 'nan', channel: 'reverse' })).toBe(true);
   });
 
   it('refuses unknown types, unknown backends and missing ids', () => {
@@ -68,6 +69,7 @@ describe('request checks', () => {
     expect(isEngineRequest({ type: 'fault', id: 1, kind: 'meltdown' })).toBe(false);
     expect(isEngineRequest({ type: 'fault', kind: 'crash' })).toBe(false);
     expect(isEngineRequest({ type: 'memory' })).toBe(false);
+    expect(isEngineRequest({ type: 'fault', id: 1, kind: 'nan', channel: 7 })).toBe(false);
   });
 
   it('jobProblem passes a good job and names the first bad field', () => {

@@ -185,6 +185,20 @@ describe('engine host', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('a NaN aimed at a channel spares the other widgets\' jobs and hits that channel\'s next one', async () => {
+    const { host, of } = setup(['wasm']);
+    await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await host.handle({ type: 'fault', id: 2, kind: 'nan', channel: 'main' });
+    await host.handle({ type: 'run', id: 3, channel: 'side', job: job() });
+    await host.idle();
+    await host.handle({ type: 'run', id: 4, channel: 'main', job: job() });
+    await host.idle();
+    await host.handle({ type: 'run', id: 5, channel: 'main', job: job() });
+    await host.idle();
+    expect(of('result').map((m) => m.id)).toEqual([3, 5]);
+    expect(of('error').map((m) => [m.id, m.code])).toEqual([[4, 'nan-output']]);
+  });
+
   it('a forced NaN with frames off is caught at the first step, on the network output itself', async () => {
     // (x̂₀ is clipped and ε̂ re-derived from it; wasm's clamp turns NaN into −1, so only the raw output tells)
     const { host, of } = setup(['wasm']);
