@@ -11,6 +11,9 @@ export default defineConfig({
   plugins: [sveltekit()],
   server: { headers: isolation, fs: { allow: ['lessons', 'pretrained'] } },
   preview: { headers: isolation },
+  // The engine's worker imports tfjs backends on demand, so it is split into chunks: only ES-module
+  // workers may be (the default IIFE format refuses code splitting).
+  worker: { format: 'es' },
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/train/**/*.test.ts', 'tests/models/**/*.test.ts'],
     environment: 'node',
