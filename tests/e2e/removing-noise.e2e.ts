@@ -132,6 +132,10 @@ describe('lesson 2 on WebGL', () => {
     await runAfter(page, () => setSeed(page, 9), 'any'); // the loss hits whichever widget's job runs next
     await page.locator(`${NOTICE}[data-code="context-lost"]`).waitFor({ state: 'visible', timeout: 60_000 });
     await page.waitForFunction((sel) => document.querySelector<HTMLElement>(sel)?.dataset.backend === 'wasm', BADGE, { timeout: 60_000 });
+    // the menu shows what runs: the abandoned WebGL choice is unticked, with a note saying so
+    await page.waitForFunction((sel) => document.querySelector<HTMLElement>(sel)?.dataset.choice === 'auto', BADGE, { timeout: 10_000 });
+    expect(await page.locator(`${BADGE} input[value="webgl"]`).isChecked()).toBe(false);
+    await page.locator('[data-testid="backend-dropped"]').waitFor({ state: 'visible', timeout: 10_000 });
     await runAfter(page, () => setSeed(page, 10));
     expectScene(await x0Pixels(page));
   });

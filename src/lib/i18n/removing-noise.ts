@@ -10,7 +10,7 @@ type Key =
   | 'stateIdle' | 'stateLoading' | 'stateRunning' | 'stateDone' | 'stateError'
   | 'loadLabel' | 'loadDone' | 'loadCached' | 'loadFailed'
   | 'chartTitle' | 'chartX' | 'chartY' | 'chartAlt' | 'chartSeries'
-  | 'badgeMeasuring' | 'badgeReady' | 'badgeUnmeasured' | 'badgeMenu' | 'badgeAuto' | 'badgeChosen' | 'dismiss'
+  | 'badgeMeasuring' | 'badgeReady' | 'badgeUnmeasured' | 'badgeMenu' | 'badgeAuto' | 'badgeChosen' | 'badgeDropped' | 'dismiss'
   | 'compareTitle' | 'compareIntro' | 'compareCaption' | 'compareWaiting' | 'compareAlt' | 'compareRun'
   | 'sameTitle' | 'sameIntro' | 'sameFirst' | 'sameSecond' | 'sameOther' | 'sameAlt' | 'sameIdentical' | 'sameDiffers' | 'sameOtherDiff' | 'sameWaiting';
 
@@ -57,10 +57,11 @@ export const removingNoise: Translations<Key> = {
     chartSeries: 'change of x̂₀',
     badgeMeasuring: 'Choosing the fastest way to run the model…',
     badgeReady: '{backend} · {ms} ms/step',
-    badgeUnmeasured: '{backend}',
+    badgeUnmeasured: '{backend} · measuring…',
     badgeMenu: 'Run the model on',
     badgeAuto: 'the fastest (measured)',
     badgeChosen: 'chosen by you',
+    badgeDropped: '{dropped} stopped working here, so the models moved to {backend}; your choice was reset to the fastest.',
     dismiss: 'Dismiss',
     compareTitle: 'Few steps or many, from the same noise',
     compareIntro: 'DDIM with η = 0 starts from the same x_T for every step count, so the differences come from the step count alone.',
@@ -121,10 +122,11 @@ export const removingNoise: Translations<Key> = {
     chartSeries: 'thay đổi của x̂₀',
     badgeMeasuring: 'Đang chọn cách chạy mô hình nhanh nhất…',
     badgeReady: '{backend} · {ms} ms/bước',
-    badgeUnmeasured: '{backend}',
+    badgeUnmeasured: '{backend} · đang đo…',
     badgeMenu: 'Chạy mô hình bằng',
     badgeAuto: 'cách nhanh nhất (đo được)',
     badgeChosen: 'do bạn chọn',
+    badgeDropped: '{dropped} đã ngừng chạy được ở đây nên các mô hình chuyển sang {backend}; lựa chọn của bạn được đặt lại về cách nhanh nhất.',
     dismiss: 'Đóng',
     compareTitle: 'Ít bước hay nhiều bước, từ cùng một nhiễu',
     compareIntro: 'DDIM với η = 0 bắt đầu từ cùng một x_T với mọi số bước, nên khác biệt chỉ đến từ số bước.',
