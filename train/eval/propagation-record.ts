@@ -72,7 +72,7 @@ export async function recordPropagation(o: PropagationRecordOptions): Promise<{ 
       start,
       steps: o.steps,
       augLevels: PROPAGATION_AUG_LEVELS,
-      onRow: (r) => log(`  ${r.preset} at aug ${r.aug}: injected ${r.injected.toExponential(2)}, ratio ${r.ratio.map((v) => v.toFixed(3)).join(' / ')}`),
+      onRow: (r) => log(`  ${r.preset} at aug ${r.aug}: injected ${r.injected.toExponential(2)}, ratio ${r.ratio.map((v) => v.toPrecision(3)).join(' / ')}`),
     });
     return {
       table: {
