@@ -1,6 +1,23 @@
 // The page's handle on the engine: promises over the worker protocol, a restarted worker after a crash
 // (models reloaded, the reader told), and the engine on the main thread when workers keep failing.
-import { EngineError, type BackendTiming, type EngineBackend, type EngineErrorCode, type EngineRequest, type EngineResponse, type FaultKind, type SampleJob, type StepFrame } from './protocol';
+import {
+  EngineError,
+  transferablesOf,
+  type BackendTiming,
+  type CascadeJob,
+  type EngineBackend,
+  type EngineErrorCode,
+  type EngineRequest,
+  type EngineResponse,
+  type FaultKind,
+  type ModelRole,
+  type PropagationJob,
+  type PropagationSummary,
+  type SampleJob,
+  type StageDone,
+  type StageStep,
+  type StepFrame,
+} from './protocol';
 import type { LoadProgress } from './loader';
 
 /** What the client needs of a Worker (a real one, the in-page fallback, or a fake in tests). */
@@ -33,6 +50,36 @@ export interface RunResult {
   ms: number;
 }
 
+/** What a cascade or propagation job hands the page while it runs. */
+export interface CascadeHandlers {
+  /** Every step of every stage (with x̂₀ every `previewEvery` steps). */
+  onStep?: (step: StageStep) => void;
+  /** Each stage as it finishes, with its image when the job's `send` lists it. */
+  onStage?: (stage: StageDone) => void;
+}
+
+export interface CascadeResult {
+  /** The job's chain ('run'), one entry per stage in order, as onStage received them. */
+  stages: StageDone[];
+  /** A propagation job's clean chain when the engine ran it (empty when the page sent it, and for a cascade job). */
+  clean: StageDone[];
+  /** The whole job, ms. */
+  ms: number;
+  /** The clean-vs-defected differences of a propagation job; null for a cascade job. */
+  propagation: PropagationSummary | null;
+}
+
+export interface PropagationResult extends CascadeResult {
+  propagation: PropagationSummary;
+}
+
+/** A loaded model: its size, whether it came from the offline cache, and its role (from its manifest). */
+export interface LoadResult {
+  paramCount: number;
+  fromCache: boolean;
+  role: ModelRole;
+}
+
 export interface ClientOptions {
   /** Makes the engine worker; default: the module worker built from ./worker.ts. */
   createWorker?: () => WorkerLike;
@@ -48,8 +95,9 @@ export interface ClientOptions {
 }
 
 type Pending =
-  | { kind: 'load'; model: string; url: string; resolve: (v: { paramCount: number; fromCache: boolean }) => void; reject: (e: EngineError) => void; onProgress?: (p: LoadProgress) => void }
+  | { kind: 'load'; model: string; url: string; resolve: (v: LoadResult) => void; reject: (e: EngineError) => void; onProgress?: (p: LoadProgress) => void }
   | { kind: 'run'; resolve: (v: RunResult) => void; reject: (e: EngineError) => void; onFrame?: (f: StepFrame) => void }
+  | { kind: 'cascade'; resolve: (v: CascadeResult) => void; reject: (e: EngineError) => void; handlers: CascadeHandlers; stages: StageDone[]; clean: StageDone[] }
   | { kind: 'fault'; fault: FaultKind; resolve: () => void; reject: (e: EngineError) => void }
   | { kind: 'memory'; resolve: (v: EngineMemory) => void; reject: (e: EngineError) => void };
 
@@ -96,7 +144,7 @@ export class EngineClient {
   }
 
   /** Loads a model folder (e.g. "/models/base-64/"); resolves when its weights are on the device. */
-  load(model: string, url: string, onProgress?: (p: LoadProgress) => void): Promise<{ paramCount: number; fromCache: boolean }> {
+  load(model: string, url: string, onProgress?: (p: LoadProgress) => void): Promise<LoadResult> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { kind: 'load', model, url, resolve, reject, onProgress });
@@ -109,6 +157,32 @@ export class EngineClient {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { kind: 'run', resolve, reject, onFrame });
+      this.send({ type: 'run', id, channel, job });
+    });
+  }
+
+  /**
+   * Runs the cascade on a widget's channel (latest wins, like `run`): stages arrive through `handlers` as
+   * they finish, and the promise resolves with all of them. The job's `start` image is given away to the
+   * engine (transferred): pass a copy (`image.slice()`) if the page still shows it.
+   */
+  runCascade(channel: string, job: CascadeJob, handlers: CascadeHandlers = {}): Promise<CascadeResult> {
+    return this.cascadeJob(channel, job, handlers);
+  }
+
+  /**
+   * Runs the chain clean and with the job's defects, with the same seeds, and resolves with the difference
+   * per stage (energies, ratios to the injected energy, maps if `maps`). `start` and `clean` are given away
+   * (transferred): pass copies of images the page still shows.
+   */
+  runPropagation(channel: string, job: PropagationJob, handlers: CascadeHandlers = {}): Promise<PropagationResult> {
+    return this.cascadeJob(channel, job, handlers) as Promise<PropagationResult>;
+  }
+
+  private cascadeJob(channel: string, job: CascadeJob | PropagationJob, handlers: CascadeHandlers): Promise<CascadeResult> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { kind: 'cascade', resolve, reject, handlers, stages: [], clean: [] });
       this.send({ type: 'run', id, channel, job });
     });
   }
@@ -156,7 +230,7 @@ export class EngineClient {
       if ('id' in message) this.settle(message.id, new EngineError('worker-crashed', 'the engine is not running'));
       return;
     }
-    this.worker.postMessage(message, []);
+    this.worker.postMessage(message, transferablesOf(message));
   }
 
   private start(): void {
@@ -217,10 +291,18 @@ export class EngineClient {
     if (!p) return;
     if (m.type === 'load-progress' && p.kind === 'load') p.onProgress?.({ loaded: m.loaded, total: m.total });
     else if (m.type === 'progress' && p.kind === 'run') p.onFrame?.(m.frame);
+    else if (m.type === 'stage-progress' && p.kind === 'cascade') p.handlers.onStep?.(m.step);
+    else if (m.type === 'stage' && p.kind === 'cascade') {
+      (m.stage.chain === 'clean' ? p.clean : p.stages).push(m.stage);
+      p.handlers.onStage?.(m.stage);
+    } else if (m.type === 'cascade-result' && p.kind === 'cascade') {
+      this.pending.delete(m.id);
+      p.resolve({ stages: p.stages, clean: p.clean, ms: m.ms, propagation: m.propagation });
+    }
     else if (m.type === 'loaded' && p.kind === 'load') {
       this.pending.delete(m.id);
       this.loaded.set(p.model, p.url);
-      p.resolve({ paramCount: m.paramCount, fromCache: m.fromCache });
+      p.resolve({ paramCount: m.paramCount, fromCache: m.fromCache, role: m.role });
     } else if (m.type === 'result' && p.kind === 'run') {
       this.pending.delete(m.id);
       p.resolve({ x: m.x, shape: m.shape, ms: m.ms });

@@ -9,7 +9,7 @@ import type { RunnableModel } from './jobs';
  * planted in a weight: wasm's fused convolutions clamp their results, and a NaN weight came out finite
  * there. Nothing is allocated outside the sampler's tf.tidy; the original model is untouched.
  */
-export function poisonedModel(tf: typeof tfCore, model: RunnableModel): RunnableModel {
+export function poisonedModel<M extends RunnableModel>(tf: typeof tfCore, model: M): M {
   const { unet } = model;
   return { ...model, unet: { ...unet, apply: (weights, x, t, opts) => tf.add(unet.apply(weights, x, t, opts), Number.NaN) } };
 }

@@ -2,20 +2,44 @@
 // guidance, Ho & Salimans 2022 Eq. 6) on a loaded U-Net; a "latest wins" scheduler runs one job at a time.
 import * as tf from '@tensorflow/tfjs-core';
 import { baseModelFrom, guidedDenoiser as baseDenoiser, PipelineError, sampleBase, type BaseModel } from '../pipelines/base';
+import { sampleSuperResolution, srModelFrom, type SrModel } from '../pipelines/super-resolution';
 import type { Manifest } from '../models/manifest';
 import type { UNet, UNetWeights } from '../models/unet';
-import { EngineError, toEngineError, type SampleJob, type StepFrame } from './protocol';
+import { EngineError, toEngineError, type ModelRole, type SampleJob, type StepFrame } from './protocol';
 
-/** A loaded base model, ready to sample (src/lib/pipelines/base.ts). */
-export type RunnableModel = BaseModel;
+/**
+ * A loaded model, ready to run: a base model (src/lib/pipelines/base.ts) or, when it carries `sr`, a
+ * super-resolution one (pipelines/super-resolution.ts; an SrModel is a BaseModel plus its SR settings).
+ */
+export type RunnableModel = BaseModel | SrModel;
 
-/** The pipeline's reading of a manifest, with its complaint reported as a corrupt model. */
+export const isSr = (model: RunnableModel): model is SrModel => 'sr' in model;
+export const roleOf = (model: RunnableModel): ModelRole => (isSr(model) ? 'sr' : 'base');
+
+/**
+ * The pipeline's reading of a manifest, with its complaint reported as a corrupt model. The manifest
+ * says which kind it is: export writes data.details.sr for super-resolution models only.
+ */
 export function runnableFrom(manifest: Manifest, unet: UNet, weights: UNetWeights): RunnableModel {
   try {
-    return baseModelFrom(manifest, unet, weights);
+    return manifest.data.details?.sr !== undefined ? srModelFrom(manifest, unet, weights) : baseModelFrom(manifest, unet, weights);
   } catch (error) {
     throw error instanceof PipelineError ? new EngineError('model-corrupt', error.message) : error;
   }
+}
+
+/**
+ * One denoising step of the model on noise at t = T/2, the unit of the backend measurement: a base
+ * model's unguided step at its resolution, an SR model's step on a training-crop-sized cell grid with
+ * its conditioning channels and aug level. Call inside tf.tidy; returns the network output.
+ */
+export function oneStep(model: RunnableModel): tf.Tensor {
+  const t = Math.floor(model.schedule.T / 2);
+  const c = model.unet.config.imageChannels;
+  if (!isSr(model)) return guidedDenoiser(model, null, 1)(tf.randomNormal([1, model.resolution, model.resolution, c], 0, 1, 'float32', 1), t);
+  const grid = model.resolution / model.sr.spaceToDepth;
+  const x = tf.randomNormal([1, grid, grid, c], 0, 1, 'float32', 1) as tf.Tensor4D;
+  return model.unet.apply(model.weights, x, tf.fill([1], t) as tf.Tensor1D, { extra: tf.zerosLike(x), scalar: tf.tensor1d([0]) });
 }
 
 /** The pipeline's guided denoiser, with a request that does not fit the model reported as an engine error. */
@@ -67,7 +91,7 @@ async function read(t: tf.Tensor): Promise<Float32Array> {
  * reliable place to look, because x̂₀ is clipped and ε̂ re-derived from it (prediction.ts epsAndX0), and
  * wasm's clamp turns NaN into −1, so a diverged network would otherwise draw a black image unnoticed.
  */
-function watched(model: RunnableModel, sums: tf.Tensor[]): RunnableModel {
+export function watched<M extends RunnableModel>(model: M, sums: tf.Tensor[]): M {
   const { unet } = model;
   const apply: typeof unet.apply = (weights, x, t, opts) => {
     const out = unet.apply(weights, x, t, opts);
@@ -78,7 +102,7 @@ function watched(model: RunnableModel, sums: tf.Tensor[]): RunnableModel {
 }
 
 /** Reads and frees the watched sums; throws nan-output when one is not finite. */
-async function checkOutputs(sums: tf.Tensor[], where: string): Promise<void> {
+export async function checkOutputs(sums: tf.Tensor[], where: string): Promise<void> {
   const taken = sums.splice(0);
   try {
     for (const s of taken) if (!Number.isFinite((await s.data())[0])) throw new EngineError('nan-output', `${where}: the network output NaN or Infinity`);
@@ -93,6 +117,7 @@ async function checkOutputs(sums: tf.Tensor[], where: string): Promise<void> {
  * output is checked for NaN at every step, so a diverging run stops there, frames or not.
  */
 export async function runSampleJob(model: RunnableModel, job: SampleJob, signal: AbortSignal, onFrame: (frame: StepFrame) => void): Promise<{ x: Float32Array; shape: number[] }> {
+  if (isSr(model)) throw new EngineError('backend-failed', `bad job: "${job.model}" is a super-resolution model; a sample job needs a base model (run a cascade job)`);
   const shape = [job.batch, model.resolution, model.resolution, model.unet.config.imageChannels];
   const sums: tf.Tensor[] = [];
   let out: tf.Tensor;
@@ -139,6 +164,12 @@ export async function runSampleJob(model: RunnableModel, job: SampleJob, signal:
  */
 export async function warmUp(model: RunnableModel, now: () => number): Promise<number> {
   const start = now();
+  if (isSr(model)) {
+    // The cascade's shape for this stage: the full output size from a low-res input, previews read back.
+    const low = model.sr.fullSize / model.sr.factor;
+    await sampleSuperResolution(model, new Float32Array(low * low * 3), low, { aug: 0, steps: 2, seed: 0, preview: true, onStep: () => undefined });
+    return now() - start;
+  }
   const classIndex = model.unet.config.classes > 0 ? 0 : null;
   const signal = new AbortController().signal;
   for (const sampler of ['ddpm', 'ddim'] as const) {

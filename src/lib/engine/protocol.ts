@@ -1,5 +1,8 @@
 // The messages between a lesson page and the engine's Web Worker (design.md, "The engine is a Web
 // Worker"): plain structured-clone data, with pixel arrays moved (transferred), never copied.
+import { cascadeJobProblem, type CascadeJob, type PropagationJob } from './cascade-job';
+
+export type { CascadeJob, DefectSpec, PropagationJob } from './cascade-job';
 
 /** Why a job or a load failed: a closed set, so the page can map each to a sentence in the reader's language. */
 export const ENGINE_ERROR_CODES = ['backend-failed', 'model-missing', 'model-corrupt', 'nan-output', 'worker-crashed', 'context-lost', 'cancelled'] as const;
@@ -28,6 +31,9 @@ export function toEngineError(error: unknown, fallback: EngineErrorCode): Engine
 }
 
 export type EngineBackend = 'webgl' | 'wasm' | 'cpu';
+
+/** What a loaded model does in a pipeline: sample an image from noise, or super-resolve one. */
+export type ModelRole = 'base' | 'sr';
 export const ENGINE_BACKENDS: readonly EngineBackend[] = ['webgl', 'wasm', 'cpu'];
 
 /**
@@ -53,9 +59,10 @@ export interface SampleJob {
 
 /**
  * Every job the engine runs. Stepping and scrubbing in lesson 2 read the frames of one sample job (its
- * whole trajectory arrives step by step), so no separate single-step job is needed.
+ * whole trajectory arrives step by step), so no separate single-step job is needed. Lesson 3 runs the
+ * cascade (cascade-job.ts), and the clean-vs-defected pair as one propagation job.
  */
-export type Job = SampleJob;
+export type Job = SampleJob | CascadeJob | PropagationJob;
 
 /**
  * Faults a test (or a curious reader, from the console) can force, so each recovery path runs on
@@ -87,6 +94,56 @@ export interface StepFrame {
   x0: Float32Array;
 }
 
+/** Which chain of a job a stage belongs to: the job's own ('run', with its defects) or a propagation job's clean one. */
+export type CascadeChain = 'run' | 'clean';
+
+/** A cascade stage's progress: `step` of `steps` done, ms since the stage began, x̂₀ [size, size, 3] as a preview. */
+export interface StageStep {
+  chain: CascadeChain;
+  stage: number;
+  size: number;
+  step: number;
+  steps: number;
+  ms: number;
+  x0?: Float32Array;
+}
+
+/**
+ * A finished cascade stage: its side, seed and sampling time (0 for a given start image), with its image
+ * [size, size, 3] when the job asked for it, and `fed` (the image with the stage's defects applied, what
+ * the next stage reads) when it has defects.
+ */
+export interface StageDone {
+  chain: CascadeChain;
+  stage: number;
+  size: number;
+  seed: number;
+  ms: number;
+  image?: Float32Array;
+  fed?: Float32Array;
+}
+
+/**
+ * The defected chain against the clean one at one stage (pipelines/propagation.ts): the mean squared
+ * difference per value of what the stage passes on, its ratio to the injected energy (null at and before
+ * the stage the defect entered, or when none did), and the per-pixel map [size·size] when asked.
+ */
+export interface StageDifference {
+  stage: number;
+  size: number;
+  energy: number;
+  ratio: number | null;
+  map?: Float32Array;
+}
+
+export interface PropagationSummary {
+  /** The first stage whose defects changed its image, or null when none did (then every energy is 0). */
+  at: number | null;
+  /** Mean squared difference per value injected at stage `at` (0 when none). */
+  injected: number;
+  stages: StageDifference[];
+}
+
 export interface BackendTiming {
   backend: EngineBackend;
   /** Median milliseconds per workload run, or null when the backend did not start or failed. */
@@ -108,9 +165,14 @@ export type EngineResponse =
       overridden: boolean;
     }
   | { type: 'load-progress'; id: number; loaded: number; total: number | null }
-  | { type: 'loaded'; id: number; model: string; paramCount: number; fromCache: boolean }
+  /** `role`: read from the manifest, a base model or a super-resolution one (manifest data.details.sr). */
+  | { type: 'loaded'; id: number; model: string; paramCount: number; fromCache: boolean; role: ModelRole }
   | { type: 'progress'; id: number; channel: string; frame: StepFrame }
   | { type: 'result'; id: number; channel: string; x: Float32Array; shape: number[]; ms: number }
+  | { type: 'stage-progress'; id: number; channel: string; step: StageStep }
+  | { type: 'stage'; id: number; channel: string; stage: StageDone }
+  /** A cascade or propagation job's end: every stage's time (the images came with 'stage'), the whole job's ms. */
+  | { type: 'cascade-result'; id: number; channel: string; stages: { chain: CascadeChain; stage: number; size: number; ms: number }[]; ms: number; propagation: PropagationSummary | null }
   | { type: 'error'; id: number | null; channel: string | null; code: EngineErrorCode; detail: string }
   /** A forced fault is in place ('nan': armed for the next job; 'context-lost': the context is gone). */
   | { type: 'fault-set'; id: number; kind: FaultKind }
@@ -119,11 +181,19 @@ export type EngineResponse =
 
 /** The buffers a message can give away instead of copying (its Float32Arrays' buffers, each once). */
 export function transferablesOf(message: EngineRequest | EngineResponse): ArrayBuffer[] {
-  const arrays: Float32Array[] = [];
+  const arrays: (Float32Array | undefined)[] = [];
   if (message.type === 'progress') arrays.push(message.frame.xt, message.frame.eps, message.frame.x0);
   else if (message.type === 'result') arrays.push(message.x);
+  else if (message.type === 'stage-progress') arrays.push(message.step.x0);
+  else if (message.type === 'stage') arrays.push(message.stage.image, message.stage.fed);
+  else if (message.type === 'cascade-result') arrays.push(...(message.propagation?.stages.map((s) => s.map) ?? []));
+  else if (message.type === 'run' && message.job.kind !== 'sample') {
+    // The start and clean images go to the worker; a brush's weights stay with the page, which keeps painting.
+    arrays.push(message.job.start ?? undefined);
+    if (message.job.kind === 'propagation') arrays.push(...(message.job.clean ?? []));
+  }
   const buffers = new Set<ArrayBuffer>();
-  for (const a of arrays) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
+  for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
   return [...buffers];
 }
 
@@ -135,6 +205,7 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 /** Checks the fields a job must have before the worker spends time on it; returns why not, or null. */
 export function jobProblem(job: unknown): string | null {
   if (!isObj(job)) return 'job is not an object';
+  if (job.kind === 'cascade' || job.kind === 'propagation') return cascadeJobProblem(job);
   if (job.kind !== 'sample') return `unknown job kind ${String(job.kind)}`;
   if (typeof job.model !== 'string' || job.model === '') return 'model must be a name';
   if (job.sampler !== 'ddpm' && job.sampler !== 'ddim') return `unknown sampler ${String(job.sampler)}`;

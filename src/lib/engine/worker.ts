@@ -3,9 +3,11 @@
 import type * as tfCore from '@tensorflow/tfjs-core';
 import { WASM_PATHS } from './backend';
 import { loseWebglContext, poisonedModel, webglContextLost } from './faults';
-import { LatestWins, guidedDenoiser, runSampleJob, runnableFrom, warmUp, type RunnableModel } from './jobs';
+import { runCascadeJob, type CascadeEvent, type CascadeOutcome } from './cascade-run';
+import type { SrModel } from '../pipelines/super-resolution';
+import { LatestWins, oneStep, roleOf, runSampleJob, runnableFrom, warmUp, type RunnableModel } from './jobs';
 import { fetchModel } from './loader';
-import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type EngineBackend, type EngineRequest, type EngineResponse, type FaultKind, type SampleJob, type StepFrame } from './protocol';
+import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type CascadeJob, type EngineBackend, type EngineRequest, type EngineResponse, type FaultKind, type Job, type ModelRole, type PropagationJob, type StepFrame } from './protocol';
 import { selectBackend, type Selection } from './select';
 
 /** The worker's side of the channel (the worker global scope, or a fake in tests). */
@@ -86,8 +88,6 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
 
   /** Times one real denoising step of `model` on every usable backend and keeps the fastest. */
   async function measure(model: RunnableModel): Promise<Selection> {
-    const { resolution: r } = model;
-    const denoise = guidedDenoiser(model, null, 1);
     const selection = await selectBackend({
       candidates: usable(),
       lastResort: ['cpu'],
@@ -95,7 +95,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
       activate,
       now,
       workload: async () => {
-        const out = tf.tidy(() => denoise(tf.randomNormal([1, r, r, model.unet.config.imageChannels], 0, 1, 'float32', 1), Math.floor(model.schedule.T / 2)));
+        const out = tf.tidy(() => oneStep(model));
         await out.data(); // waits for the GPU, so its time is counted
         out.dispose();
       },
@@ -129,7 +129,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     models.set(name, { url, runnable });
     if (!measured) await select(runnable);
     else await warm(runnable);
-    if (id !== null) post({ type: 'loaded', id, model: name, paramCount: fetched.manifest.paramCount, fromCache: fetched.fromCache });
+    if (id !== null) post({ type: 'loaded', id, model: name, paramCount: fetched.manifest.paramCount, fromCache: fetched.fromCache, role: roleOf(runnable) });
   }
 
   /**
@@ -154,23 +154,54 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     for (const [name, m] of again) await load(name, m.url, null);
   }
 
-  const scheduler = new LatestWins<SampleJob, StepFrame, { x: Float32Array; shape: number[]; ms: number }>({
+  /** A loaded model by name, of the role the job needs it in. */
+  function model(name: string, role: 'base'): RunnableModel;
+  function model(name: string, role: 'sr'): SrModel;
+  function model(name: string, role: ModelRole): RunnableModel {
+    const m = models.get(name)?.runnable;
+    if (!m) throw new EngineError('model-missing', `model "${name}" is not loaded`);
+    const words = { base: 'a base model', sr: 'a super-resolution model' };
+    if (roleOf(m) !== role) throw new EngineError('backend-failed', `bad job: "${name}" is ${words[roleOf(m)]}, not ${words[role]}`);
+    return m;
+  }
+
+  /** Runs a cascade or propagation job on its models, each poisoned when a NaN fault is aimed at it. */
+  function cascade(job: CascadeJob | PropagationJob, signal: AbortSignal, emit: (e: CascadeEvent) => void, poison: <M extends RunnableModel>(m: M) => M): Promise<CascadeOutcome> {
+    const base = poison(model(job.base, 'base'));
+    const sr = job.sr.map((name) => poison(model(name, 'sr')));
+    return runCascadeJob({ base, sr }, job, signal, emit, now);
+  }
+
+  type Progress = { kind: 'frame'; frame: StepFrame } | CascadeEvent;
+  type Outcome = ({ kind: 'sample'; x: Float32Array; shape: number[] } | ({ kind: 'cascade' } & CascadeOutcome)) & { ms: number };
+  const scheduler = new LatestWins<Job, Progress, Outcome>({
     run: (job, signal, progress, ticket) =>
       exclusive(async () => {
-        const model = models.get(job.model);
-        if (!model) throw new EngineError('model-missing', `model "${job.model}" is not loaded`);
+        if (job.kind === 'sample' && !models.has(job.model)) throw new EngineError('model-missing', `model "${job.model}" is not loaded`);
         if (contextLost()) throw new EngineError('context-lost', 'the WebGL context was lost before the job started');
-        const poison = forced.nan !== null && (forced.nan.channel === null || forced.nan.channel === ticket.channel);
-        if (poison) forced.nan = null;
-        const runnable = poison ? poisonedModel(tf, model.runnable) : model.runnable;
+        const hit = forced.nan !== null && (forced.nan.channel === null || forced.nan.channel === ticket.channel);
+        if (hit) forced.nan = null;
+        const poison = <M extends RunnableModel>(m: M): M => (hit ? poisonedModel(tf, m) : m);
         const start = now();
-        const out = await runSampleJob(runnable, job, signal, progress);
+        const out: Outcome =
+          job.kind === 'sample'
+            ? { kind: 'sample', ...(await runSampleJob(poison(model(job.model, 'base')), job, signal, (frame) => progress({ kind: 'frame', frame }))), ms: 0 }
+            : { kind: 'cascade', ...(await cascade(job, signal, progress, poison)) };
         // A lost context can hand back zeros instead of throwing: such a result is not the model's.
         if (contextLost()) throw new EngineError('context-lost', 'the WebGL context was lost during the job');
-        return { ...out, ms: now() - start };
+        return out.kind === 'sample' ? { ...out, ms: now() - start } : out;
       }),
-    progress: (t, frame) => post({ type: 'progress', id: t.id, channel: t.channel, frame }),
-    deliver: (t, r) => post({ type: 'result', id: t.id, channel: t.channel, x: r.x, shape: r.shape, ms: r.ms }),
+    progress: (t, p) => {
+      if (p.kind === 'frame') post({ type: 'progress', id: t.id, channel: t.channel, frame: p.frame });
+      else if (p.kind === 'stage-progress') post({ type: 'stage-progress', id: t.id, channel: t.channel, step: p.step });
+      else post({ type: 'stage', id: t.id, channel: t.channel, stage: p.stage });
+    },
+    deliver: (t, r) =>
+      post(
+        r.kind === 'sample'
+          ? { type: 'result', id: t.id, channel: t.channel, x: r.x, shape: r.shape, ms: r.ms }
+          : { type: 'cascade-result', id: t.id, channel: t.channel, stages: r.stages, ms: r.ms, propagation: r.propagation },
+      ),
     fail: (t, error) => {
       const lost = error.code !== 'cancelled' && (error.code === 'context-lost' || contextLost());
       // NaN on WebGL is most often float16 textures (measurements.md): worth one try on another backend.

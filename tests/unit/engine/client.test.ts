@@ -2,16 +2,18 @@
 // runs in flight and restarts the worker with its models, repeated crashes move the engine into the page.
 import { describe, expect, it } from 'vitest';
 import { EngineClient, type WorkerLike } from '../../../src/lib/engine/client';
-import { EngineError, type EngineErrorCode, type EngineRequest, type EngineResponse, type SampleJob } from '../../../src/lib/engine/protocol';
+import { EngineError, type CascadeJob, type EngineErrorCode, type EngineRequest, type EngineResponse, type SampleJob, type StageDone } from '../../../src/lib/engine/protocol';
 
 /** A worker that records what it is sent; the test answers for it. */
 class FakeWorker implements WorkerLike {
   sent: EngineRequest[] = [];
+  transfers: Transferable[][] = [];
   terminated = false;
   onmessage: ((event: { data: EngineResponse }) => void) | null = null;
   onerror: ((event: { message?: string; preventDefault?: () => void }) => void) | null = null;
-  postMessage(message: EngineRequest): void {
+  postMessage(message: EngineRequest, transfer: Transferable[]): void {
     this.sent.push(message);
+    this.transfers.push(transfer);
   }
   terminate(): void {
     this.terminated = true;
@@ -67,8 +69,8 @@ describe('EngineClient', () => {
     const { id } = w.last('load');
     w.answer({ type: 'load-progress', id, loaded: 10, total: 20 });
     w.answer({ type: 'load-progress', id, loaded: 20, total: 20 });
-    w.answer({ type: 'loaded', id, model: 'base-64', paramCount: 5, fromCache: true });
-    await expect(loading).resolves.toEqual({ paramCount: 5, fromCache: true });
+    w.answer({ type: 'loaded', id, model: 'base-64', paramCount: 5, fromCache: true, role: 'base' });
+    await expect(loading).resolves.toEqual({ paramCount: 5, fromCache: true, role: 'base' });
     expect(progress).toEqual([10, 20]);
 
     const frames: number[] = [];
@@ -79,6 +81,35 @@ describe('EngineClient', () => {
     w.answer({ type: 'result', id: runId, channel: 'reverse', x: px, shape: [1, 1, 1, 3], ms: 12 });
     await expect(running).resolves.toEqual({ x: px, shape: [1, 1, 1, 3], ms: 12 });
     expect(frames).toEqual([0]);
+  });
+
+  it('runCascade sends the job with its start image transferred, routes steps and stages, and resolves with every stage', async () => {
+    const { client, workers } = setup();
+    const w = workers[0];
+    const start = new Float32Array(12);
+    const cascade: CascadeJob = { kind: 'cascade', base: 'base-64', sr: ['sr-256'], seed: 1, classIndex: 0, guidance: 2, steps: [4, 2], aug: [0.1], start, send: [1], previewEvery: 0 };
+    const seen: string[] = [];
+    const running = client.runCascade('cascade', cascade, { onStep: (s) => seen.push(`${s.stage}:${s.step}`), onStage: (s) => seen.push(`S${s.stage}`) });
+    const { id } = w.last('run');
+    expect(w.transfers.at(-1)).toEqual([start.buffer]);
+    const stages: StageDone[] = [
+      { chain: 'run', stage: 0, size: 2, seed: 3, ms: 0 },
+      { chain: 'run', stage: 1, size: 4, seed: 4, ms: 9, image: new Float32Array(48) },
+    ];
+    w.answer({ type: 'stage', id, channel: 'cascade', stage: stages[0] });
+    w.answer({ type: 'stage-progress', id, channel: 'cascade', step: { chain: 'run', stage: 1, size: 4, step: 1, steps: 2, ms: 4 } });
+    w.answer({ type: 'stage', id, channel: 'cascade', stage: stages[1] });
+    w.answer({ type: 'cascade-result', id, channel: 'cascade', stages: stages.map(({ chain, stage, size, ms }) => ({ chain, stage, size, ms })), ms: 10, propagation: null });
+    await expect(running).resolves.toEqual({ stages, clean: [], ms: 10, propagation: null });
+    expect(seen).toEqual(['S0', '1:1', 'S1']);
+    // a propagation job resolves with its clean chain apart and the differences
+    const pairing = client.runPropagation('cascade', { ...cascade, kind: 'propagation', maps: false, start: null });
+    const next = w.last('run').id;
+    const clean: StageDone = { chain: 'clean', stage: 0, size: 2, seed: 3, ms: 5 };
+    w.answer({ type: 'stage', id: next, channel: 'cascade', stage: clean });
+    const propagation = { at: null, injected: 0, stages: [{ stage: 0, size: 2, energy: 0, ratio: null }] };
+    w.answer({ type: 'cascade-result', id: next, channel: 'cascade', stages: [], ms: 6, propagation });
+    await expect(pairing).resolves.toEqual({ stages: [], clean: [clean], ms: 6, propagation });
   });
 
   it('a superseded run rejects with cancelled; the ready report is kept for the badge', async () => {
@@ -95,7 +126,7 @@ describe('EngineClient', () => {
     const { client, workers, faults } = setup();
     const w = workers[0];
     const loaded = client.load('base-64', '/models/base-64/');
-    w.answer({ type: 'loaded', id: w.last('load').id, model: 'base-64', paramCount: 5, fromCache: false });
+    w.answer({ type: 'loaded', id: w.last('load').id, model: 'base-64', paramCount: 5, fromCache: false, role: 'base' });
     await loaded;
     const inFlight = client.run('w', job);
     const pendingLoad = client.load('sr-256', '/models/sr-256/');
@@ -109,8 +140,8 @@ describe('EngineClient', () => {
     expect(fresh.sent[1]).toMatchObject({ model: 'base-64', url: '/models/base-64/' });
     const resent = fresh.last('load');
     expect(resent.model).toBe('sr-256');
-    fresh.answer({ type: 'loaded', id: resent.id, model: 'sr-256', paramCount: 7, fromCache: false });
-    await expect(pendingLoad).resolves.toEqual({ paramCount: 7, fromCache: false });
+    fresh.answer({ type: 'loaded', id: resent.id, model: 'sr-256', paramCount: 7, fromCache: false, role: 'sr' });
+    await expect(pendingLoad).resolves.toEqual({ paramCount: 7, fromCache: false, role: 'sr' });
     // and the restarted engine runs jobs
     const again = client.run('w', job);
     fresh.answer({ type: 'result', id: fresh.last('run').id, channel: 'w', x: new Float32Array(1), shape: [1], ms: 1 });
@@ -182,7 +213,7 @@ describe('EngineClient', () => {
     const { client, workers, faults } = setup();
     const w = workers[0];
     const loaded = client.load('base-64', '/models/base-64/');
-    w.answer({ type: 'loaded', id: w.last('load').id, model: 'base-64', paramCount: 5, fromCache: false });
+    w.answer({ type: 'loaded', id: w.last('load').id, model: 'base-64', paramCount: 5, fromCache: false, role: 'base' });
     await loaded;
     const memory = client.memory();
     const crash = client.forceFault('crash');

@@ -82,7 +82,7 @@ describe('engine host', () => {
     expect(ready).toHaveLength(2); // started at once, then measured on the model
     expect(ready[1].timings.map((t) => t.backend)).toEqual(['webgl', 'wasm']); // cpu: only if both fail
     expect(ready[1].msPerRun).toBeGreaterThan(0);
-    expect(of('loaded')).toEqual([{ type: 'loaded', id: 1, model: 'tiny', paramCount: countParams(unet.config), fromCache: false }]);
+    expect(of('loaded')).toEqual([{ type: 'loaded', id: 1, model: 'tiny', paramCount: countParams(unet.config), fromCache: false, role: 'base' }]);
     const before = tf.memory().numTensors;
     await host.handle({ type: 'run', id: 2, channel: 'reverse', job: job() });
     await host.idle();
