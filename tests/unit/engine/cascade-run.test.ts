@@ -5,11 +5,13 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emptyBrush, type CascadeJob, type DefectSpec, type PropagationJob } from '../../../src/lib/engine/cascade-job';
+import { emptyBrush, PRESETS, type CascadeJob, type DefectSpec, type PropagationJob } from '../../../src/lib/engine/cascade-job';
 import type { EngineResponse } from '../../../src/lib/engine/protocol';
 import { createEngineHost } from '../../../src/lib/engine/worker';
+import { isSr, runnableFrom } from '../../../src/lib/engine/jobs';
 import { stageSeed } from '../../../src/lib/pipelines/cascade';
-import { tinyBaseConfig, tinySrConfig } from '../pipelines/cascade-models';
+import { measurePropagation } from '../../../src/lib/pipelines/propagation';
+import { exportedModel, tinyBaseConfig, tinySrConfig } from '../pipelines/cascade-models';
 import { MODELS_URL, modelFiles, serve } from './cascade-files';
 
 let fetcher: typeof fetch;
@@ -151,8 +153,14 @@ describe('cascade jobs in the engine', () => {
       expect(s.energy).toBeGreaterThan(0);
       expect(s.ratio).toBeCloseTo(s.energy / p.injected, 12);
     }
-    // the same pair with the clean chain from the page: the same figures, without re-running it
+    // the pipeline's own measure on the same models (same files, same seeds) agrees, to the last bit
     const clean = of('stage', 1).filter((m) => m.stage.chain === 'clean').map((m) => m.stage.image!);
+    const loaded = await Promise.all([exportedModel('base', tinyBaseConfig, 1), exportedModel('up32', tinySrConfig(32, 2), 2), exportedModel('up64', tinySrConfig(64, 2), 3)]);
+    const [base, ...sr] = loaded.map((m) => runnableFrom(m.manifest, m.unet, m.weights));
+    const measured = await measurePropagation({ base, sr: sr.filter(isSr) }, { seed: 5, start: clean[0], defects: [PRESETS.noise], sr: [{ steps: 2, aug: 0.1 }, { steps: 2, aug: 0 }] });
+    loaded.forEach((m) => tf.dispose(Object.values(m.weights)));
+    expect(measured).toEqual({ injected: p.injected, sizes: [32, 64], energy: p.stages.slice(1).map((s) => s.energy), ratio: p.stages.slice(1).map((s) => s.ratio) });
+    // the same pair with the clean chain from the page: the same figures, without re-running it
     await run(2, propagation([[{ preset: 'noise' }]], { clean, maps: false }));
     const again = of('cascade-result', 2)[0];
     expect(again.stages.map((s) => s.chain)).toEqual(['run', 'run', 'run']);
