@@ -31,8 +31,8 @@ export interface SrEvalOptions {
   earlierDirs?: readonly string[];
   /**
    * Held-out scenes (default 28 up to 256², 4 above). Measured on this 2-core machine with the base-64
-   * trainer beside it: a 256² sample of 20 steps ≈ 5 s, a 1024² one ≈ 22 s; the propagation table is
-   * 20 chain runs, ≈ 2 min for sr-256 and ≈ 10 min for sr-1024, so 4 scenes × 2 levels keep sr-1024 near 15 min.
+   * trainer beside it: a 256² sample of 20 steps 2.5–5 s, a 1024² one 20–27 s; the propagation table is
+   * 20 chain runs, ≈ 1–2 min for sr-256 and ≈ 10 min for sr-1024; whole runs took 3.3 min (sr-256) and 12.1 min (sr-1024).
    */
   heldOut?: number;
   steps?: number;
