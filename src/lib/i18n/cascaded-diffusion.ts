@@ -12,7 +12,7 @@ type Key =
   | 'compareTitle' | 'compareClean' | 'compareDefected' | 'compareDiff' | 'compareAlt' | 'diffAlt' | 'scaleLegend' | 'noDefect' | 'compareWaiting'
   | 'energyTitle' | 'energyY' | 'energyAlt' | 'energyInjected' | 'energyRatio'
   | 'augTitle' | 'augIntro' | 'augLabel' | 'augValue' | 'propTitle' | 'propX' | 'propY' | 'propAlt' | 'propSeries' | 'propYours' | 'propPreset'
-  | 'propAt' | 'propBetween' | 'propOutside' | 'notMeasured' | 'propFalls' | 'propFlat' | 'propRises' | 'propBrushNote'
+  | 'propAt' | 'propBetween' | 'propOutside' | 'notMeasured' | 'propFalls' | 'propFlat' | 'propRises' | 'propVanishes' | 'propBrushNote'
   | 'modelsTitle' | 'modelName' | 'modelRole' | 'modelParams' | 'modelSteps' | 'modelTime' | 'roleBase' | 'roleSr'
   | 'notTrained' | 'lossTitle' | 'lossX' | 'lossY' | 'lossAlt' | 'curveEmpty';
 
@@ -88,6 +88,7 @@ export const cascadedDiffusion: Translations<Key> = {
     propFalls: 'In these figures more augmentation passes on less of the defect: {lo} at a = {a0}, {hi} at a = {a1}.',
     propFlat: 'In these figures augmentation hardly changes how much of the defect is passed on: {lo} at a = {a0}, {hi} at a = {a1}.',
     propRises: 'In these figures more augmentation does not pass on less of the defect: {lo} at a = {a0}, {hi} at a = {a1}.',
+    propVanishes: 'In these figures almost none of the defect reaches this size at any level (at most {max} of the injected energy), so they say nothing about augmentation either way.',
     propBrushNote: 'The manifests measured the four presets only; with the brush the chart shows the blob preset.',
     modelsTitle: 'Three models, each trained on its own',
     modelName: 'model',
@@ -175,6 +176,7 @@ export const cascadedDiffusion: Translations<Key> = {
     propFalls: 'Theo các số liệu này, tăng cường càng mạnh thì lỗi truyền đi càng ít: {lo} ở a = {a0}, {hi} ở a = {a1}.',
     propFlat: 'Theo các số liệu này, tăng cường gần như không đổi lượng lỗi được truyền đi: {lo} ở a = {a0}, {hi} ở a = {a1}.',
     propRises: 'Theo các số liệu này, tăng cường mạnh hơn không làm lỗi truyền đi ít hơn: {lo} ở a = {a0}, {hi} ở a = {a1}.',
+    propVanishes: 'Theo các số liệu này, gần như không còn chút lỗi nào tới được kích thước này ở mọi mức (nhiều nhất {max} năng lượng đưa vào), nên chúng không cho biết gì về tác dụng của tăng cường.',
     propBrushNote: 'Tệp mô tả chỉ đo bốn lỗi có sẵn; khi dùng cọ, biểu đồ hiển thị lỗi “vệt sai màu”.',
     modelsTitle: 'Ba mô hình, mỗi mô hình huấn luyện riêng',
     modelName: 'mô hình',

@@ -102,8 +102,10 @@ export function ratioAt(curve: readonly { aug: number; ratio: number }[], aug: n
 
 /** A change smaller than this factor between the lowest and the highest measured level reads as "flat". */
 export const FLAT_FACTOR = 1.25;
+/** Below this share of the injected energy at every level, the defect has all but vanished: no trend is read into it. */
+export const VANISHED = 0.01;
 
-export type Verdict = { trend: 'falls' | 'flat' | 'rises'; lo: { aug: number; ratio: number }; hi: { aug: number; ratio: number } };
+export type Verdict = { trend: 'falls' | 'flat' | 'rises' | 'vanishes'; lo: { aug: number; ratio: number }; hi: { aug: number; ratio: number } };
 
 /**
  * What a measured curve says, in one word, from its two ends: the lesson's sentence comes from the
@@ -114,6 +116,6 @@ export function verdictOf(curve: readonly { aug: number; ratio: number }[]): Ver
   if (curve.length < 2) return null;
   const lo = curve[0];
   const hi = curve[curve.length - 1];
-  const trend = hi.ratio * FLAT_FACTOR < lo.ratio ? 'falls' : hi.ratio > lo.ratio * FLAT_FACTOR ? 'rises' : 'flat';
+  const trend = curve.every((p) => p.ratio < VANISHED) ? 'vanishes' : hi.ratio * FLAT_FACTOR < lo.ratio ? 'falls' : hi.ratio > lo.ratio * FLAT_FACTOR ? 'rises' : 'flat';
   return { trend, lo, hi };
 }

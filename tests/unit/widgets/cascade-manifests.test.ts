@@ -64,5 +64,7 @@ describe('the sentence under the propagation chart', () => {
     expect(verdictOf([{ aug: 0, ratio: 1 }, { aug: 0.5, ratio: 0.9 }])?.trend).toBe('flat');
     expect(verdictOf([{ aug: 0, ratio: 1 }, { aug: 0.5, ratio: 1.5 }])?.trend).toBe('rises');
     expect(verdictOf([{ aug: 0, ratio: 1 }])).toBeNull();
+    // a defect that is gone at every level has no trend worth a sentence about augmentation
+    expect(verdictOf([{ aug: 0, ratio: 3e-8 }, { aug: 0.5, ratio: 7e-9 }])?.trend).toBe('vanishes');
   });
 });
