@@ -1,0 +1,119 @@
+// Lesson 3 (Cascaded diffusion) in Chromium, issue 5 item 7: the cascade runs 64 → 256 → 1024 with few
+// steps, each stage reporting its time; a defect painted with the mouse shows in the difference maps
+// where it was painted, at 64² and (carried by the SR stages) at 256²; the augmentation figures on the
+// page are the manifests'; the engine's tensor count is flat across runs. The lesson is a draft until
+// sr-256 and sr-1024 are trained (lessons/drafts/README.md): these tests run once it is live.
+import { existsSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { EngineClient } from '../../src/lib/engine/client';
+import { propagationOf, ratioCurve } from '../../src/lib/widgets/cascade-manifests';
+import { formatNumber } from '../../src/lib/viz/format';
+import { expectAccessible, screenshot, useBrowser } from './browser';
+
+const LIVE = ['en', 'vi'].every((lang) => existsSync(`lessons/${lang}/cascaded-diffusion.svx`)) && ['sr-256', 'sr-1024'].every((m) => existsSync(`pretrained/${m}/manifest.json`));
+const RUN = '[data-testid="cascade-run-state"]';
+const COMPARE = '[data-widget="cascade-compare"]';
+type Probe = { __noisebookEngine: EngineClient };
+
+/** Mean byte brightness (R+G+B) of a canvas region, in unit coordinates of the canvas. */
+function brightness(page: Page, selector: string, box: { x0: number; y0: number; x1: number; y1: number }): Promise<number> {
+  return page.evaluate(
+    ({ selector, box }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(selector);
+      const context = canvas?.getContext('2d');
+      if (!canvas || !context) throw new Error(`no canvas ${selector}`);
+      const [x, y] = [Math.floor(box.x0 * canvas.width), Math.floor(box.y0 * canvas.height)];
+      const [w, h] = [Math.max(1, Math.floor((box.x1 - box.x0) * canvas.width)), Math.max(1, Math.floor((box.y1 - box.y0) * canvas.height))];
+      const data = context.getImageData(x, y, w, h).data;
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 4) sum += data[i] + data[i + 1] + data[i + 2];
+      return sum / (data.length / 4);
+    },
+    { selector, box },
+  );
+}
+
+const waitFor = (page: Page, selector: string, state: string) =>
+  page.waitForFunction(({ selector, state }) => document.querySelector<HTMLElement>(selector)?.dataset.state === state, { selector, state }, { timeout: 240_000 });
+
+describe.skipIf(!LIVE)('lesson 3, /en/cascaded-diffusion/', () => {
+  const { openPage } = useBrowser();
+
+  test('the cascade runs to 1024², stage by stage with times; the loupe moves by keys', async () => {
+    const { page, expectNoConsoleErrors } = await openPage('/en/cascaded-diffusion/?s64=5&s256=2&s1024=2&defect=none');
+    await waitFor(page, RUN, 'done');
+    const stages = await page.locator('[data-widget="cascade-run"] [data-testid="cascade-stage"]').evaluateAll((els) => els.map((e) => ({ ...(e as HTMLElement).dataset })));
+    expect(stages.map((s) => [s.size, s.state])).toEqual([['64', 'done'], ['256', 'done'], ['1024', 'done']]);
+    for (const s of stages) expect(Number(s.ms)).toBeGreaterThan(0);
+    const loupe = page.locator('[data-widget="cascade-run"] [data-testid="loupe"]');
+    const x0 = Number(await loupe.getAttribute('data-x'));
+    await loupe.locator('.area').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(Number(await loupe.getAttribute('data-x'))).toBeGreaterThan(x0);
+    await screenshot(page, 'cascaded-diffusion-en-run', '[data-widget="cascade-run"]');
+    await expectAccessible(page, '[data-widget="cascade-run"]');
+    expectNoConsoleErrors();
+  });
+
+  test('a painted defect shows where it was painted at 64² and 256²; the tensor count stays flat', async () => {
+    const { page } = await openPage('/en/cascaded-diffusion/?s64=5&s256=2&s1024=2&defect=none');
+    await waitFor(page, RUN, 'done');
+    await page.locator('input[name="defect"][value="brush"]').check();
+    const box = await page.locator('[data-testid="defect-canvas"]').boundingBox();
+    if (!box) throw new Error('the painting surface has no box');
+    // a stroke across the upper left quarter
+    await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.2, { steps: 6 });
+    await page.mouse.up();
+    await waitFor(page, COMPARE, 'done');
+    await page.locator('[data-testid="energy-chart"]').waitFor();
+    const painted = { x0: 0.2, y0: 0.17, x1: 0.35, y1: 0.23 };
+    const far = { x0: 0.6, y0: 0.6, x1: 0.95, y1: 0.95 };
+    const map = (size: number) => `${COMPARE} canvas[data-testid="difference-map"][data-size="${size}"]`;
+    expect(await brightness(page, map(64), painted)).toBeGreaterThan(100);
+    expect(await brightness(page, map(64), far)).toBe(0);
+    expect(await brightness(page, map(256), painted)).toBeGreaterThan(await brightness(page, map(256), far));
+    const energies = (await page.locator('[data-testid="energy-chart"]').getAttribute('data-energies'))?.split(',').map(Number) ?? [];
+    expect(energies).toHaveLength(3);
+    for (const e of energies) expect(e).toBeGreaterThan(0);
+    await screenshot(page, 'cascaded-diffusion-en-defect', COMPARE);
+
+    const engine = () => page.evaluate(() => (globalThis as unknown as Probe).__noisebookEngine.memory());
+    const before = await engine();
+    await page.locator('[data-action="run-cascade"]').click();
+    await waitFor(page, RUN, 'running').catch(() => undefined);
+    await waitFor(page, RUN, 'done');
+    await waitFor(page, COMPARE, 'done');
+    expect((await engine()).numTensors).toBe(before.numTensors);
+  });
+
+  test('the propagation figures beside the aug sliders are the manifests’', async () => {
+    const { page } = await openPage('/en/cascaded-diffusion/?s64=5&s256=2&s1024=2&defect=blob&a256=0.3&a1024=0.3');
+    for (const [model, size] of [['sr-256', 256], ['sr-1024', 1024]] as const) {
+      const manifest = await page.evaluate(async (m) => (await fetch(`/models/${m}/manifest.json`)).json(), model);
+      const stage = page.locator(`[data-testid="aug-stage"][data-model="${model}"]`);
+      const figures = propagationOf((manifest as { evaluation: unknown }).evaluation);
+      if (!figures) {
+        await stage.locator('[data-testid="not-measured"]').waitFor();
+        continue;
+      }
+      const point = ratioCurve(figures, 'blob', size).find((p) => p.aug === 0.3);
+      if (point) await expect.poll(() => stage.locator('.figure').textContent()).toContain(formatNumber(point.ratio, 2));
+    }
+    await screenshot(page, 'cascaded-diffusion-en-aug', '[data-widget="augmentation-levels"]');
+  });
+});
+
+describe.skipIf(!LIVE)('lesson 3, /vi/cascaded-diffusion/', () => {
+  const { openPage } = useBrowser();
+
+  test('runs in Vietnamese too', async () => {
+    const { page, response } = await openPage('/vi/cascaded-diffusion/?s64=5&s256=2&s1024=2&defect=blob');
+    expect(response?.status()).toBe(200);
+    await waitFor(page, RUN, 'done');
+    await waitFor(page, COMPARE, 'done');
+    await screenshot(page, 'cascaded-diffusion-vi', COMPARE);
+  });
+});
