@@ -79,6 +79,7 @@ describe.skipIf(!LIVE)('lesson 3, /en/cascaded-diffusion/', () => {
     expect(energies).toHaveLength(3);
     for (const e of energies) expect(e).toBeGreaterThan(0);
     await screenshot(page, 'cascaded-diffusion-en-defect', COMPARE);
+    for (const widget of ['defect-painter', 'cascade-compare', 'augmentation-levels', 'cascade-models']) await expectAccessible(page, `[data-widget="${widget}"]`);
 
     const engine = () => page.evaluate(() => (globalThis as unknown as Probe).__noisebookEngine.memory());
     const before = await engine();
