@@ -39,7 +39,7 @@ describe('ReverseProcess', () => {
     vi.stubGlobal('location', { search: '?seed=abc&steps=&eta=NaN&w=x&sampler=euler', href: 'http://x/' });
     const p = new ReverseProcess(fakeEngine().engine);
     p.connect();
-    expect(p.settings).toEqual({ kind: 'coast', seed: 7, sampler: 'ddim', steps: 20, eta: 0, guidance: 2 });
+    expect(p.settings).toEqual({ kind: 'coast', seed: 7, sampler: 'ddim', steps: 20, eta: 0, guidance: 1 });
     p.dispose();
   });
 
