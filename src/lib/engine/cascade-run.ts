@@ -48,7 +48,7 @@ async function runChain(models: CascadeModels, job: CascadeJob | PropagationJob,
         start: c.start,
         defects: c.defects,
         signal,
-        preview: job.previewEvery > 0,
+        preview: job.previewEvery > 0 ? job.previewEvery : false, // read back only the frames that are sent
         onProgress: async (p) => {
           await checkOutputs(sums, `stage ${p.stage} (${p.size}²), step ${p.done}/${p.steps}`);
           await yieldToEventLoop();

@@ -5,7 +5,7 @@ import type { SamplerName } from '../diffusion/sample';
 import { deriveSeed } from '../math/rng';
 import { PipelineError, sampleBase, type BaseModel } from './base';
 import { applyDefects, type Defect } from './defects';
-import { sampleSuperResolution, type SrModel } from './super-resolution';
+import { previewWanted, sampleSuperResolution, type SrModel } from './super-resolution';
 
 /** deriveSeed stream of stage i is STAGE_STREAM + i: each stage has its own seed, fixed by the cascade's. */
 export const STAGE_STREAM = 300;
@@ -66,7 +66,8 @@ export interface CascadeOptions {
   /** defects[i] are applied to stage i's output before stage i + 1 reads it. */
   defects?: readonly (readonly Defect[] | undefined)[];
   signal?: AbortSignal;
-  preview?: boolean;
+  /** See super-resolution.ts `previewWanted`: true for every step, k for every k-th and the last. */
+  preview?: boolean | number;
   onProgress?: (p: StageProgress) => void | Promise<void>;
   onStage?: (s: StageOutput) => void | Promise<void>;
 }
@@ -125,7 +126,7 @@ export async function runCascade(models: CascadeModels, o: CascadeOptions): Prom
       batch: 1,
       seed: stageSeed(o.seed, 0),
       signal: o.signal,
-      onStep: async (tap) => onProgress({ i: tap.i, steps: tap.steps, x0: o.preview ? ((await tap.x0.data()) as Float32Array) : undefined }),
+      onStep: async (tap) => onProgress({ i: tap.i, steps: tap.steps, x0: previewWanted(o.preview, tap.i, tap.steps) ? ((await tap.x0.data()) as Float32Array) : undefined }),
     });
     const image = (await x.data()) as Float32Array;
     x.dispose();

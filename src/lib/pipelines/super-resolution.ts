@@ -91,7 +91,15 @@ export interface SrSampleOptions {
   signal?: AbortSignal;
   /** After every step: its index, the count, and, with `preview`, x̂₀ as [size, size, 3] pixels. */
   onStep?: (step: { i: number; steps: number; x0?: Float32Array }) => void | Promise<void>;
-  preview?: boolean;
+  /** true: x̂₀ after every step; k: after every k-th step and the last (reading x̂₀ back at 1024² costs). */
+  preview?: boolean | number;
+}
+
+/** Whether step i (0-based) of `steps` reads x̂₀ back for a preview. */
+export function previewWanted(preview: boolean | number | undefined, i: number, steps: number): boolean {
+  if (preview === true) return true;
+  if (typeof preview !== 'number' || preview < 1) return false;
+  return i % preview === 0 || i === steps - 1;
 }
 
 /** The input side a model accepts, or a message saying why `low` does not fit. */
@@ -138,7 +146,7 @@ export async function sampleSuperResolution(model: SrModel, lo: Float32Array, lo
       signal: o.signal,
       onStep: o.onStep
         ? async (tap) => {
-            const x0 = o.preview ? depthToSpace((await tap.x0.data()) as Float32Array, size, 3, k) : undefined;
+            const x0 = previewWanted(o.preview, tap.i, tap.steps) ? depthToSpace((await tap.x0.data()) as Float32Array, size, 3, k) : undefined;
             await o.onStep?.({ i: tap.i, steps: tap.steps, x0 });
           }
         : undefined,
