@@ -3,7 +3,6 @@
 import {
   EngineError,
   transferablesOf,
-  type BackendTiming,
   type CascadeJob,
   type EngineBackend,
   type EngineErrorCode,
@@ -28,14 +27,8 @@ export interface WorkerLike {
   onerror: ((event: { message?: string; preventDefault?: () => void }) => void) | null;
 }
 
-export interface ReadyInfo {
-  backend: EngineBackend;
-  msPerRun: number | null;
-  firstRunMs: number | null;
-  warmUpMs: number | null;
-  timings: BackendTiming[];
-  overridden: boolean;
-}
+/** The worker's 'ready' report without its tag: one definition, in protocol.ts. */
+export type ReadyInfo = Omit<Extract<EngineResponse, { type: 'ready' }>, 'type'>;
 
 /** tf.memory() inside the engine, between jobs. */
 export interface EngineMemory {
