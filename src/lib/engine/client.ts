@@ -35,6 +35,8 @@ export interface EngineMemory {
   numTensors: number;
   numBytes: number;
   backend: EngineBackend | null;
+  /** The wasm heap in bytes (never shrinks: the peak so far); null on other backends. */
+  heapBytes: number | null;
 }
 
 export interface RunResult {
@@ -304,7 +306,7 @@ export class EngineClient {
       p.resolve();
     } else if (m.type === 'memory' && p.kind === 'memory') {
       this.pending.delete(m.id);
-      p.resolve({ numTensors: m.numTensors, numBytes: m.numBytes, backend: m.backend });
+      p.resolve({ numTensors: m.numTensors, numBytes: m.numBytes, backend: m.backend, heapBytes: m.heapBytes });
     }
   }
 

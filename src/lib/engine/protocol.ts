@@ -177,7 +177,15 @@ export type EngineResponse =
   /** A forced fault is in place ('nan': armed for the next job; 'context-lost': the context is gone). */
   | { type: 'fault-set'; id: number; kind: FaultKind }
   /** tf.memory() in the engine, between jobs: a job must leave numTensors where it found it. */
-  | { type: 'memory'; id: number; numTensors: number; numBytes: number; backend: EngineBackend | null };
+  | {
+      type: 'memory';
+      id: number;
+      numTensors: number;
+      numBytes: number;
+      backend: EngineBackend | null;
+      /** The wasm backend's linear memory in bytes; it only grows, so it is the most the jobs so far needed at once. null on other backends. */
+      heapBytes: number | null;
+    };
 
 /** The buffers a message can give away instead of copying (its Float32Arrays' buffers, each once). */
 export function transferablesOf(message: EngineRequest | EngineResponse): ArrayBuffer[] {

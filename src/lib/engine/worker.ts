@@ -35,6 +35,13 @@ interface Loaded {
   runnable: RunnableModel;
 }
 
+/** The wasm backend's heap (its Emscripten module's HEAPU8), or null when the current backend is not wasm. */
+function wasmHeapBytes(tf: typeof tfCore): number | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
+  return heap ? heap.buffer.byteLength : null;
+}
+
 /**
  * Measuring order: wasm first sets the bar, so a slow WebGL is dropped after one timed run; cpu is
  * only measured when neither starts (select.ts `lastResort`).
@@ -267,7 +274,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
         // After the jobs in hand, so a count taken mid-job does not look like a leak.
         await scheduler.idle();
         const { id } = request;
-        return exclusive(async () => post({ type: 'memory', id, numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes, backend: current }));
+        return exclusive(async () => post({ type: 'memory', id, numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes, backend: current, heapBytes: wasmHeapBytes(tf) }));
       }
     }
   }

@@ -230,8 +230,8 @@ describe('EngineClient', () => {
     const { client, workers } = setup();
     const w = workers[0];
     const memory = client.memory();
-    w.answer({ type: 'memory', id: w.last('memory').id, numTensors: 212, numBytes: 4096, backend: 'wasm' });
-    await expect(memory).resolves.toEqual({ numTensors: 212, numBytes: 4096, backend: 'wasm' });
+    w.answer({ type: 'memory', id: w.last('memory').id, numTensors: 212, numBytes: 4096, backend: 'wasm', heapBytes: 2 ** 24 });
+    await expect(memory).resolves.toEqual({ numTensors: 212, numBytes: 4096, backend: 'wasm', heapBytes: 2 ** 24 });
     w.answer({ type: 'ready', backend: 'webgl', msPerRun: 9, firstRunMs: 900, warmUpMs: 1400, timings: [], overridden: true });
     expect(client.ready).toMatchObject({ backend: 'webgl', firstRunMs: 900, warmUpMs: 1400 });
   });
