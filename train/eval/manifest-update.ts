@@ -5,7 +5,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseManifest, type JsonValue } from '../../src/lib/models/manifest';
+import * as tf from '@tensorflow/tfjs-core';
+import { parseManifest, type JsonValue, type Manifest } from '../../src/lib/models/manifest';
+import { gitCommit } from '../export';
 
 /** Writes `bytes` to `path` through `path.tmp-<pid>` and a rename, so readers see old or new, never half. */
 export function writeAtomically(path: string, bytes: string | Uint8Array, verify?: (tmp: string) => void): void {
@@ -41,4 +43,20 @@ export function updateEvaluation(modelDir: string, results: { [metric: string]: 
     if (!isDeepStrictEqual(parsed.evaluation, JSON.parse(JSON.stringify(evaluation)))) throw new Error(`${tmp}: evaluation did not round-trip`);
   });
   return evaluation;
+}
+
+/**
+ * The `evaluatedWith` record of an evaluation begun at `t0` (performance.now()): which weights, trained
+ * how long, which commit, when, how long it took and on which backend, plus any `extra` fields.
+ */
+export function evaluatedWith(manifest: Pick<Manifest, 'weightsSha256' | 'steps'>, t0: number, extra: { [key: string]: JsonValue } = {}): { [key: string]: JsonValue } {
+  return {
+    weightsSha256: manifest.weightsSha256,
+    steps: manifest.steps,
+    commit: gitCommit(),
+    at: new Date().toISOString(),
+    seconds: (performance.now() - t0) / 1000,
+    backend: tf.getBackend(),
+    ...extra,
+  };
 }

@@ -10,10 +10,9 @@ import { PREDICTIONS, type Prediction } from '../../src/lib/diffusion/prediction
 import { loadClassifier, parseClassifierManifest } from '../../src/lib/models/classifier';
 import { loadModel, parseManifest, type JsonValue } from '../../src/lib/models/manifest';
 import { heldOutBatch, renderExamples } from '../dataset';
-import { gitCommit } from '../export';
 import { denoisingErrors } from './denoising';
 import { frechetStudy } from './frechet-study';
-import { updateEvaluation, writeAtomically } from './manifest-update';
+import { evaluatedWith, updateEvaluation, writeAtomically } from './manifest-update';
 import { sampleGridPng } from './sample-grid';
 import { imageAt } from './scene-sets';
 import { pixelStats } from './wiener';
@@ -112,14 +111,7 @@ export async function runEvaluation(o: EvalOptions): Promise<{ [metric: string]:
       writeAtomically(join(o.modelDir, 'samples.png'), grid.png);
       results.sampleGrid = { file: 'samples.png', legend: grid.legend };
     }
-    results.evaluatedWith = {
-      weightsSha256: manifest.weightsSha256,
-      steps: manifest.steps,
-      commit: gitCommit(),
-      at: new Date().toISOString(),
-      seconds: (performance.now() - t0) / 1000,
-      backend: tf.getBackend(),
-    };
+    results.evaluatedWith = evaluatedWith(manifest, t0);
     return updateEvaluation(o.modelDir, results);
   } finally {
     tf.dispose(Object.values(model.weights));

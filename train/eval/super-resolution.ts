@@ -10,9 +10,8 @@ import { SCENE_KINDS } from '../../src/lib/data';
 import { deriveSeed } from '../../src/lib/math/rng';
 import { loadModel, parseManifest, type JsonValue } from '../../src/lib/models/manifest';
 import { sampleSuperResolution, srModelFrom, type SrModel } from '../../src/lib/pipelines/super-resolution';
-import { gitCommit } from '../export';
 import { bicubicUpsample } from './bicubic';
-import { updateEvaluation, writeAtomically } from './manifest-update';
+import { evaluatedWith, updateEvaluation, writeAtomically } from './manifest-update';
 import { recordPropagation } from './propagation-record';
 import { srCropsPng } from './sr-grid';
 import { clipUnit, PSNR_CAP_DB, scoreUpsample, type UpsampleScore } from './sr-metrics';
@@ -138,15 +137,7 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
         log(`propagation SKIPPED: ${rec.skipped}`);
       } else results.propagation = rec.table;
     }
-    results.evaluatedWith = {
-      weightsSha256: manifest.weightsSha256,
-      steps: manifest.steps,
-      commit: gitCommit(),
-      at: new Date().toISOString(),
-      seconds: (performance.now() - t0) / 1000,
-      backend: tf.getBackend(),
-      propagationSkipped,
-    };
+    results.evaluatedWith = evaluatedWith(manifest, t0, { propagationSkipped });
     return updateEvaluation(o.modelDir, results);
   } finally {
     tf.dispose(Object.values(loaded.weights));
