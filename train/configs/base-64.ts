@@ -20,6 +20,7 @@ const config: TrainConfig = {
     scalarScale: 1000, // unused without extraScalar; kept at the default so the config is complete
     upConv: false, // no extra conv after the nearest upsample: the next ResBlock's convs already smooth it, and it keeps the step at the measured 14.9 GFLOP per batch (measurements.md §1.4) instead of 20.9
     outChannels: 3, // one prediction per input channel
+    extraResidual: false, // nothing to add: no conditioning image
   },
   resolution: 64, // the base stage of the 64 → 256 → 1024 cascade
   schedule: 'cosine', // iDDPM §3.2: the linear schedule wastes its last steps at 64×64 (science.md §1.2)

@@ -21,6 +21,7 @@ const config: TrainConfig = {
     scalarScale: 1000, // unused; complete config
     upConv: true, // as in base-64
     outChannels: 3, // one prediction per channel
+    extraResidual: false, // nothing to add: no conditioning image
   },
   resolution: 16, // 16×16 renders cost microseconds
   schedule: 'cosine', // as in base-64

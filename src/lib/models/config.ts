@@ -48,6 +48,14 @@ export interface UNetConfig {
   upConv: boolean;
   /** Channels of the output (ε, x0 or v prediction: usually imageChannels). */
   outChannels: number;
+  /**
+   * Adds the extra channels to the output, so the net predicts only what the conditioning lacks (a
+   * super-resolution model predicting x₀: the upsampled low-res image plus the missing detail, as
+   * SRDiff, Li et al. 2022, predicts the residual to the upsampled input). Needs outChannels =
+   * extraChannels. With out.conv
+   * initialised to zero the untrained net returns its conditioning.
+   */
+  extraResidual: boolean;
 }
 
 /** Defaults: the 64×64 RGB base model of measurements.md §1.4 with DDPM's up-conv. */
@@ -67,6 +75,7 @@ export const DEFAULT_CONFIG: Readonly<UNetConfig> = Object.freeze({
   scalarScale: 1000,
   upConv: true,
   outChannels: 3,
+  extraResidual: false,
 });
 
 function positiveInt(name: string, v: unknown, allowZero = false): number {
@@ -121,9 +130,16 @@ export function resolveConfig(partial: UNetConfigInput = {}): UNetConfig {
   if (typeof extraScalar !== 'boolean') throw new Error(`UNetConfig.extraScalar must be a boolean, got ${JSON.stringify(extraScalar)}`);
   const upConv = p.upConv ?? DEFAULT_CONFIG.upConv;
   if (typeof upConv !== 'boolean') throw new Error(`UNetConfig.upConv must be a boolean, got ${JSON.stringify(upConv)}`);
+  const extraChannels = positiveInt('extraChannels', p.extraChannels ?? 0, true);
+  const outChannels = positiveInt('outChannels', p.outChannels ?? imageChannels);
+  const extraResidual = p.extraResidual ?? DEFAULT_CONFIG.extraResidual;
+  if (typeof extraResidual !== 'boolean') throw new Error(`UNetConfig.extraResidual must be a boolean, got ${JSON.stringify(extraResidual)}`);
+  if (extraResidual && extraChannels !== outChannels) {
+    throw new Error(`UNetConfig.extraResidual needs extraChannels = outChannels, got ${extraChannels} and ${outChannels}`);
+  }
   return {
     imageChannels,
-    extraChannels: positiveInt('extraChannels', p.extraChannels ?? 0, true),
+    extraChannels,
     baseChannels,
     channelMults: [...mults],
     resBlocks: [...resBlocks],
@@ -136,7 +152,8 @@ export function resolveConfig(partial: UNetConfigInput = {}): UNetConfig {
     extraScalar,
     scalarScale: positiveNumber('scalarScale', p.scalarScale ?? DEFAULT_CONFIG.scalarScale),
     upConv,
-    outChannels: positiveInt('outChannels', p.outChannels ?? imageChannels),
+    outChannels,
+    extraResidual,
   };
 }
 

@@ -164,6 +164,7 @@ export function buildUNet(input: UNetConfigInput | UNetConfig): UNet {
         for (const b of u.res) advance((v) => resBlock(v, b));
       }
       advance((v) => then(then(norm(v, 'out.norm'), silu), (y) => conv(y, 'out.conv')));
+      if (config.extraResidual) advance((v) => tf.add(v, opts.extra as tf.Tensor4D) as tf.Tensor4D);
       const out = h as tf.Tensor4D;
       h = null;
       return out;

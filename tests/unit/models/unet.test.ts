@@ -86,6 +86,26 @@ describe('buildUNet', () => {
     disposeInputs(i);
   });
 
+  it('with extraResidual the output is the extra channels plus the net: the fresh net returns its conditioning', () => {
+    const residual = buildUNet({ ...cfg, extraResidual: true });
+    const w0 = weightsToTensors(residual.init(makeRng(2)), residual.specs);
+    const i = inputs(2, 16, 16, 3);
+    const before = tf.memory().numTensors;
+    const y = residual.apply(w0, i.x, i.t, i.opts);
+    expect(Array.from(y.dataSync())).toEqual(Array.from(i.opts.extra.dataSync()));
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // and with trained-looking weights it is the plain net's output plus extra
+    const wr = randomWeights(9);
+    const plain = unet.apply(wr, i.x, i.t, i.opts);
+    const both = residual.apply(wr, i.x, i.t, i.opts);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(both, tf.add(plain, i.opts.extra)))).dataSync()[0]);
+    expect(diff).toBeLessThan(1e-6);
+    tf.dispose([plain, both, ...Object.values(w0), ...Object.values(wr)]);
+    disposeInputs(i);
+    expect(() => buildUNet({ ...cfg, extraResidual: true, extraChannels: 6 })).toThrow(/extraResidual needs extraChannels = outChannels/);
+  });
+
   it.each([[64, 64], [32, 48]])('gives a finite [B, %i, %i, 3] output with classes, extra channels and scalar', (h, wd) => {
     const i = inputs(2, h, wd, 4);
     const y = unet.apply(w, i.x, i.t, i.opts);
