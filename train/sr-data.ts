@@ -2,6 +2,7 @@
 // procedural scene rendered directly at the target resolution, and the same window rendered at 1/factor
 // the pixels, which — because the world renders area averages — is the high-res crop area-downsampled.
 // Scene seeds come from dataset.ts's disjoint train/held-out sets; everything is a function of (seed, index).
+import { bicubicUpsample } from '../src/lib/data/bicubic';
 import { deriveSeed, makeRng } from '../src/lib/math/rng';
 import { renderScene, sampleScene, SCENE_KINDS, type Window } from '../src/lib/data';
 import { kindOf, sceneSeed, type Split } from './dataset';
@@ -90,13 +91,14 @@ export function requireSr(config: TrainConfig): SrSettings {
 /**
  * The U-Net's conditioning channels: each low-res image corrupted by forward-process noise at its aug
  * level, √ᾱ·lo + √(1−ᾱ)·ε (Imagen §2.4, CDM §3.3), on the low-res grid — where the previous stage's
- * errors live — then nearest-upsampled by `factor`. Level 0 (ᾱ = 1) copies lo exactly.
+ * errors live — then bicubic-upsampled by `factor`, as SR3 conditions on the bicubic upsample (Saharia
+ * et al. 2021, "Image Super-Resolution via Iterative Refinement"). Level 0 (ᾱ = 1) upsamples lo itself.
  * lo and augEps [B, low, low, 3], alphaBars [B] → [B, low·factor, low·factor, 3].
  *
- * Nearest, not bilinear: each low-res pixel of this world is the area mean of its factor×factor block,
- * so nearest upsampling is the block-constant image with exactly those means (the net adds zero-mean
- * detail); a crop of it equals the crop of the full image's upsample with no border effects; and any
- * bilinear stencil is one fixed linear map of the 2×2 neighbours, which the first 3×3 conv spans.
+ * Bicubic, not nearest: the models add their output to these channels (extraResidual), so they are the
+ * first guess of x₀, and bicubic is a better one than blocks (27.5 against 23.5 dB at 256² here). A crop's
+ * upsample differs from the crop of the whole image's only within two low-res pixels of its border,
+ * where the taps repeat the edge.
  */
 export function conditioning(lo: Float32Array, augEps: Float32Array, alphaBars: readonly number[], low: number, factor: number): Float32Array {
   const per = low * low * 3;
@@ -106,16 +108,7 @@ export function conditioning(lo: Float32Array, augEps: Float32Array, alphaBars: 
   alphaBars.forEach((ab, b) => {
     const a = Math.sqrt(ab), s = Math.sqrt(1 - ab);
     for (let k = 0; k < per; k++) noisy[k] = ab === 1 ? lo[b * per + k] : a * lo[b * per + k] + s * augEps[b * per + k];
-    for (let y = 0; y < big; y++) {
-      const row = Math.floor(y / factor) * low;
-      let o = (b * big + y) * big * 3;
-      for (let x = 0; x < big; x++, o += 3) {
-        const q = (row + Math.floor(x / factor)) * 3;
-        out[o] = noisy[q];
-        out[o + 1] = noisy[q + 1];
-        out[o + 2] = noisy[q + 2];
-      }
-    }
+    out.set(bicubicUpsample(noisy, low, factor), b * big * big * 3);
   });
   return out;
 }

@@ -13,7 +13,7 @@ import { loadModel, parseManifest } from '../../src/lib/models/manifest';
 import { sampleSuperResolution, srConditioning, srModelFrom, type SrModel } from '../../src/lib/pipelines/super-resolution';
 import { spaceToDepth } from '../../src/lib/pipelines/space-to-depth';
 import { initTrainingBackend } from '../../train/backend';
-import { bicubicUpsample } from '../../train/eval/bicubic';
+import { bicubicUpsample } from '../../src/lib/data/bicubic';
 import { highFrequencyEnergy, scoreUpsample } from '../../train/eval/sr-metrics';
 import { srHeldOutBatch } from '../../train/sr-data';
 import { loadTrainConfig } from '../../train/train-config';

@@ -1,3 +1,4 @@
+import { bicubicUpsample } from '../../src/lib/data/bicubic';
 import { describe, expect, it } from 'vitest';
 import { downsampleArea } from '../../src/lib/data';
 import { makeSchedule } from '../../src/lib/diffusion/schedule';
@@ -54,11 +55,11 @@ describe('super-resolution training data', () => {
     const eps = Float32Array.from({ length: lo.length }, (_, i) => (i % 2 ? 1 : -1));
     const out = conditioning(lo, eps, [1, augAlphaBar(schedule, 0.5)], low, 4);
     const per = low * low * 3;
-    const clean = downsampleArea(out.subarray(0, per * 16), low * 4, 4);
-    expect(clean).toEqual(lo.subarray(0, per)); // nearest upsample of the exact low-res values
+    expect(out.subarray(0, per * 16)).toEqual(bicubicUpsample(lo.subarray(0, per), low, 4)); // the bicubic upsample of the exact low-res values
     const ab = augAlphaBar(schedule, 0.5);
-    const noisy = downsampleArea(out.subarray(per * 16), low * 4, 4);
-    noisy.forEach((v, k) => expect(v).toBeCloseTo(Math.sqrt(ab) * lo[per + k] + Math.sqrt(1 - ab) * eps[per + k], 5));
+    const noisyLow = Float32Array.from({ length: per }, (_, k) => Math.sqrt(ab) * lo[per + k] + Math.sqrt(1 - ab) * eps[per + k]);
+    const want = bicubicUpsample(noisyLow, low, 4);
+    out.subarray(per * 16).forEach((v, k) => expect(v).toBeCloseTo(want[k], 5));
   });
 
   it('aug levels are drawn in [0, augMax], differ per example, and are a function of (seed, step)', () => {
@@ -72,7 +73,7 @@ describe('super-resolution training data', () => {
     expect(srStepNoise(c, 4, b).augLevels).not.toEqual(n.augLevels);
     const zero = srStepNoise(small({ augMax: 0 }), 3, b);
     const inp = srInputs(small({ augMax: 0 }), b, zero, makeSchedule('cosine', { T: 1000 }));
-    expect(downsampleArea(depthToSpace(inp.extra, 4, 32, 3, 4).subarray(0, 32 * 32 * 3), 32, 4)).toEqual(b.lo.subarray(0, 8 * 8 * 3));
+    expect(depthToSpace(inp.extra, 4, 32, 3, 4).subarray(0, 32 * 32 * 3)).toEqual(bicubicUpsample(b.lo.subarray(0, 8 * 8 * 3), 8, 4));
   });
 
   it('the manifest words name the render size, the low-res size and the aug range', () => {

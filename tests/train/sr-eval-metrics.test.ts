@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { downsampleArea, upsampleNearest } from '../../src/lib/data';
 import { makeRng } from '../../src/lib/math/rng';
 import { sceneSeed } from '../../train/dataset';
-import { bicubicUpsample, keysKernel } from '../../train/eval/bicubic';
+import { bicubicUpsample, keysKernel } from '../../src/lib/data/bicubic';
 import { busiestWindow, cropImage, srCropsPng } from '../../train/eval/sr-grid';
 import { cappedPsnr, highFrequencyEnergy, PSNR_CAP_DB, scoreUpsample } from '../../train/eval/sr-metrics';
 import { kindCounts, srHeldOutScenes } from '../../train/eval/sr-scenes';

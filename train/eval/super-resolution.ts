@@ -10,7 +10,7 @@ import { SCENE_KINDS } from '../../src/lib/data';
 import { deriveSeed } from '../../src/lib/math/rng';
 import { loadModel, parseManifest, type JsonValue } from '../../src/lib/models/manifest';
 import { sampleSuperResolution, srModelFrom, type SrModel } from '../../src/lib/pipelines/super-resolution';
-import { bicubicUpsample } from './bicubic';
+import { bicubicUpsample } from '../../src/lib/data/bicubic';
 import { evaluatedWith, updateEvaluation, writeAtomically } from './manifest-update';
 import { recordPropagation } from './propagation-record';
 import { srCropsPng } from './sr-grid';

@@ -5,3 +5,4 @@ export type { Scene, SceneKind, Rgb, Geometry, Layer, Pattern, PatternKind, Text
 export { sampleScene, kindOfSeed } from './sample-scene';
 export { renderScene } from './render';
 export { downsampleArea, upsampleNearest, mse, psnr, detailEnergy } from './measure';
+export { bicubicUpsample, keysKernel } from './bicubic';
