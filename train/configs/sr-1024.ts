@@ -19,9 +19,11 @@ const config: TrainConfig = {
     scalarScale: 1000, // the level in [0, 1] × 1000 spans the same sinusoid range as t in 0..T
     upConv: false, // as in base-64: the next ResBlock's convs smooth the nearest upsample; saves FLOPs
     outChannels: 48, // x₀ for every value of the 4×4 cell
-    // x̂₀ = the conditioning channels + the net's output: the net adds the detail the upsampled input lacks
-    // and removes its aug noise. An x₀ run without it (806 steps) still sampled 5 dB below bicubic, its
-    // x̂₀ at t = 500 worse than the bare input: it had to learn to copy its input first.
+    // x̂₀ = the conditioning channels (the bicubic upsample, train/sr-data.ts) + the net's output: the net adds
+    // the detail bicubic lacks and removes the aug noise. Runs that led here, on the 4 held-out crops of
+    // tests/models/super-resolution.test.ts: x₀ without it, step 806, sampled 22.3 dB against bicubic's 27.5,
+    // its x̂₀ at t = 500 worse than its bare input; with it on a nearest upsample, step 553, 24.9 dB but
+    // blocky (HF 0.004 of the truth's).
     extraResidual: true,
   },
   resolution: 128, // training crop side in pixels (32×32 cells, 1/64 of the scene's area); the net is fully convolutional and runs on the full 1024² at sampling, as Imagen's 256→1024 stage does (§2.4)
@@ -36,7 +38,7 @@ const config: TrainConfig = {
   prediction: 'x0',
   condDropout: 0, // no classes, so nothing to drop
   batch: 16, // as in base-64: 16 crops from 16 different scenes per step
-  steps: 6500, // ≈ 75 min at the 0.69 s/step measured on 1 wasm thread with sr-256 training beside it (2 cores); resumable across sessions
+  steps: 6000, // ≈ 70 min at the 0.70 s/step measured on 1 wasm thread with sr-256 training beside it (2 cores); resumable across sessions
   lr: 3e-4, // as in base-64
   minLr: 3e-5, // cosine to lr/10, as in base-64
   warmup: 350, // about 5% of the run, as base-64's 500 of 8000 (~6%)
