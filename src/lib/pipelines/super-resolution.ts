@@ -3,7 +3,7 @@
 // nearest-upsampled as extra channels, with a as its extra scalar (non-truncated conditioning
 // augmentation, CDM §3.3). The net runs on space-to-depth cells, exactly as train/sr-objective.ts feeds it.
 import * as tf from '@tensorflow/tfjs-core';
-import { upsampleNearest } from '../data';
+import { bicubicUpsample } from '../data';
 import { sample, type SamplerName } from '../diffusion/sample';
 import type { Schedule } from '../diffusion/schedule';
 import { deriveSeed, fillNormal, makeRng } from '../math/rng';
@@ -68,13 +68,13 @@ export function augAlphaBar(schedule: Schedule, level: number): number {
 
 /**
  * The conditioning channels in cell layout: the low-res image corrupted at ᾱ on its own grid (where
- * the previous stage's errors live), √ᾱ·lo + √(1−ᾱ)·ε, nearest-upsampled by `factor`, then
- * space-to-depth by k. ᾱ = 1 copies lo exactly. lo, eps [low, low, 3] → [low·factor/k, …, 3k²].
+ * the previous stage's errors live), √ᾱ·lo + √(1−ᾱ)·ε, bicubic-upsampled by `factor` (as in training,
+ * train/sr-data.ts), then space-to-depth by k. ᾱ = 1 upsamples lo itself. lo, eps [low, low, 3] → [low·factor/k, …, 3k²].
  */
 export function srConditioning(lo: Float32Array, eps: Float32Array, alphaBar: number, low: number, sr: SrSettings): Float32Array {
   const a = Math.sqrt(alphaBar), s = Math.sqrt(1 - alphaBar);
   const noisy = alphaBar === 1 ? lo : lo.map((v, i) => a * v + s * eps[i]);
-  return spaceToDepth(upsampleNearest(noisy, low, sr.factor), low * sr.factor, 3, sr.spaceToDepth);
+  return spaceToDepth(bicubicUpsample(noisy, low, sr.factor), low * sr.factor, 3, sr.spaceToDepth);
 }
 
 /** deriveSeed streams of a stage's seed: the start noise x_T and the augmentation noise are independent. */

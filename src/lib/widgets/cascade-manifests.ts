@@ -11,6 +11,18 @@ export interface ModelFacts {
   wallTimeSeconds: number;
   lossCurve: { step: number; loss: number }[];
   propagation: PropagationFigures | null;
+  /** A super-resolution model's evaluation against bicubic (clean input, aug 0); null when absent. */
+  quality: SrQuality | null;
+}
+
+/** train/eval/super-resolution.ts's headline figures: given the true low-res image, at aug level 0. */
+export interface SrQuality {
+  scenes: number;
+  psnr: number;
+  /** High-frequency energy as a share of the truth's (1 = as detailed as the truth). */
+  hfRatio: number;
+  bicubicPsnr: number;
+  bicubicHfRatio: number;
 }
 
 export interface PropagationRow {
@@ -54,6 +66,18 @@ export function propagationOf(evaluation: unknown): PropagationFigures | null {
   return rows.length > 0 ? { sizes, augLevels, steps, seed: p.seed, rows } : null;
 }
 
+/** The SR evaluation's aug-0 row beside bicubic's, or null when absent or malformed (not evaluated). */
+export function srQualityOf(evaluation: unknown): SrQuality | null {
+  if (!isObj(evaluation) || !isObj(evaluation.superResolution)) return null;
+  const q = evaluation.superResolution;
+  const clean = Array.isArray(q.model) ? q.model.find((r) => isObj(r) && r.aug === 0) : undefined;
+  const b = q.bicubic;
+  if (!isObj(clean) || !isObj(b) || !isNum(q.heldOutScenes)) return null;
+  const [psnr, hfRatio, bicubicPsnr, bicubicHfRatio] = [clean.psnr, clean.hfRatio, b.psnr, b.hfRatio];
+  if (!isNum(psnr) || !isNum(hfRatio) || !isNum(bicubicPsnr) || !isNum(bicubicHfRatio)) return null;
+  return { scenes: q.heldOutScenes, psnr, hfRatio, bicubicPsnr, bicubicHfRatio };
+}
+
 /** The facts of one manifest (parsed JSON); throws with the field's name when a required one is wrong. */
 export function modelFacts(raw: unknown, file: string): ModelFacts {
   if (!isObj(raw)) throw new Error(`${file}: not a JSON object`);
@@ -72,6 +96,7 @@ export function modelFacts(raw: unknown, file: string): ModelFacts {
     wallTimeSeconds: need('wallTimeSeconds'),
     lossCurve,
     propagation: propagationOf(raw.evaluation),
+    quality: srQualityOf(raw.evaluation),
   };
 }
 

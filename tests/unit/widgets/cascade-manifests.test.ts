@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelFacts, propagationOf, ratioAt, ratioCurve, verdictOf } from '../../../src/lib/widgets/cascade-manifests';
+import { modelFacts, propagationOf, ratioAt, ratioCurve, srQualityOf, verdictOf } from '../../../src/lib/widgets/cascade-manifests';
 
 // The shape train/eval/propagation-record.ts writes (rows of src/lib/pipelines/propagation.ts).
 const table = {
@@ -30,6 +30,14 @@ describe('facts from the manifests', () => {
     expect(propagationOf({ propagation: { ...table, rows: [{ ...table.rows[0], ratio: [null, 1] }] } })).toBeNull();
     expect(propagationOf({ propagation: { ...table, rows: [] } })).toBeNull();
     expect(propagationOf(undefined)).toBeNull();
+  });
+
+  it('reads the SR evaluation at aug 0 beside bicubic; absent or malformed is "not evaluated"', () => {
+    const superResolution = { heldOutScenes: 28, bicubic: { psnr: 28.7, hfRatio: 0.12 }, model: [{ aug: 0.1, psnr: 25, hfRatio: 0.14 }, { aug: 0, psnr: 27.9, hfRatio: 0.1 }] };
+    expect(modelFacts({ ...manifest, evaluation: { superResolution } }, 'm').quality).toEqual({ scenes: 28, psnr: 27.9, hfRatio: 0.1, bicubicPsnr: 28.7, bicubicHfRatio: 0.12 });
+    expect(modelFacts(manifest, 'm').quality).toBeNull();
+    expect(srQualityOf({ superResolution: { ...superResolution, model: [{ aug: 0.1, psnr: 25, hfRatio: 0.14 }] } })).toBeNull();
+    expect(srQualityOf({ superResolution: { ...superResolution, bicubic: { psnr: null, hfRatio: 0.12 } } })).toBeNull();
   });
 
   it('a missing required field names itself', () => {
