@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { EngineClient } from '../../src/lib/engine/client';
-import { propagationOf, ratioCurve } from '../../src/lib/widgets/cascade-manifests';
+import { propagationOf, ratioCurve, srQualityOf } from '../../src/lib/widgets/cascade-manifests';
 import { formatNumber } from '../../src/lib/viz/format';
 import { expectAccessible, screenshot, useBrowser } from './browser';
 
@@ -91,7 +91,7 @@ describe.skipIf(!LIVE)('lesson 3, /en/cascaded-diffusion/', () => {
     expect((await engine()).numTensors).toBe(before.numTensors);
   });
 
-  test('the propagation figures beside the aug sliders are the manifests’', async () => {
+  test('the propagation figures beside the aug sliders and the SR evaluation lines are the manifests’', async () => {
     const { page } = await openPage('/en/cascaded-diffusion/?s64=5&s256=2&s1024=2&defect=blob&a256=0.3&a1024=0.3');
     for (const [model, size] of [['sr-256', 256], ['sr-1024', 1024]] as const) {
       const manifest = await page.evaluate(async (m) => (await fetch(`/models/${m}/manifest.json`)).json(), model);
@@ -102,6 +102,9 @@ describe.skipIf(!LIVE)('lesson 3, /en/cascaded-diffusion/', () => {
       const point = ratioCurve(figures!, 'blob', size).find((p) => p.aug === 0.3);
       expect(point, `${model}: no blob figure at a = 0.3`).toBeDefined();
       await expect.poll(() => stage.locator('.figure').textContent()).toContain(formatNumber(point!.ratio, 2));
+      const quality = srQualityOf((manifest as { evaluation: unknown }).evaluation);
+      expect(quality, `${model}: the manifest has no evaluation.superResolution`).toBeTruthy();
+      await expect.poll(() => page.locator(`[data-testid="sr-quality"][data-model="${model}"]`).getAttribute('data-psnr')).toBe(String(quality!.psnr));
     }
     await screenshot(page, 'cascaded-diffusion-en-aug', '[data-widget="augmentation-levels"]');
   });
