@@ -2,7 +2,7 @@
 // procedural scene rendered directly at the target resolution, and the same window rendered at 1/factor
 // the pixels, which — because the world renders area averages — is the high-res crop area-downsampled.
 // Scene seeds come from dataset.ts's disjoint train/held-out sets; everything is a function of (seed, index).
-import { bicubicUpsample } from '../src/lib/data/bicubic';
+import { augmentedUpsample } from '../src/lib/pipelines/super-resolution';
 import { deriveSeed, makeRng } from '../src/lib/math/rng';
 import { renderScene, sampleScene, SCENE_KINDS, type Window } from '../src/lib/data';
 import { kindOf, sceneSeed, type Split } from './dataset';
@@ -89,10 +89,8 @@ export function requireSr(config: TrainConfig): SrSettings {
 }
 
 /**
- * The U-Net's conditioning channels: each low-res image corrupted by forward-process noise at its aug
- * level, √ᾱ·lo + √(1−ᾱ)·ε (Imagen §2.4, CDM §3.3), on the low-res grid — where the previous stage's
- * errors live — then bicubic-upsampled by `factor`, as SR3 conditions on the bicubic upsample (Saharia
- * et al. 2021, "Image Super-Resolution via Iterative Refinement"). Level 0 (ᾱ = 1) upsamples lo itself.
+ * The U-Net's conditioning channels for a batch: each low-res image through the pipeline's
+ * augmentedUpsample at its own aug level's ᾱ (noise on the low-res grid, then bicubic; see there why).
  * lo and augEps [B, low, low, 3], alphaBars [B] → [B, low·factor, low·factor, 3].
  *
  * Bicubic, not nearest: the models add their output to these channels (extraResidual), so they are the
@@ -104,11 +102,9 @@ export function conditioning(lo: Float32Array, augEps: Float32Array, alphaBars: 
   const per = low * low * 3;
   const big = low * factor;
   const out = new Float32Array(alphaBars.length * big * big * 3);
-  const noisy = new Float32Array(per);
   alphaBars.forEach((ab, b) => {
-    const a = Math.sqrt(ab), s = Math.sqrt(1 - ab);
-    for (let k = 0; k < per; k++) noisy[k] = ab === 1 ? lo[b * per + k] : a * lo[b * per + k] + s * augEps[b * per + k];
-    out.set(bicubicUpsample(noisy, low, factor), b * big * big * 3);
+    const part = (x: Float32Array) => x.subarray(b * per, (b + 1) * per);
+    out.set(augmentedUpsample(part(lo), part(augEps), ab, low, factor), b * big * big * 3);
   });
   return out;
 }

@@ -8,6 +8,7 @@ import { qSampleBatch } from '../src/lib/diffusion/forward';
 import type { Schedule } from '../src/lib/diffusion/schedule';
 import type { UNet } from '../src/lib/models/unet';
 import { stepNoise, type StepNoise } from './objective';
+import { augAlphaBar } from '../src/lib/pipelines/super-resolution';
 import { conditioning, requireSr, spaceToDepth, srHeldOutBatch, type SrBatch } from './sr-data';
 import type { TrainConfig } from './train-config';
 
@@ -21,10 +22,8 @@ export interface SrStepNoise extends StepNoise {
   augEps: Float32Array;
 }
 
-/** ᾱ of an aug level a ∈ [0, 1]: the training schedule's ᾱ at step round(a·T), so a = 0 is clean (ᾱ = 1). */
-export function augAlphaBar(schedule: Schedule, level: number): number {
-  return schedule.alphaBar[Math.round(level * schedule.T)];
-}
+/** ᾱ of an aug level: the one the sampler uses (schedule's ᾱ at step round(a·T), a = 0 clean). */
+export { augAlphaBar };
 
 /** t and ε exactly as objective.ts draws them, plus the aug levels and aug noise from their own stream. */
 export function srStepNoise(config: TrainConfig, step: number, batch: SrBatch): SrStepNoise {

@@ -15,13 +15,12 @@ import { loadModel, parseManifest } from '../../src/lib/models/manifest';
 import { augAlphaBar, sampleSuperResolution, srConditioning, srModelFrom, type SrModel } from '../../src/lib/pipelines/super-resolution';
 import { spaceToDepth } from '../../src/lib/pipelines/space-to-depth';
 import { initTrainingBackend } from '../../train/backend';
-import { bicubicUpsample } from '../../src/lib/data/bicubic';
+import { bicubicUpsample, mse } from '../../src/lib/data';
 import { highFrequencyEnergy, scoreUpsample } from '../../train/eval/sr-metrics';
 import { srHeldOutBatch } from '../../train/sr-data';
 import { loadTrainConfig } from '../../train/train-config';
 
 const CROPS = 4;
-const mse = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0) / a.length;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 for (const name of ['sr-256', 'sr-1024'] as const) {

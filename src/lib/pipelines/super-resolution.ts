@@ -67,14 +67,20 @@ export function augAlphaBar(schedule: Schedule, level: number): number {
 }
 
 /**
- * The conditioning channels in cell layout: the low-res image corrupted at ᾱ on its own grid (where
- * the previous stage's errors live), √ᾱ·lo + √(1−ᾱ)·ε, bicubic-upsampled by `factor` (as in training,
- * train/sr-data.ts), then space-to-depth by k. ᾱ = 1 upsamples lo itself. lo, eps [low, low, 3] → [low·factor/k, …, 3k²].
+ * The low-res image corrupted at ᾱ on its own grid (where the previous stage's errors live),
+ * √ᾱ·lo + √(1−ᾱ)·ε (Imagen §2.4, CDM §3.3), then bicubic-upsampled by `factor`, as SR3 conditions on the
+ * bicubic upsample. ᾱ = 1 upsamples lo itself. lo, eps [low, low, 3] → [low·factor, low·factor, 3].
+ * Training (train/sr-data.ts) and sampling both call this, so the model sees one conditioning.
  */
-export function srConditioning(lo: Float32Array, eps: Float32Array, alphaBar: number, low: number, sr: SrSettings): Float32Array {
+export function augmentedUpsample(lo: Float32Array, eps: Float32Array, alphaBar: number, low: number, factor: number): Float32Array {
   const a = Math.sqrt(alphaBar), s = Math.sqrt(1 - alphaBar);
   const noisy = alphaBar === 1 ? lo : lo.map((v, i) => a * v + s * eps[i]);
-  return spaceToDepth(bicubicUpsample(noisy, low, sr.factor), low * sr.factor, 3, sr.spaceToDepth);
+  return bicubicUpsample(noisy, low, factor);
+}
+
+/** The conditioning channels in cell layout: augmentedUpsample, then space-to-depth by k → [low·factor/k, …, 3k²]. */
+export function srConditioning(lo: Float32Array, eps: Float32Array, alphaBar: number, low: number, sr: SrSettings): Float32Array {
+  return spaceToDepth(augmentedUpsample(lo, eps, alphaBar, low, sr.factor), low * sr.factor, 3, sr.spaceToDepth);
 }
 
 /** deriveSeed streams of a stage's seed: the start noise x_T and the augmentation noise are independent. */
