@@ -21,6 +21,10 @@ export interface SrSettings {
   spaceToDepth: number;
   /** Aug levels are drawn uniformly from [0, augMax] in training (Imagen §2.4 noise conditioning augmentation). */
   augMax: number;
+  /** σ_d of the EDM preconditioning around the upsample (src/lib/diffusion/precondition.ts); absent: plain x₀ output. */
+  residualStd?: number;
+  /** σ_d(a)² = residualStd² + augResidualGain·(1 − ᾱ_a): the aug noise's share of the residual (srSigmaData). */
+  augResidualGain?: number;
 }
 
 export interface SrBatch {

@@ -127,4 +127,10 @@ function checkSr(c: TrainConfig, sr: SrSettings, need: (ok: boolean, key: string
   need(c.model.outChannels === 3 * k * k, 'model.outChannels', `must be 3·spaceToDepth² = ${3 * k * k}`);
   need(c.model.extraScalar, 'model.extraScalar', 'must be true (the aug level)');
   need(c.model.classes === 0, 'model.classes', 'must be 0 (the SR models are conditioned on the low-res image only)');
+  if (sr.residualStd !== undefined) {
+    need(sr.residualStd > 0 && sr.residualStd < 1, 'sr.residualStd', 'must be in (0, 1)');
+    need(!c.model.extraResidual, 'model.extraResidual', 'must be false with sr.residualStd (the preconditioning adds the upsample)');
+    need(c.prediction === 'x0', 'prediction', 'must be x0 with sr.residualStd');
+    need(sr.augResidualGain === undefined || (sr.augResidualGain >= 0 && sr.augResidualGain <= 4), 'sr.augResidualGain', 'must be in [0, 4]');
+  }
 }

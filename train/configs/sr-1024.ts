@@ -19,12 +19,13 @@ const config: TrainConfig = {
     scalarScale: 1000, // the level in [0, 1] × 1000 spans the same sinusoid range as t in 0..T
     upConv: false, // as in base-64: the next ResBlock's convs smooth the nearest upsample; saves FLOPs
     outChannels: 48, // x₀ for every value of the 4×4 cell
-    // x̂₀ = the conditioning channels (the bicubic upsample, train/sr-data.ts) + the net's output: the net adds
-    // the detail bicubic lacks and removes the aug noise. Runs that led here, on the 4 held-out crops of
-    // tests/models/super-resolution.test.ts: x₀ without it, step 806, sampled 22.3 dB against bicubic's 27.5,
-    // its x̂₀ at t = 500 worse than its bare input; with it on a nearest upsample, step 553, 24.9 dB but
-    // blocky (HF 0.004 of the truth's).
-    extraResidual: true,
+    // The upsample enters through sr.residualStd's preconditioning, not by adding it to the output. The shipped run
+    // before this one added it (x̂₀ = bicubic + net): 27.3 dB, but no more detail than bicubic (HF 0.19 of the
+    // truth's at 256²), because at low noise x̂₀ must copy x_t's detail through 32 channels per 48-value cell.
+    // Earlier runs, on the 4 held-out crops of tests/models/super-resolution.test.ts: x₀ without any residual,
+    // step 806, sampled 22.3 dB against bicubic's 27.5; bicubic + net on a nearest upsample, step 553, blocky
+    // (HF 0.004 of the truth's).
+    extraResidual: false,
   },
   resolution: 128, // training crop side in pixels (32×32 cells, 1/64 of the scene's area); the net is fully convolutional and runs on the full 1024² at sampling, as Imagen's 256→1024 stage does (§2.4)
   schedule: 'cosine', // as in base-64; the aug level maps to this schedule's ᾱ too (sr-objective.ts augAlphaBar)
@@ -58,6 +59,13 @@ const config: TrainConfig = {
     factor: 4, // the low-res input is the same window at 256×256-scale pixels (sr-256's output size)
     spaceToDepth: 4, // 4×4 pixel cells: the net's grid is the low-res pixel grid, 16× fewer positions than pixels
     augMax: 0.6, // levels drawn from U[0, 0.6]: covers the lesson's 0, 0.1, 0.3, 0.5 with margin (Imagen uses 0.1–0.3 at sampling)
+    // EDM preconditioning around the bicubic upsample (src/lib/diffusion/precondition.ts), σ_data = the residual's
+    // scale: std of (truth − bicubic) over 64 training crops measured 0.087. At low noise x̂₀ follows x_t, so the
+    // detail the sampler has committed stays; the net only corrects, at unit scale, with EDM's λ = 1/c_out².
+    // The aug noise makes the upsample a worse guess: σ_d² = residualStd² + 0.7·(1 − ᾱ_a), the gain measured
+    // 0.68–0.75 at levels 0.1–0.6 on the same crops (pipelines/super-resolution.ts srSigmaData).
+    augResidualGain: 0.7,
+    residualStd: 0.09,
   },
 };
 

@@ -3,20 +3,32 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Schedule } from './schedule';
 
+/** How the S visited timesteps spread over 1..T. */
+export type Spacing = 'trailing' | 'quadratic';
+export const SPACINGS: readonly Spacing[] = ['trailing', 'quadratic'];
+
 /**
- * The S timesteps a sampler visits, descending from T: τ_i = round(i·T/S) for i = S..1; the last step goes
- * from τ_1 to 0. This is the "trailing" spacing of Lin et al. 2023 (arXiv 2305.08891, Table 2): it starts at
- * t = T, where x_T ~ N(0, I) is a correct start, unlike DDIM's original range(0, T, T/S), which starts at
- * T − T/S + 1 and never sees the noisiest step.
+ * The S timesteps a sampler visits, descending from T; the last step goes from τ_1 to 0.
+ * 'trailing': τ_i = round(i·T/S) for i = S..1, the spacing of Lin et al. 2023 (arXiv 2305.08891, Table 2):
+ * it starts at t = T, where x_T ~ N(0, I) is a correct start, unlike DDIM's original range(0, T, T/S),
+ * which starts at T − T/S + 1 and never sees the noisiest step.
+ * 'quadratic': τ_i = round(T·(i/S)²), DDIM's quadratic selection (Song et al. 2021, App. D.2), also ending
+ * at T: more steps at low noise, where fine detail is decided, so the last x̂₀ is taken at τ_1 = T/S² rather
+ * than T/S (40 instead of 200 for S = 5). A τ that would repeat the one below is raised by one.
  */
-export function ddimTimesteps(T: number, steps: number): number[] {
+export function ddimTimesteps(T: number, steps: number, spacing: Spacing = 'trailing'): number[] {
   if (!Number.isInteger(T) || T < 1) throw new RangeError(`T must be a positive integer, got ${T}`);
   if (!Number.isInteger(steps) || steps < 1 || steps > T) {
     throw new RangeError(`steps must be an integer in [1, ${T}], got ${steps}`);
   }
-  const out: number[] = [];
-  for (let i = steps; i >= 1; i--) out.push(Math.round((i * T) / steps));
-  return out;
+  if (!SPACINGS.includes(spacing)) throw new RangeError(`unknown spacing ${String(spacing)}`);
+  const up: number[] = [];
+  for (let i = 1; i <= steps; i++) {
+    const t = spacing === 'trailing' ? Math.round((i * T) / steps) : Math.round(T * (i / steps) ** 2);
+    // (i/S)²·T ≤ i·T/S and the previous τ is at most i − 1 < i ≤ i·T/S, so raising never passes T.
+    up.push(Math.max(t, (up[i - 2] ?? 0) + 1));
+  }
+  return up.reverse();
 }
 
 /** σ_τ(η) = η·√((1−ᾱ_prev)/(1−ᾱ_t))·√(1 − ᾱ_t/ᾱ_prev) (Eq. 16). */

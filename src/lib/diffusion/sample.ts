@@ -5,7 +5,7 @@ import { fillNormal, type Rng } from '../math/rng';
 import type { Schedule } from './schedule';
 import { epsAndX0, type Prediction } from './prediction';
 import { ddpmCoefficients, ddpmStep, type DdpmVariance } from './ddpm';
-import { ddimCoefficients, ddimStep, ddimTimesteps } from './ddim';
+import { ddimCoefficients, ddimStep, ddimTimesteps, type Spacing } from './ddim';
 
 /**
  * The network as a plain function: x_t [B, ...] and the integer step t → its prediction, same shape.
@@ -41,6 +41,8 @@ export interface SampleOptions {
   sampler: SamplerName;
   /** Number of model calls (default: every step from tStart). */
   steps?: number;
+  /** How the steps spread over t (ddim.ts ddimTimesteps); default 'trailing'. Both samplers use it. */
+  spacing?: Spacing;
   /** DDIM's η in [0, 1] (Eq. 16); default 0, the deterministic sampler. Ignored by DDPM. */
   eta?: number;
   /** DDPM's σ_t²: β_t (default, as in Algorithm 2) or β̃_t. Ignored by DDIM. */
@@ -97,7 +99,7 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor> {
   if (!Number.isInteger(tStart) || tStart < 1 || tStart > schedule.T) {
     throw new RangeError(`tStart must be an integer in [1, ${schedule.T}], got ${tStart}`);
   }
-  const timesteps = ddimTimesteps(tStart, opts.steps ?? tStart);
+  const timesteps = ddimTimesteps(tStart, opts.steps ?? tStart, opts.spacing ?? 'trailing');
   if (opts.xStart && !tf.util.arraysEqual(opts.xStart.shape, shape)) {
     throw new RangeError(`xStart has shape [${opts.xStart.shape}], expected [${shape}]`);
   }

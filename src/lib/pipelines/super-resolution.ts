@@ -4,7 +4,8 @@
 // augmentation, CDM §3.3). The net runs on space-to-depth cells, exactly as train/sr-objective.ts feeds it.
 import * as tf from '@tensorflow/tfjs-core';
 import { bicubicUpsample } from '../data';
-import { sample, type SamplerName } from '../diffusion/sample';
+import { preconditionedX0, preconditionInput } from '../diffusion/precondition';
+import { sample, type Denoiser, type SamplerName } from '../diffusion/sample';
 import type { Schedule } from '../diffusion/schedule';
 import { deriveSeed, fillNormal, makeRng } from '../math/rng';
 import type { Manifest } from '../models/manifest';
@@ -22,6 +23,17 @@ export interface SrSettings {
   spaceToDepth: number;
   /** Aug levels were drawn from U[0, augMax] in training; a level above it is extrapolation. */
   augMax: number;
+  /**
+   * The scale σ_d of the residual x₀ − (bicubic upsample) for the EDM preconditioning (diffusion/precondition.ts):
+   * the net sees the scaled noisy residual and its output corrects the Wiener guess. Absent: the net's output
+   * is x̂₀ itself (with the U-Net's extraResidual, the upsample plus the net).
+   */
+  residualStd?: number;
+  /**
+   * With residualStd: how much the aug noise adds to the residual's variance per unit of its own, so that
+   * σ_d(a)² = residualStd² + augResidualGain·(1 − ᾱ_a) (srSigmaData). Absent: 0.
+   */
+  augResidualGain?: number;
 }
 
 /**
@@ -52,6 +64,16 @@ export function srModelFrom(manifest: Manifest, unet: UNet, weights: UNetWeights
   const augMax = raw.augMax;
   sr.augMax = typeof augMax === 'number' && augMax >= 0 && augMax <= 1 ? augMax : fail('.augMax must be a number in [0, 1]');
   if (sr.fullSize % sr.factor !== 0) fail(`.factor ${sr.factor} does not divide fullSize ${sr.fullSize}`);
+  const residualStd = raw.residualStd;
+  if (residualStd !== undefined) {
+    if (typeof residualStd !== 'number' || !(residualStd > 0 && residualStd < 1)) fail('.residualStd must be a number in (0, 1)');
+    if (unet.config.extraResidual) fail('.residualStd and the net\'s extraResidual would add the upsample twice');
+    if (base.prediction !== 'x0') fail('.residualStd needs prediction x0');
+    sr.residualStd = residualStd as number;
+    const gain = raw.augResidualGain ?? 0;
+    if (typeof gain !== 'number' || !(gain >= 0 && gain <= 4)) fail('.augResidualGain must be a number in [0, 4]');
+    sr.augResidualGain = gain as number;
+  }
   const c = unet.config;
   const cells = 3 * sr.spaceToDepth ** 2;
   if (c.imageChannels !== cells || c.extraChannels !== cells || c.outChannels !== cells || !c.extraScalar || c.classes !== 0) {
@@ -81,6 +103,32 @@ export function augmentedUpsample(lo: Float32Array, eps: Float32Array, alphaBar:
 /** The conditioning channels in cell layout: augmentedUpsample, then space-to-depth by k → [low·factor/k, …, 3k²]. */
 export function srConditioning(lo: Float32Array, eps: Float32Array, alphaBar: number, low: number, sr: SrSettings): Float32Array {
   return spaceToDepth(augmentedUpsample(lo, eps, alphaBar, low, sr.factor), low * sr.factor, 3, sr.spaceToDepth);
+}
+
+/**
+ * σ_d of the preconditioning at aug level ᾱ_a: the conditioning is a worse first guess the more aug noise it
+ * carries, σ_d² = residualStd² + augResidualGain·(1 − ᾱ_a) (the gain measured on training crops, see the configs).
+ */
+export function srSigmaData(sr: Pick<SrSettings, 'residualStd' | 'augResidualGain'>, augAlphaBar: number): number {
+  if (sr.residualStd === undefined) throw new PipelineError('srSigmaData needs sr.residualStd');
+  return Math.sqrt(sr.residualStd ** 2 + (sr.augResidualGain ?? 0) * (1 - augAlphaBar));
+}
+
+/**
+ * The stage's denoiser for the sampler: x_t (cells) and t → x̂₀, given the conditioning (cells) and the aug
+ * level. With sr.residualStd the net runs preconditioned around the upsample, exactly as
+ * train/sr-objective.ts trains it; otherwise its output is x̂₀. Called inside the sampler's tidy.
+ */
+export function srDenoiser(model: SrModel, cond: tf.Tensor4D, level: tf.Tensor1D, augAlphaBar: number): Denoiser {
+  const sd = model.sr.residualStd === undefined ? undefined : srSigmaData(model.sr, augAlphaBar);
+  return (xt, t) => {
+    const tt = tf.fill([1], t) as tf.Tensor1D;
+    const opts = { extra: cond, scalar: level };
+    if (sd === undefined) return model.unet.apply(model.weights, xt as tf.Tensor4D, tt, opts);
+    const ab = [model.schedule.alphaBar[t]];
+    const out = model.unet.apply(model.weights, preconditionInput(xt as tf.Tensor4D, cond, ab, sd), tt, opts);
+    return preconditionedX0(xt as tf.Tensor4D, cond, out, ab, sd);
+  };
 }
 
 /** deriveSeed streams of a stage's seed: the start noise x_T and the augmentation noise are independent. */
@@ -140,10 +188,13 @@ export async function sampleSuperResolution(model: SrModel, lo: Float32Array, lo
   const level = tf.tensor1d([o.aug]);
   try {
     const x = await sample({
-      model: (xt, t) => model.unet.apply(model.weights, xt as tf.Tensor4D, tf.fill([1], t) as tf.Tensor1D, { extra: cond, scalar: level }),
+      model: srDenoiser(model, cond, level, alphaBar),
       shape: [1, grid, grid, channels],
       schedule: model.schedule,
       sampler: o.sampler ?? 'ddim',
+      // Quadratic: the last x̂₀ at small t, where it follows x_t's committed detail (with residualStd's
+      // preconditioning) instead of averaging it away: t = 40 rather than 200 for the lesson's 5 steps.
+      spacing: 'quadratic',
       steps: o.steps,
       eta: o.eta ?? 0,
       prediction: model.prediction,

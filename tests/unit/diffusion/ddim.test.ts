@@ -34,6 +34,30 @@ describe('ddimTimesteps', () => {
   it('rejects more steps than T', () => {
     expect(() => ddimTimesteps(10, 11)).toThrow(RangeError);
   });
+
+  it('quadratic spacing: T·(i/S)², denser at low t (DDIM App. D.2)', () => {
+    expect(ddimTimesteps(1000, 5, 'quadratic')).toEqual([1000, 640, 360, 160, 40]);
+    expect(ddimTimesteps(1000, 10, 'quadratic')).toEqual([1000, 810, 640, 490, 360, 250, 160, 90, 40, 10]);
+  });
+
+  it.each([1, 2, 20, 40, 100, 500, 1000])('quadratic, %i steps: from T, strictly decreasing, ≥ 1', (steps) => {
+    const ts = ddimTimesteps(1000, steps, 'quadratic');
+    expect(ts.length).toBe(steps);
+    expect(ts[0]).toBe(1000);
+    for (let i = 1; i < ts.length; i++) expect(ts[i]).toBeLessThan(ts[i - 1]);
+    expect(ts[ts.length - 1]).toBeGreaterThanOrEqual(1);
+  });
+
+  it('quadratic with tStart below T (partial denoising) stays within 1..tStart', () => {
+    const ts = ddimTimesteps(300, 30, 'quadratic');
+    expect(ts[0]).toBe(300);
+    expect(ts.every((t) => t >= 1 && t <= 300)).toBe(true);
+    expect(new Set(ts).size).toBe(30);
+  });
+
+  it('rejects an unknown spacing', () => {
+    expect(() => ddimTimesteps(1000, 10, 'cubic' as never)).toThrow(/unknown spacing/);
+  });
 });
 
 describe('ddimSigma (Eq. 16)', () => {

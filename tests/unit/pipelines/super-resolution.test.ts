@@ -10,9 +10,11 @@ import type { Manifest } from '../../../src/lib/models/manifest';
 import { buildUNet } from '../../../src/lib/models/unet';
 import { weightsToTensors } from '../../../src/lib/models/weights';
 import { PipelineError } from '../../../src/lib/pipelines/base';
-import { augAlphaBar, sampleSuperResolution, srConditioning, srModelFrom, type SrModel } from '../../../src/lib/pipelines/super-resolution';
+import { preconditioning } from '../../../src/lib/diffusion/precondition';
+import { augAlphaBar, sampleSuperResolution, srConditioning, srDenoiser, srModelFrom, srSigmaData, type SrModel } from '../../../src/lib/pipelines/super-resolution';
 import sr1024 from '../../../train/configs/sr-1024';
-import { conditioning, spaceToDepth } from '../../../train/sr-data';
+import { conditioning, renderSrExamples, spaceToDepth } from '../../../train/sr-data';
+import { srEvalLoss, srInputs, srStepNoise } from '../../../train/sr-objective';
 import * as trainAug from '../../../train/sr-objective';
 import { exportedModel, randomWeights, tinySrConfig } from './cascade-models';
 
@@ -48,6 +50,45 @@ describe('super-resolution stage', () => {
     expect(() => srModelFrom(wrongK as Manifest, model.unet, model.weights)).toThrow(/spaceToDepth 2 needs/);
     const badAug = { ...manifest, data: { ...manifest.data, details: { ...details, sr: { ...config.sr!, augMax: 2 } } } };
     expect(() => srModelFrom(badAug as Manifest, model.unet, model.weights)).toThrow(PipelineError);
+  });
+
+  it('reads the preconditioning (residualStd, augResidualGain) and refuses it beside extraResidual or out of range', () => {
+    expect(model.sr.residualStd).toBe(config.sr!.residualStd);
+    expect(model.sr.augResidualGain).toBe(0.7);
+    const details = manifest.data.details!;
+    const withSr = (sr: object) => ({ ...manifest, data: { ...manifest.data, details: { ...details, sr: { ...config.sr!, ...sr } } } }) as Manifest;
+    expect(() => srModelFrom(withSr({ residualStd: 0 }), model.unet, model.weights)).toThrow(/residualStd must be/);
+    expect(() => srModelFrom(withSr({ augResidualGain: -1 }), model.unet, model.weights)).toThrow(/augResidualGain must be/);
+    const twice = { ...model.unet, config: { ...model.unet.config, extraResidual: true } };
+    expect(() => srModelFrom(manifest, twice, model.weights)).toThrow(/add the upsample twice/);
+    // σ_d grows with the aug noise, as the configs measured: √(σ_r² + 0.7·(1 − ᾱ_a)).
+    expect(srSigmaData(model.sr, 1)).toBeCloseTo(config.sr!.residualStd!, 12);
+    expect(srSigmaData(model.sr, 0.5)).toBeCloseTo(Math.sqrt(config.sr!.residualStd! ** 2 + 0.35), 12);
+  });
+
+  it('samples with the very function training fits: srEvalLoss = mean ‖x̂₀ − x₀‖²/c_out² of srDenoiser’s x̂₀', () => {
+    const schedule = model.schedule;
+    const batch = renderSrExamples(config, 'train', 0, 3);
+    const noise = srStepNoise(config, 0, batch);
+    const inp = srInputs(config, batch, noise, schedule);
+    const loss = srEvalLoss(model.unet, model.weights, batch, noise, config, schedule);
+    const per = inp.grid * inp.grid * inp.channels;
+    const shape: [number, number, number, number] = [1, inp.grid, inp.grid, inp.channels];
+    const before = tf.memory().numTensors;
+    let sum = 0;
+    noise.t.forEach((t, i) => {
+      const part = (a: Float32Array) => a.slice(i * per, (i + 1) * per);
+      const ab = schedule.alphaBar[t], augAb = augAlphaBar(schedule, noise.augLevels[i]);
+      const x0 = part(inp.x0), eps = part(inp.eps);
+      const xt = tf.tensor4d(x0.map((v, j) => Math.sqrt(ab) * v + Math.sqrt(1 - ab) * eps[j]), shape);
+      const cond = tf.tensor4d(part(inp.extra), shape), level = tf.tensor1d([noise.augLevels[i]]);
+      const x0hat = tf.tidy(() => srDenoiser(model, cond, level, augAb)(xt, t).dataSync() as Float32Array);
+      const cOut = preconditioning(ab, srSigmaData(model.sr, augAb)).cOut;
+      sum += x0hat.reduce((acc, v, j) => acc + (v - x0[j]) ** 2, 0) / per / cOut ** 2;
+      tf.dispose([xt, cond, level]);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(sum / noise.t.length).toBeCloseTo(loss, 3);
   });
 
   it('maps aug levels to ᾱ as training does, and conditions exactly as train/sr-data.ts at levels 0 and 0.3', () => {
