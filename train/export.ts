@@ -16,6 +16,7 @@ import { describeData, heldOutBatch } from './dataset';
 import { evalLoss, stepNoise } from './objective';
 import { describeSrData } from './sr-data';
 import { srHeldOutLoss } from './sr-objective';
+import { srPreconditionOf } from './sr-residual';
 import type { TrainConfig } from './train-config';
 
 /** The export could not be made or did not check out; the shipped model was left as it was. */
@@ -94,7 +95,7 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
     flops: flopsTable(unet.config, config.sr ? [[config.resolution / config.sr.spaceToDepth, config.resolution / config.sr.spaceToDepth], [config.sr.fullSize / config.sr.spaceToDepth, config.sr.fullSize / config.sr.spaceToDepth]] : [[config.resolution, config.resolution]]),
     data: {
       description: config.sr ? describeSrData(config, state.step) : describeData(config.seed, state.step, config.batch, config.resolution),
-      details: { seed: config.seed, batch: config.batch, resolution: config.resolution, condDropout: config.condDropout, schedule: config.schedule, T: config.T, prediction: config.prediction, ...(config.sr ? { sr: { ...config.sr } } : {}) },
+      details: { seed: config.seed, batch: config.batch, resolution: config.resolution, condDropout: config.condDropout, schedule: config.schedule, T: config.T, prediction: config.prediction, ...(config.sr ? { sr: { ...config.sr, ...(srPreconditionOf(config) ?? {}) } } : {}) },
     },
     steps: state.step,
     wallTimeSeconds: state.wallSeconds,

@@ -25,6 +25,8 @@ export interface SrSettings {
   residualStd?: number;
   /** σ_d(a)² = residualStd² + augResidualGain·(1 − ᾱ_a): the aug noise's share of the residual (srSigmaData). */
   augResidualGain?: number;
+  /** With residualStd: σ_d per principal component of the residual, measured on this many training crops (sr-residual.ts). */
+  residualPcaCrops?: number;
 }
 
 export interface SrBatch {

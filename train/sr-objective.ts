@@ -4,12 +4,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { deriveSeed, fillNormal, makeRng } from '../src/lib/math/rng';
 import { diffusionLoss, lSimple } from '../src/lib/diffusion/losses';
-import { preconditionInput, preconditionTarget } from '../src/lib/diffusion/precondition';
+import { srNetInput, srTarget } from '../src/lib/pipelines/sr-precondition';
+import { srPreconditionOf } from './sr-residual';
 import { qSampleBatch } from '../src/lib/diffusion/forward';
 import type { Schedule } from '../src/lib/diffusion/schedule';
 import type { UNet } from '../src/lib/models/unet';
 import { stepNoise, type StepNoise } from './objective';
-import { augAlphaBar, srSigmaData } from '../src/lib/pipelines/super-resolution';
+import { augAlphaBar } from '../src/lib/pipelines/super-resolution';
 import { conditioning, requireSr, spaceToDepth, srHeldOutBatch, type SrBatch } from './sr-data';
 import type { TrainConfig } from './train-config';
 
@@ -69,12 +70,12 @@ function srLoss(unet: UNet, weights: tf.NamedTensorMap, inp: SrInputs, noise: Sr
   const xt = qSampleBatch(x0, eps, alphaBars) as tf.Tensor4D;
   const opts = { extra: tf.tensor4d(inp.extra, shape), scalar: tf.tensor1d(noise.augLevels, 'float32') };
   const t = tf.tensor1d(noise.t, 'float32');
-  const sr = requireSr(config);
-  if (sr.residualStd === undefined) return diffusionLoss(config.prediction, unet.apply(weights, xt, t, opts), x0, eps, alphaBars);
-  // EDM's preconditioned loss (precondition.ts): ‖F − target‖² = ‖x̂₀ − x₀‖²/c_out², the sampler's x̂₀ (srDenoiser).
-  const sd = noise.augLevels.map((a) => srSigmaData(sr, augAlphaBar(schedule, a)));
-  const out = unet.apply(weights, preconditionInput(xt, opts.extra, alphaBars, sd), t, opts);
-  return lSimple(out, preconditionTarget(x0, xt, opts.extra, alphaBars, sd));
+  const p = srPreconditionOf(config);
+  if (p === null) return diffusionLoss(config.prediction, unet.apply(weights, xt, t, opts), x0, eps, alphaBars);
+  // EDM's preconditioned loss (sr-precondition.ts): ‖F − target‖² = ‖x̂₀ − x₀‖²/c_out², the sampler's x̂₀ (srDenoiser).
+  const augAbs = noise.augLevels.map((a) => augAlphaBar(schedule, a));
+  const out = unet.apply(weights, srNetInput(p, xt, opts.extra, alphaBars, augAbs), t, opts);
+  return lSimple(out, srTarget(p, x0, xt, opts.extra, alphaBars, augAbs));
 }
 
 /**

@@ -55,7 +55,7 @@ export const INTEGER_KEYS: readonly string[] = [
   'resolution', 'T', 'batch', 'steps', 'warmup', 'seed', 'keepCheckpoints', 'threads',
   'model.imageChannels', 'model.extraChannels', 'model.baseChannels', 'model.channelMults', 'model.resBlocks',
   'model.groups', 'model.timeFeatures', 'model.embedDim', 'model.classes', 'model.outChannels',
-  'sr.fullSize', 'sr.factor', 'sr.spaceToDepth',
+  'sr.fullSize', 'sr.factor', 'sr.spaceToDepth', 'sr.residualPcaCrops',
 ];
 
 /**
@@ -131,6 +131,7 @@ function checkSr(c: TrainConfig, sr: SrSettings, need: (ok: boolean, key: string
     need(sr.residualStd > 0 && sr.residualStd < 1, 'sr.residualStd', 'must be in (0, 1)');
     need(!c.model.extraResidual, 'model.extraResidual', 'must be false with sr.residualStd (the preconditioning adds the upsample)');
     need(c.prediction === 'x0', 'prediction', 'must be x0 with sr.residualStd');
+    need(sr.residualPcaCrops === undefined || sr.residualPcaCrops >= 1, 'sr.residualPcaCrops', 'must be at least 1');
     need(sr.augResidualGain === undefined || (sr.augResidualGain >= 0 && sr.augResidualGain <= 4), 'sr.augResidualGain', 'must be in [0, 4]');
   }
 }

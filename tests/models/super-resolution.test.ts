@@ -12,7 +12,7 @@ import { qSampleBatch } from '../../src/lib/diffusion/forward';
 import { epsAndX0 } from '../../src/lib/diffusion/prediction';
 import { fillNormal, makeRng } from '../../src/lib/math/rng';
 import { loadModel, parseManifest } from '../../src/lib/models/manifest';
-import { augAlphaBar, sampleSuperResolution, srConditioning, srModelFrom, type SrModel } from '../../src/lib/pipelines/super-resolution';
+import { augAlphaBar, sampleSuperResolution, srConditioning, srDenoiser, srModelFrom, type SrModel } from '../../src/lib/pipelines/super-resolution';
 import { spaceToDepth } from '../../src/lib/pipelines/space-to-depth';
 import { initTrainingBackend } from '../../train/backend';
 import { bicubicUpsample, mse } from '../../src/lib/data';
@@ -58,8 +58,9 @@ for (const name of ['sr-256', 'sr-1024'] as const) {
           const x0hat = (cond: Float32Array, level: number) =>
             tf.tidy(() => {
               const xt = qSampleBatch(tf.tensor4d(truth, shape), tf.tensor4d(spaceToDepth(eps, crop, 3, k), shape), [ab]);
-              const out = model.unet.apply(model.weights, xt as tf.Tensor4D, tf.tensor1d([t]), { extra: tf.tensor4d(cond, shape), scalar: tf.tensor1d([level]) });
-              return epsAndX0(model.prediction, xt, out, ab, null).x0.dataSync() as Float32Array;
+              // The stage's own denoiser, preconditioning included, as the sampler calls it.
+              const denoise = srDenoiser(model, tf.tensor4d(cond, shape), tf.tensor1d([level]), augAlphaBar(model.schedule, level));
+              return epsAndX0(model.prediction, xt, denoise(xt, t), ab, null).x0.dataSync() as Float32Array;
             });
           const clean = (j: number) => srConditioning(loOf(j), new Float32Array(lowValues), 1, low, model.sr);
           err.own += mse(x0hat(clean(i), 0), truth);

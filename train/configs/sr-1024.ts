@@ -65,6 +65,10 @@ const config: TrainConfig = {
     // The aug noise makes the upsample a worse guess: σ_d² = residualStd² + 0.7·(1 − ᾱ_a), the gain measured
     // 0.68–0.75 at levels 0.1–0.6 on the same crops (pipelines/super-resolution.ts srSigmaData).
     augResidualGain: 0.7,
+    // σ_d per principal component of the residual's 48 cell values (pipelines/sr-precondition.ts), from 64 crops:
+    // their std devs run from 0.24 down to 0.005 here, so one σ_d of 0.09 would leave noise of 0.09 in the weak
+    // components that the net's 24 channels cannot remove (as sr-256's isotropic run showed: grain at step 540).
+    residualPcaCrops: 64,
     residualStd: 0.09,
   },
 };

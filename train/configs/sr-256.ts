@@ -65,6 +65,10 @@ const config: TrainConfig = {
     // The aug noise makes the upsample a worse guess: σ_d² = residualStd² + 0.7·(1 − ᾱ_a), the gain measured
     // 0.68–0.74 at levels 0.1–0.6 on the same crops (pipelines/super-resolution.ts srSigmaData).
     augResidualGain: 0.7,
+    // σ_d per principal component of the residual's 48 cell values (pipelines/sr-precondition.ts), from 64 crops:
+    // their std devs run from 0.27 down to 0.015 (sr-256), so one σ_d of 0.1 left noise of 0.1 in the weak
+    // components that the net's 32 channels cannot remove (a first run, step 540: grain, HF 1.2 of the truth's).
+    residualPcaCrops: 64,
     residualStd: 0.1,
   },
 };

@@ -32,17 +32,28 @@ export function preconditioning(alphaBar: number, sigmaData: number): Preconditi
   };
 }
 
-/** σ_d: one for the batch, or one per example (e.g. when the first guess b is worse for some examples). */
-export type SigmaData = number | ArrayLike<number>;
+/**
+ * σ_d: one for the batch, or one entry per example, each a number or one σ_d per channel (a residual whose
+ * channels differ in scale, e.g. its principal components: the Wiener guess is then per channel).
+ */
+export type SigmaData = number | ArrayLike<number | ArrayLike<number>>;
 
-/** Per-example coefficients as [B, 1, 1, 1] tensors, for a batch with its own ᾱ (and σ_d) per example. */
+/** Per-example (and per-channel) coefficients as [B, 1, 1, 1] or [B, 1, 1, C] tensors, one ᾱ per example. */
 function perExample(alphaBars: ArrayLike<number>, sigmaData: SigmaData, pick: (p: Preconditioning, a: number) => number): tf.Tensor4D {
-  const sd = (i: number): number => (typeof sigmaData === 'number' ? sigmaData : sigmaData[i]);
-  if (typeof sigmaData !== 'number' && sigmaData.length !== alphaBars.length) {
-    throw new RangeError(`need one sigmaData per example: ${alphaBars.length} alphaBars, ${sigmaData.length} sigmaData`);
+  const b = alphaBars.length;
+  if (typeof sigmaData !== 'number' && sigmaData.length !== b) {
+    throw new RangeError(`need one sigmaData per example: ${b} alphaBars, ${sigmaData.length} sigmaData`);
   }
-  const v = Float32Array.from(Array.from(alphaBars), (ab, i) => pick(preconditioning(ab, sd(i)), Math.sqrt(ab)));
-  return tf.tensor4d(v, [v.length, 1, 1, 1]);
+  const entry = (i: number): number | ArrayLike<number> => (typeof sigmaData === 'number' ? sigmaData : sigmaData[i]);
+  const channels = new Set(Array.from({ length: b }, (_, i) => entry(i)).map((e) => (typeof e === 'number' ? 1 : e.length)));
+  if (channels.size !== 1) throw new RangeError('sigmaData entries must all be numbers or all have the same length');
+  const c = [...channels][0];
+  const v = new Float32Array(b * c);
+  for (let i = 0; i < b; i++) {
+    const e = entry(i);
+    for (let j = 0; j < c; j++) v[i * c + j] = pick(preconditioning(alphaBars[i], typeof e === 'number' ? e : e[j]), Math.sqrt(alphaBars[i]));
+  }
+  return tf.tensor4d(v, [b, 1, 1, c]);
 }
 
 /** x_t − √ᾱ·b: the noisy residual, before scaling. Caller disposes. */

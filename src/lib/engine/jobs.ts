@@ -2,7 +2,7 @@
 // guidance, Ho & Salimans 2022 Eq. 6) on a loaded U-Net; a "latest wins" scheduler runs one job at a time.
 import * as tf from '@tensorflow/tfjs-core';
 import { baseModelFrom, guidedDenoiser as baseDenoiser, PipelineError, sampleBase, type BaseModel } from '../pipelines/base';
-import { sampleSuperResolution, srModelFrom, type SrModel } from '../pipelines/super-resolution';
+import { augAlphaBar, sampleSuperResolution, srDenoiser, srModelFrom, type SrModel } from '../pipelines/super-resolution';
 import type { Manifest } from '../models/manifest';
 import type { UNet, UNetWeights } from '../models/unet';
 import { EngineError, toEngineError, type ModelRole, type SampleJob, type StepFrame } from './protocol';
@@ -39,7 +39,7 @@ export function oneStep(model: RunnableModel): tf.Tensor {
   if (!isSr(model)) return guidedDenoiser(model, null, 1)(tf.randomNormal([1, model.resolution, model.resolution, c], 0, 1, 'float32', 1), t);
   const grid = model.resolution / model.sr.spaceToDepth;
   const x = tf.randomNormal([1, grid, grid, c], 0, 1, 'float32', 1) as tf.Tensor4D;
-  return model.unet.apply(model.weights, x, tf.fill([1], t) as tf.Tensor1D, { extra: tf.zerosLike(x), scalar: tf.tensor1d([0]) });
+  return srDenoiser(model, tf.zerosLike(x), tf.tensor1d([0]), augAlphaBar(model.schedule, 0))(x, t); // as the sampler calls it, preconditioning included
 }
 
 /** The pipeline's guided denoiser, with a request that does not fit the model reported as an engine error. */

@@ -4,7 +4,6 @@
 // augmentation, CDM §3.3). The net runs on space-to-depth cells, exactly as train/sr-objective.ts feeds it.
 import * as tf from '@tensorflow/tfjs-core';
 import { bicubicUpsample } from '../data';
-import { preconditionedX0, preconditionInput } from '../diffusion/precondition';
 import { sample, type Denoiser, type SamplerName } from '../diffusion/sample';
 import type { Schedule } from '../diffusion/schedule';
 import { deriveSeed, fillNormal, makeRng } from '../math/rng';
@@ -12,9 +11,12 @@ import type { Manifest } from '../models/manifest';
 import type { UNet, UNetWeights } from '../models/unet';
 import { baseModelFrom, PipelineError, type BaseModel } from './base';
 import { depthToSpace, spaceToDepth } from './space-to-depth';
+import { residualBasisProblem, srNetInput, srX0, type SrPrecondition } from './sr-precondition';
+
+export { srSigmaData } from './sr-precondition';
 
 /** What train/export.ts writes under manifest.data.details.sr (train/sr-data.ts SrSettings). */
-export interface SrSettings {
+export interface SrSettings extends SrPrecondition {
   /** Side of the image the model makes in the cascade (256 for sr-256, 1024 for sr-1024). */
   fullSize: number;
   /** Upsampling factor: the low-res input has fullSize / factor pixels a side. */
@@ -23,17 +25,9 @@ export interface SrSettings {
   spaceToDepth: number;
   /** Aug levels were drawn from U[0, augMax] in training; a level above it is extrapolation. */
   augMax: number;
-  /**
-   * The scale σ_d of the residual x₀ − (bicubic upsample) for the EDM preconditioning (diffusion/precondition.ts):
-   * the net sees the scaled noisy residual and its output corrects the Wiener guess. Absent: the net's output
-   * is x̂₀ itself (with the U-Net's extraResidual, the upsample plus the net).
-   */
-  residualStd?: number;
-  /**
-   * With residualStd: how much the aug noise adds to the residual's variance per unit of its own, so that
-   * σ_d(a)² = residualStd² + augResidualGain·(1 − ᾱ_a) (srSigmaData). Absent: 0.
-   */
-  augResidualGain?: number;
+  // With residualStd (and optionally residualStds/residualBasis) the net runs preconditioned around the
+  // upsample (sr-precondition.ts); without, its output is x̂₀ itself (with the U-Net's extraResidual, the
+  // upsample plus the net).
 }
 
 /**
@@ -73,6 +67,12 @@ export function srModelFrom(manifest: Manifest, unet: UNet, weights: UNetWeights
     const gain = raw.augResidualGain ?? 0;
     if (typeof gain !== 'number' || !(gain >= 0 && gain <= 4)) fail('.augResidualGain must be a number in [0, 4]');
     sr.augResidualGain = gain as number;
+    if (raw.residualStds !== undefined || raw.residualBasis !== undefined) {
+      const problem = residualBasisProblem(raw.residualStds, raw.residualBasis, 3 * sr.spaceToDepth ** 2);
+      if (problem) fail(problem);
+      sr.residualStds = raw.residualStds as number[];
+      sr.residualBasis = raw.residualBasis as number[];
+    }
   }
   const c = unet.config;
   const cells = 3 * sr.spaceToDepth ** 2;
@@ -106,28 +106,19 @@ export function srConditioning(lo: Float32Array, eps: Float32Array, alphaBar: nu
 }
 
 /**
- * σ_d of the preconditioning at aug level ᾱ_a: the conditioning is a worse first guess the more aug noise it
- * carries, σ_d² = residualStd² + augResidualGain·(1 − ᾱ_a) (the gain measured on training crops, see the configs).
- */
-export function srSigmaData(sr: Pick<SrSettings, 'residualStd' | 'augResidualGain'>, augAlphaBar: number): number {
-  if (sr.residualStd === undefined) throw new PipelineError('srSigmaData needs sr.residualStd');
-  return Math.sqrt(sr.residualStd ** 2 + (sr.augResidualGain ?? 0) * (1 - augAlphaBar));
-}
-
-/**
  * The stage's denoiser for the sampler: x_t (cells) and t → x̂₀, given the conditioning (cells) and the aug
  * level. With sr.residualStd the net runs preconditioned around the upsample, exactly as
  * train/sr-objective.ts trains it; otherwise its output is x̂₀. Called inside the sampler's tidy.
  */
 export function srDenoiser(model: SrModel, cond: tf.Tensor4D, level: tf.Tensor1D, augAlphaBar: number): Denoiser {
-  const sd = model.sr.residualStd === undefined ? undefined : srSigmaData(model.sr, augAlphaBar);
+  const p = model.sr;
   return (xt, t) => {
     const tt = tf.fill([1], t) as tf.Tensor1D;
     const opts = { extra: cond, scalar: level };
-    if (sd === undefined) return model.unet.apply(model.weights, xt as tf.Tensor4D, tt, opts);
+    if (p.residualStd === undefined) return model.unet.apply(model.weights, xt as tf.Tensor4D, tt, opts);
     const ab = [model.schedule.alphaBar[t]];
-    const out = model.unet.apply(model.weights, preconditionInput(xt as tf.Tensor4D, cond, ab, sd), tt, opts);
-    return preconditionedX0(xt as tf.Tensor4D, cond, out, ab, sd);
+    const out = model.unet.apply(model.weights, srNetInput(p, xt as tf.Tensor4D, cond, ab, [augAlphaBar]), tt, opts);
+    return srX0(p, xt as tf.Tensor4D, cond, out, ab, [augAlphaBar]);
   };
 }
 

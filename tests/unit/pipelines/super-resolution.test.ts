@@ -37,7 +37,9 @@ afterAll(() => tf.dispose(Object.values(model.weights)));
 
 describe('super-resolution stage', () => {
   it('reads factor, block, augMax and fullSize from the manifest that train/export.ts writes', () => {
-    expect(model.sr).toEqual(config.sr);
+    const { residualPcaCrops, ...settings } = config.sr!;
+    expect(residualPcaCrops).toBe(64); // measured at export into residualStds / residualBasis
+    expect(model.sr).toEqual({ ...settings, residualStds: model.sr.residualStds, residualBasis: model.sr.residualBasis });
     expect(model.schedule.name).toBe(config.schedule);
     expect(model.prediction).toBe(config.prediction);
   });
@@ -56,14 +58,21 @@ describe('super-resolution stage', () => {
     expect(model.sr.residualStd).toBe(config.sr!.residualStd);
     expect(model.sr.augResidualGain).toBe(0.7);
     const details = manifest.data.details!;
-    const withSr = (sr: object) => ({ ...manifest, data: { ...manifest.data, details: { ...details, sr: { ...config.sr!, ...sr } } } }) as Manifest;
+    const withSr = (sr: object) => ({ ...manifest, data: { ...manifest.data, details: { ...details, sr: { ...(details.sr as object), ...sr } } } }) as Manifest;
     expect(() => srModelFrom(withSr({ residualStd: 0 }), model.unet, model.weights)).toThrow(/residualStd must be/);
     expect(() => srModelFrom(withSr({ augResidualGain: -1 }), model.unet, model.weights)).toThrow(/augResidualGain must be/);
+    expect(() => srModelFrom(withSr({ residualStds: [0.1] }), model.unet, model.weights)).toThrow(/residualStds must be 48 numbers/);
+    const skew = [...model.sr.residualBasis!];
+    skew[0] += 0.01;
+    expect(() => srModelFrom(withSr({ residualBasis: skew }), model.unet, model.weights)).toThrow(/not orthonormal/);
     const twice = { ...model.unet, config: { ...model.unet.config, extraResidual: true } };
     expect(() => srModelFrom(manifest, twice, model.weights)).toThrow(/add the upsample twice/);
     // σ_d grows with the aug noise, as the configs measured: √(σ_r² + 0.7·(1 − ᾱ_a)).
-    expect(srSigmaData(model.sr, 1)).toBeCloseTo(config.sr!.residualStd!, 12);
-    expect(srSigmaData(model.sr, 0.5)).toBeCloseTo(Math.sqrt(config.sr!.residualStd! ** 2 + 0.35), 12);
+    const stds = model.sr.residualStds!;
+    expect(stds.length).toBe(48);
+    expect(srSigmaData(model.sr, 1)).toEqual(stds);
+    (srSigmaData(model.sr, 0.5) as number[]).forEach((s, k) => expect(s).toBeCloseTo(Math.sqrt(stds[k] ** 2 + 0.35), 12));
+    expect(srSigmaData({ residualStd: 0.1, augResidualGain: 0.7 }, 0.5)).toBeCloseTo(Math.sqrt(0.01 + 0.35), 12);
   });
 
   it('samples with the very function training fits: srEvalLoss = mean ‖x̂₀ − x₀‖²/c_out² of srDenoiser’s x̂₀', () => {
@@ -83,8 +92,14 @@ describe('super-resolution stage', () => {
       const xt = tf.tensor4d(x0.map((v, j) => Math.sqrt(ab) * v + Math.sqrt(1 - ab) * eps[j]), shape);
       const cond = tf.tensor4d(part(inp.extra), shape), level = tf.tensor1d([noise.augLevels[i]]);
       const x0hat = tf.tidy(() => srDenoiser(model, cond, level, augAb)(xt, t).dataSync() as Float32Array);
-      const cOut = preconditioning(ab, srSigmaData(model.sr, augAb)).cOut;
-      sum += x0hat.reduce((acc, v, j) => acc + (v - x0[j]) ** 2, 0) / per / cOut ** 2;
+      // The error in principal components (x̂₀ − x₀)·V, each weighted by its own 1/c_out².
+      const sds = srSigmaData(model.sr, augAb) as number[], V = model.sr.residualBasis!, c = inp.channels;
+      for (let p = 0; p < per; p += c)
+        for (let k = 0; k < c; k++) {
+          let e = 0;
+          for (let r = 0; r < c; r++) e += (x0hat[p + r] - x0[p + r]) * V[r * c + k];
+          sum += (e / preconditioning(ab, sds[k]).cOut) ** 2 / per;
+        }
       tf.dispose([xt, cond, level]);
     });
     expect(tf.memory().numTensors).toBe(before);
