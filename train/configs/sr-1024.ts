@@ -34,8 +34,8 @@ const config: TrainConfig = {
   // x_t's 48 independent noise values through to a v or ε output (v = ε-like at small t). A first v-trained
   // run (4385 steps) showed it: v error 0.66 at t = 50 and x̂₀ worse than the bare upsampled input at t = 500,
   // samples full of noise (PSNR 11 dB). x̂₀ is smooth within a cell, so 24 channels can hold it, and the
-  // sampler removes the noise exactly: ε̂ = (x_t − √ᾱ·x̂₀)/√(1−ᾱ) (DDPM Eq. 15 rearranged). L_simple on x₀
-  // weights every t alike.
+  // sampler removes the noise exactly: ε̂ = (x_t − √ᾱ·x̂₀)/√(1−ᾱ) (DDPM Eq. 15 rearranged). The loss weight
+  // is EDM's (sr.residualStd below).
   prediction: 'x0',
   condDropout: 0, // no classes, so nothing to drop
   batch: 16, // as in base-64: 16 crops from 16 different scenes per step
@@ -59,17 +59,14 @@ const config: TrainConfig = {
     factor: 4, // the low-res input is the same window at 256×256-scale pixels (sr-256's output size)
     spaceToDepth: 4, // 4×4 pixel cells: the net's grid is the low-res pixel grid, 16× fewer positions than pixels
     augMax: 0.6, // levels drawn from U[0, 0.6]: covers the lesson's 0, 0.1, 0.3, 0.5 with margin (Imagen uses 0.1–0.3 at sampling)
-    // EDM preconditioning around the bicubic upsample (src/lib/diffusion/precondition.ts), σ_data = the residual's
-    // scale: std of (truth − bicubic) over 64 training crops measured 0.087. At low noise x̂₀ follows x_t, so the
-    // detail the sampler has committed stays; the net only corrects, at unit scale, with EDM's λ = 1/c_out².
-    // The aug noise makes the upsample a worse guess: σ_d² = residualStd² + 0.7·(1 − ᾱ_a), the gain measured
-    // 0.68–0.75 at levels 0.1–0.6 on the same crops (pipelines/super-resolution.ts srSigmaData).
-    augResidualGain: 0.7,
-    // σ_d per principal component of the residual's 48 cell values (pipelines/sr-precondition.ts), from 64 crops:
-    // their std devs run from 0.24 down to 0.005 here, so one σ_d of 0.09 would leave noise of 0.09 in the weak
-    // components that the net's 24 channels cannot remove (as sr-256's isotropic run showed: grain at step 540).
-    residualPcaCrops: 64,
-    residualStd: 0.09,
+    // EDM preconditioning around the bicubic upsample (pipelines/sr-precondition.ts): at low noise x̂₀ follows x_t,
+    // so the detail the sampler has committed stays, and the net only corrects, at unit scale (EDM's λ = 1/c_out²).
+    // σ_d is set per principal component of the residual (truth − bicubic)'s 48 cell values, whose std devs run
+    // from 0.24 down to 0.005: with one σ_d for all, the weak components kept noise of σ_d's size that the net's
+    // 24 channels cannot remove (an sr-256 run with one σ_d of 0.1, step 540: grain, HF 1.2 of the truth's).
+    residualStd: 0.09, // the residual's overall std over 64 training crops, 0.087: marks the model as preconditioned
+    residualPcaCrops: 64, // crops (1024 cells each) the components and their std devs are measured on (train/sr-residual.ts)
+    augResidualGain: 0.7, // aug noise makes the upsample a worse guess: σ_d² + 0.7·(1 − ᾱ_a), the gain measured 0.68–0.75 at levels 0.1–0.6
   },
 };
 
