@@ -65,8 +65,9 @@ const config: TrainConfig = {
     // from 0.24 down to 0.005: with one σ_d for all, the weak components kept noise of σ_d's size that the net's
     // 24 channels cannot remove (an sr-256 run with one σ_d of 0.1, step 540: grain, HF 1.2 of the truth's).
     residualStd: 0.09, // the residual's overall std over 64 training crops, 0.087: marks the model as preconditioned
-    residualPcaCrops: 64, // crops (1024 cells each) the components and their std devs are measured on (train/sr-residual.ts)
-    augResidualGain: 0.7, // aug noise makes the upsample a worse guess: σ_d² + 0.7·(1 − ᾱ_a), the gain measured 0.68–0.75 at levels 0.1–0.6
+    // The aug noise makes the upsample a worse guess, mostly in the smooth components (the noise is bicubic-
+    // upsampled): each component's σ_d² grows by its own gain·(1 − ᾱ_a), measured at a = 0.3 on the same crops.
+    residualPcaCrops: 64, // crops (1024 cells each) the components, std devs and gains are measured on (train/sr-residual.ts)
   },
 };
 

@@ -17,14 +17,20 @@ export interface SrPrecondition {
   augResidualGain?: number;
   /** The residual's principal components: 3k² std devs, largest first … */
   residualStds?: number[];
-  /** … and their directions, the columns of a row-major 3k²×3k² orthonormal matrix V (components = cell·V). */
+  /** … and their directions, the columns of a row-major 3k²×3k² orthonormal matrix V (components = cell·V) … */
   residualBasis?: number[];
+  /**
+   * … and each component's augResidualGain: the aug noise, bicubic-upsampled, is smooth, so it worsens the
+   * guess in the smooth components and hardly in the fine ones; one gain for all would give the fine
+   * components noise of the smooth ones' size.
+   */
+  residualGains?: number[];
 }
 
-/** σ_d at aug level ᾱ_a: per component with a basis, else one number; √(σ² + gain·(1 − ᾱ_a)). */
+/** σ_d at aug level ᾱ_a: per component with a basis (and its own gain), else one number; √(σ² + gain·(1 − ᾱ_a)). */
 export function srSigmaData(p: SrPrecondition, augAlphaBar: number): number | number[] {
-  const grow = (s: number) => Math.sqrt(s * s + (p.augResidualGain ?? 0) * (1 - augAlphaBar));
-  if (p.residualStds) return p.residualStds.map(grow);
+  const grow = (s: number, gain = p.augResidualGain ?? 0) => Math.sqrt(s * s + gain * (1 - augAlphaBar));
+  if (p.residualStds) return p.residualStds.map((s, k) => grow(s, p.residualGains?.[k]));
   if (p.residualStd === undefined) throw new Error('srSigmaData needs residualStd or residualStds');
   return grow(p.residualStd);
 }
@@ -61,10 +67,13 @@ export function srTarget(p: SrPrecondition, x0: tf.Tensor4D, xt: tf.Tensor4D, co
   return preconditionTarget(toBasis(p, x0), toBasis(p, xt), toBasis(p, cond), alphaBars, sigmas(p, augAlphaBars));
 }
 
-/** Why a manifest's residualStds / residualBasis cannot be used with `channels`-value cells, or null. */
-export function residualBasisProblem(stds: unknown, basis: unknown, channels: number): string | null {
+/** Why a manifest's residualStds / residualBasis / residualGains cannot be used with `channels`-value cells, or null. */
+export function residualBasisProblem(stds: unknown, basis: unknown, gains: unknown, channels: number): string | null {
   if (!Array.isArray(stds) || stds.length !== channels || !stds.every((s) => typeof s === 'number' && s > 0 && s < 1)) {
     return `.residualStds must be ${channels} numbers in (0, 1)`;
+  }
+  if (gains !== undefined && (!Array.isArray(gains) || gains.length !== channels || !gains.every((g) => typeof g === 'number' && g >= 0 && g <= 20))) {
+    return `.residualGains must be ${channels} numbers in [0, 20]`;
   }
   if (!Array.isArray(basis) || basis.length !== channels * channels || !basis.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     return `.residualBasis must be ${channels}×${channels} numbers`;

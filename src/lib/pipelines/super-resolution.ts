@@ -68,10 +68,11 @@ export function srModelFrom(manifest: Manifest, unet: UNet, weights: UNetWeights
     if (typeof gain !== 'number' || !(gain >= 0 && gain <= 4)) fail('.augResidualGain must be a number in [0, 4]');
     sr.augResidualGain = gain as number;
     if (raw.residualStds !== undefined || raw.residualBasis !== undefined) {
-      const problem = residualBasisProblem(raw.residualStds, raw.residualBasis, 3 * sr.spaceToDepth ** 2);
+      const problem = residualBasisProblem(raw.residualStds, raw.residualBasis, raw.residualGains, 3 * sr.spaceToDepth ** 2);
       if (problem) fail(problem);
       sr.residualStds = raw.residualStds as number[];
       sr.residualBasis = raw.residualBasis as number[];
+      if (raw.residualGains !== undefined) sr.residualGains = raw.residualGains as number[];
     }
   }
   const c = unet.config;

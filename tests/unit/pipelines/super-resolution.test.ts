@@ -39,7 +39,8 @@ describe('super-resolution stage', () => {
   it('reads factor, block, augMax and fullSize from the manifest that train/export.ts writes', () => {
     const { residualPcaCrops, ...settings } = config.sr!;
     expect(residualPcaCrops).toBe(64); // measured at export into residualStds / residualBasis
-    expect(model.sr).toEqual({ ...settings, residualStds: model.sr.residualStds, residualBasis: model.sr.residualBasis });
+    const { residualStds, residualBasis, residualGains } = model.sr;
+    expect(model.sr).toEqual({ ...settings, augResidualGain: 0, residualStds, residualBasis, residualGains });
     expect(model.schedule.name).toBe(config.schedule);
     expect(model.prediction).toBe(config.prediction);
   });
@@ -54,14 +55,14 @@ describe('super-resolution stage', () => {
     expect(() => srModelFrom(badAug as Manifest, model.unet, model.weights)).toThrow(PipelineError);
   });
 
-  it('reads the preconditioning (residualStd, augResidualGain) and refuses it beside extraResidual or out of range', () => {
+  it('reads the preconditioning (residual std devs, basis and aug gains per component) and refuses it beside extraResidual or out of range', () => {
     expect(model.sr.residualStd).toBe(config.sr!.residualStd);
-    expect(model.sr.augResidualGain).toBe(0.7);
     const details = manifest.data.details!;
     const withSr = (sr: object) => ({ ...manifest, data: { ...manifest.data, details: { ...details, sr: { ...(details.sr as object), ...sr } } } }) as Manifest;
     expect(() => srModelFrom(withSr({ residualStd: 0 }), model.unet, model.weights)).toThrow(/residualStd must be/);
     expect(() => srModelFrom(withSr({ augResidualGain: -1 }), model.unet, model.weights)).toThrow(/augResidualGain must be/);
     expect(() => srModelFrom(withSr({ residualStds: [0.1] }), model.unet, model.weights)).toThrow(/residualStds must be 48 numbers/);
+    expect(() => srModelFrom(withSr({ residualGains: model.sr.residualGains!.map(() => -1) }), model.unet, model.weights)).toThrow(/residualGains must be/);
     const skew = [...model.sr.residualBasis!];
     skew[0] += 0.01;
     expect(() => srModelFrom(withSr({ residualBasis: skew }), model.unet, model.weights)).toThrow(/not orthonormal/);
@@ -71,7 +72,11 @@ describe('super-resolution stage', () => {
     const stds = model.sr.residualStds!;
     expect(stds.length).toBe(48);
     expect(srSigmaData(model.sr, 1)).toEqual(stds);
-    (srSigmaData(model.sr, 0.5) as number[]).forEach((s, k) => expect(s).toBeCloseTo(Math.sqrt(stds[k] ** 2 + 0.35), 12));
+    const gains = model.sr.residualGains!;
+    expect(gains.length).toBe(48);
+    (srSigmaData(model.sr, 0.5) as number[]).forEach((s, k) => expect(s).toBeCloseTo(Math.sqrt(stds[k] ** 2 + 0.5 * gains[k]), 12));
+    // The aug noise is bicubic-upsampled, so it worsens the smooth (strong) components far more than the fine ones.
+    expect(Math.max(...gains.slice(0, 24))).toBeGreaterThan(20 * Math.max(...gains.slice(-8)));
     expect(srSigmaData({ residualStd: 0.1, augResidualGain: 0.7 }, 0.5)).toBeCloseTo(Math.sqrt(0.01 + 0.35), 12);
   });
 
