@@ -51,7 +51,7 @@ describe('super-resolution evaluation', () => {
     const m = read(sr256);
     expect(m.evaluation).toEqual(JSON.parse(JSON.stringify(evaluation)));
     expect(m.evaluation.heldOutLoss).toBe(heldOutLoss);
-    const sr = m.evaluation.superResolution as { note: string; heldOutScenes: number; truthHf: number; bicubic: Figures; model: (Figures & { aug: number })[] };
+    const sr = m.evaluation.superResolution as { note: string; heldOutScenes: number; truthHf: number; bicubic: Figures; model: (Figures & { aug: number })[]; firstGuessOnly: Figures & { aug: number } };
     expect(sr.note).toMatch(/PSNR|psnr/);
     expect(sr.heldOutScenes).toBe(3);
     expect(sr.model.map((r) => r.aug)).toEqual([0, 0.3]);
@@ -60,7 +60,10 @@ describe('super-resolution evaluation', () => {
     expect(sr.bicubic.hfRatio).toBeGreaterThan(0);
     expect(sr.bicubic.hfRatio).toBeLessThan(1);
     expect(sr.bicubic.consistency).toBeLessThan(0.01);
-    for (const r of [sr.bicubic, ...sr.model]) for (const v of [r.psnr, r.hf, r.consistency]) expect(Number.isFinite(v)).toBe(true);
+    for (const r of [sr.bicubic, ...sr.model, sr.firstGuessOnly]) for (const v of [r.psnr, r.hf, r.consistency]) expect(Number.isFinite(v)).toBe(true);
+    // The preconditioned model's first guess alone, sampled with the model row's seeds: another image than the net's.
+    expect(sr.firstGuessOnly.aug).toBe(sr.model[0].aug);
+    expect(sr.firstGuessOnly.psnr).not.toBe(sr.model[0].psnr);
 
     const png = PNG.sync.read(readFileSync(join(sr256, 'eval-crops.png')));
     expect(png.height).toBeGreaterThan(2 * 16 * 16); // 2 rows of 16-px windows shown at 16×

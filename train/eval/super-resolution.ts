@@ -15,7 +15,7 @@ import { evaluatedWith, updateEvaluation, writeAtomically } from './manifest-upd
 import { recordPropagation } from './propagation-record';
 import { srCropsPng } from './sr-grid';
 import { clipUnit, PSNR_CAP_DB, scoreUpsample, type UpsampleScore } from './sr-metrics';
-import { srHeldOutScenes } from './sr-scenes';
+import { srHeldOutScenes, type SrScene } from './sr-scenes';
 
 /** Aug levels of the PSNR/HF figures: clean conditioning, and Imagen's low sampling level (science.md §2.2–2.4). */
 export const SR_EVAL_AUG_LEVELS = [0, 0.1] as const;
@@ -60,6 +60,25 @@ function summary(scores: readonly UpsampleScore[], truthHf: number): Summary {
   };
 }
 
+/**
+ * The first guess of the preconditioning alone (sr-precondition.ts): the model sampled with its output F = 0,
+ * by zeroing the last conv, with the seeds of the model row. Says how much of the detail is the trained net's.
+ */
+async function firstGuessRow(model: SrModel, scenes: readonly SrScene[], low: number, aug: number, steps: number, seed: number, truthHf: number): Promise<Summary & { aug: number }> {
+  const zeros = Object.fromEntries(Object.entries(model.weights).filter(([k]) => k.startsWith('out.conv')).map(([k, w]) => [k, tf.zerosLike(w)]));
+  try {
+    const guess: SrModel = { ...model, weights: { ...model.weights, ...zeros } };
+    const scores: UpsampleScore[] = [];
+    for (const [i, s] of scenes.entries()) {
+      const out = await sampleSuperResolution(guess, s.low, low, { aug, steps, sampler: 'ddim', eta: 0, seed: deriveSeed(seed, i) });
+      scores.push(scoreUpsample(out, s.truth, s.low, model.sr.fullSize, model.sr.factor));
+    }
+    return { aug, ...summary(scores, truthHf) };
+  } finally {
+    tf.dispose(Object.values(zeros));
+  }
+}
+
 export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: string]: JsonValue }> {
   const log = o.log ?? (() => {});
   const t0 = performance.now();
@@ -97,6 +116,8 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
       log(`  aug ${aug}: PSNR ${row.psnr.toFixed(2)} dB, HF ratio ${row.hfRatio.toFixed(3)}, ${row.secondsPerSample.toFixed(1)} s/sample`);
       perLevel.push(row);
     }
+    const priorOnly = model.sr.residualStd === undefined ? null : await firstGuessRow(model, scenes, low, augLevels[0], steps, seed, truthHf);
+    if (priorOnly) log(`  first guess alone (F = 0) at aug ${priorOnly.aug}: PSNR ${priorOnly.psnr.toFixed(2)} dB, HF ratio ${priorOnly.hfRatio.toFixed(3)}`);
     const bicubicRow = summary(bicubicScores, truthHf);
     log(`  bicubic: PSNR ${bicubicRow.psnr.toFixed(2)} dB, HF ratio ${bicubicRow.hfRatio.toFixed(3)}`);
     const results: { [metric: string]: JsonValue } = {
@@ -107,7 +128,9 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
           `hf: mean HF energy, the mean square of x − up(down(x)) with down = ${factor}×${factor} area mean and up = nearest, i.e. the part of x ` +
           `the low-res input cannot hold (train/eval/sr-metrics.ts); hfRatio = hf / the truth's hf (1 = as detailed as the truth); ` +
           `consistency: MSE of the output area-downsampled against the input. model: DDIM (η = 0) sampling, one seed per scene, per aug level; ` +
-          `bicubic: Keys cubic convolution (a = −0.5) of the input, clipped to [−1, 1]. secondsPerSample / msPerStep: wall time of the ` +
+          `bicubic: Keys cubic convolution (a = −0.5) of the input, clipped to [−1, 1]. firstGuessOnly (preconditioned models): the same ` +
+          `samples with the net's correction F set to 0 (its last conv zeroed), i.e. the preconditioning's Wiener guess from the measured ` +
+          `residual statistics alone; the model row's lead over it is what the trained net adds. secondsPerSample / msPerStep: wall time of the ` +
           `model's samples on the evaluating machine (scoring included), backend in evaluatedWith.`,
         heldOutScenes: count,
         kinds: scenes.map((s) => SCENE_KINDS[s.kind]),
@@ -116,6 +139,7 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
         truthHf,
         bicubic: bicubicRow,
         model: perLevel,
+        ...(priorOnly ? { firstGuessOnly: priorOnly } : {}),
       },
     };
 
