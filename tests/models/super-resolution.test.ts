@@ -49,28 +49,33 @@ for (const name of ['sr-256', 'sr-1024'] as const) {
         const ab = model.schedule.alphaBar[t];
         const grid = crop / k;
         const shape: [number, number, number, number] = [1, grid, grid, 3 * k * k];
-        const err = { own: 0, other: 0, aug: 0, augInput: 0 };
+        const err = { own: 0, other: 0, aug: 0, augInput: 0, guess: 0 };
+        // The preconditioning's first guess alone (the net's correction F = 0): what the trained net must beat.
+        const zeros = Object.fromEntries(Object.entries(model.weights).filter(([k]) => k.startsWith('out.conv')).map(([k, w]) => [k, tf.zerosLike(w)]));
+        const guessModel: SrModel = { ...model, weights: { ...model.weights, ...zeros } };
         for (let i = 0; i < CROPS; i++) {
           const truth = spaceToDepth(held.x0.subarray(i * pixels, (i + 1) * pixels), crop, 3, k);
           const loOf = (j: number) => held.lo.slice((j % CROPS) * lowValues, ((j % CROPS) + 1) * lowValues);
           const eps = fillNormal(new Float32Array(pixels), makeRng(700 + i)); // seeded standard normal noise
           const augEps = fillNormal(new Float32Array(lowValues), makeRng(800 + i));
-          const x0hat = (cond: Float32Array, level: number) =>
+          const x0hat = (cond: Float32Array, level: number, m: SrModel = model) =>
             tf.tidy(() => {
               const xt = qSampleBatch(tf.tensor4d(truth, shape), tf.tensor4d(spaceToDepth(eps, crop, 3, k), shape), [ab]);
               // The stage's own denoiser, preconditioning included, as the sampler calls it.
-              const denoise = srDenoiser(model, tf.tensor4d(cond, shape), tf.tensor1d([level]), augAlphaBar(model.schedule, level));
-              return epsAndX0(model.prediction, xt, denoise(xt, t), ab, null).x0.dataSync() as Float32Array;
+              const denoise = srDenoiser(m, tf.tensor4d(cond, shape), tf.tensor1d([level]), augAlphaBar(model.schedule, level));
+              return epsAndX0(m.prediction, xt, denoise(xt, t), ab, null).x0.dataSync() as Float32Array;
             });
           const clean = (j: number) => srConditioning(loOf(j), new Float32Array(lowValues), 1, low, model.sr);
           err.own += mse(x0hat(clean(i), 0), truth);
           err.other += mse(x0hat(clean(i + 1), 0), truth);
+          if (model.sr.residualStd !== undefined) err.guess += mse(x0hat(clean(i), 0, guessModel), truth);
           const noisy = srConditioning(loOf(i), augEps, augAlphaBar(model.schedule, 0.3), low, model.sr);
           err.aug += mse(x0hat(noisy, 0.3), truth);
           err.augInput += mse(noisy, truth);
         }
         const per = (v: number) => (v / CROPS).toFixed(5);
-        console.log(`${name} at t = ${t}: x̂₀ MSE ${per(err.own)} given its window, ${per(err.other)} given another crop's; at aug 0.3 ${per(err.aug)} against its noisy input's ${per(err.augInput)}`);
+        console.log(`${name} at t = ${t}: x̂₀ MSE ${per(err.own)} given its window (first guess alone ${per(err.guess)}), ${per(err.other)} given another crop's; at aug 0.3 ${per(err.aug)} against its noisy input's ${per(err.augInput)}`);
+        tf.dispose(Object.values(zeros));
 
         // A 10-step DDIM sample per crop from its true low-res window, against bicubic.
         const scores = { model: [] as number[], bicubic: [] as number[], hfModel: [] as number[], hfBicubic: [] as number[], hfTruth: [] as number[] };

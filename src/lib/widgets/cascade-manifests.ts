@@ -23,6 +23,8 @@ export interface SrQuality {
   hfRatio: number;
   bicubicPsnr: number;
   bicubicHfRatio: number;
+  /** The preconditioning's first guess alone (the net's correction off), when evaluated; else null. */
+  firstGuess: { psnr: number; hfRatio: number } | null;
 }
 
 export interface PropagationRow {
@@ -75,7 +77,9 @@ export function srQualityOf(evaluation: unknown): SrQuality | null {
   if (!isObj(clean) || !isObj(b) || !isNum(q.heldOutScenes)) return null;
   const [psnr, hfRatio, bicubicPsnr, bicubicHfRatio] = [clean.psnr, clean.hfRatio, b.psnr, b.hfRatio];
   if (!isNum(psnr) || !isNum(hfRatio) || !isNum(bicubicPsnr) || !isNum(bicubicHfRatio)) return null;
-  return { scenes: q.heldOutScenes, psnr, hfRatio, bicubicPsnr, bicubicHfRatio };
+  const g = q.firstGuessOnly;
+  const firstGuess = isObj(g) && g.aug === 0 && isNum(g.psnr) && isNum(g.hfRatio) ? { psnr: g.psnr, hfRatio: g.hfRatio } : null;
+  return { scenes: q.heldOutScenes, psnr, hfRatio, bicubicPsnr, bicubicHfRatio, firstGuess };
 }
 
 /** The facts of one manifest (parsed JSON); throws with the field's name when a required one is wrong. */
