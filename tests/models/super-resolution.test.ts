@@ -1,9 +1,10 @@
 // Quality bars of the shipped super-resolution models (issue 5 item 7), on a few held-out crops: the model
 // loads (SHA-256 checked); one denoising step at t = 500 gives an x̂₀ far closer to the truth given its own
 // low-res window than given another crop's (it reads its input), and at aug level 0.3 far closer than its
-// noisy input (it removes the augmentation noise); a 10-step sample from the true low-res crop is within
-// 3 dB of bicubic's PSNR with high-frequency energy above half of bicubic's (not blocks or blur) and
-// below twice the truth's (not noise). Runs once pretrained/<model>/ exists.
+// noisy input and than its preconditioning's first guess alone (the trained net removes the augmentation
+// noise); a 10-step sample from the true low-res crop has at least twice bicubic's high-frequency energy
+// (detail added, not a smooth upsample) and less than twice the truth's (not noise), within 4.5 dB of
+// bicubic's PSNR. Runs once pretrained/<model>/ exists.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -21,13 +22,15 @@ import { srHeldOutBatch } from '../../train/sr-data';
 import { loadTrainConfig } from '../../train/train-config';
 
 const CROPS = 4;
+/** How much more high-frequency energy than bicubic's a sample must have: detail added, not a smooth upsample. */
+const HF_OVER_BICUBIC = 2;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 for (const name of ['sr-256', 'sr-1024'] as const) {
   const dir = `pretrained/${name}`;
   const manifestPath = join(dir, 'manifest.json');
   describe.runIf(existsSync(manifestPath))(dir, () => {
-    it(`loads; at t = 500 it reads its input and removes aug noise; a 10-step sample is within 3 dB of bicubic, neither blurred nor noisy`, { timeout: 180_000 }, async () => {
+    it(`loads; at t = 500 it reads its input and removes aug noise; a 10-step sample adds detail bicubic lacks, within 4.5 dB of bicubic's PSNR`, { timeout: 180_000 }, async () => {
       await initTrainingBackend({ threads: 1, verbose: false });
       const manifest = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath);
       const loaded = await loadModel(manifest, new Uint8Array(readFileSync(join(dir, manifest.weightsFile))));
@@ -49,7 +52,7 @@ for (const name of ['sr-256', 'sr-1024'] as const) {
         const ab = model.schedule.alphaBar[t];
         const grid = crop / k;
         const shape: [number, number, number, number] = [1, grid, grid, 3 * k * k];
-        const err = { own: 0, other: 0, aug: 0, augInput: 0, guess: 0 };
+        const err = { own: 0, other: 0, aug: 0, augInput: 0, guess: 0, guessAug: 0 };
         // The preconditioning's first guess alone (the net's correction F = 0): what the trained net must beat.
         const zeros = Object.fromEntries(Object.entries(model.weights).filter(([k]) => k.startsWith('out.conv')).map(([k, w]) => [k, tf.zerosLike(w)]));
         const guessModel: SrModel = { ...model, weights: { ...model.weights, ...zeros } };
@@ -71,10 +74,11 @@ for (const name of ['sr-256', 'sr-1024'] as const) {
           if (model.sr.residualStd !== undefined) err.guess += mse(x0hat(clean(i), 0, guessModel), truth);
           const noisy = srConditioning(loOf(i), augEps, augAlphaBar(model.schedule, 0.3), low, model.sr);
           err.aug += mse(x0hat(noisy, 0.3), truth);
+          if (model.sr.residualStd !== undefined) err.guessAug += mse(x0hat(noisy, 0.3, guessModel), truth);
           err.augInput += mse(noisy, truth);
         }
         const per = (v: number) => (v / CROPS).toFixed(5);
-        console.log(`${name} at t = ${t}: x̂₀ MSE ${per(err.own)} given its window (first guess alone ${per(err.guess)}), ${per(err.other)} given another crop's; at aug 0.3 ${per(err.aug)} against its noisy input's ${per(err.augInput)}`);
+        console.log(`${name} at t = ${t}: x̂₀ MSE ${per(err.own)} given its window (first guess alone ${per(err.guess)}), ${per(err.other)} given another crop's; at aug 0.3 ${per(err.aug)} (first guess alone ${per(err.guessAug)}) against its noisy input's ${per(err.augInput)}`);
         tf.dispose(Object.values(zeros));
 
         // A 10-step DDIM sample per crop from its true low-res window, against bicubic.
@@ -96,8 +100,12 @@ for (const name of ['sr-256', 'sr-1024'] as const) {
         console.log(`${name}, ${CROPS} crops, 10 steps: PSNR ${psnr.toFixed(2)} dB (bicubic ${psnrBic.toFixed(2)}), HF ${(hf / hfTruth).toFixed(3)} of the truth's (bicubic ${(hfBic / hfTruth).toFixed(3)})`);
         expect(err.own).toBeLessThan(0.5 * err.other); // it reads its low-res input
         expect(err.aug).toBeLessThan(0.5 * err.augInput); // and removes the augmentation noise from it
-        expect(psnr).toBeGreaterThan(psnrBic - 3); // a sample pays in PSNR for detail that is plausible, not the truth's (SR3 scores below its regression baseline); at most 3 dB
-        expect(hf).toBeGreaterThan(0.5 * hfBic); // not blocks or blur
+        // … and the trained net does that, not the preconditioning's first guess, which keeps the aug noise (sr-precondition.ts).
+        if (model.sr.residualStd !== undefined) expect(err.aug).toBeLessThan(0.5 * err.guessAug);
+        // A sample pays in PSNR for texture that is plausible, not the truth's: texture of the truth's strength but
+        // independent of it doubles the error of the mean (≈ 3 dB; SR3 too scores below its regression baseline).
+        expect(psnr).toBeGreaterThan(psnrBic - 4.5);
+        expect(hf).toBeGreaterThan(HF_OVER_BICUBIC * hfBic); // adds fine detail that bicubic lacks
         expect(hf).toBeLessThan(2 * hfTruth); // detail, not noise
         expect(tf.memory().numTensors).toBe(before);
       } finally {
