@@ -13,7 +13,7 @@ import { DivergedError, train } from './loop';
 import { closestKey, ConfigError, leafKeys, type ConfigTree } from './overrides';
 import { registerCoreGradients } from './kernels/core-gradients';
 import { Progress } from './progress';
-import { loadTrainConfig, MODEL_NAMES, overrideConfig, type TrainConfig } from './train-config';
+import { adoptFutureSchedule, loadTrainConfig, MODEL_NAMES, overrideConfig, type TrainConfig } from './train-config';
 
 /** Flags of the CLI itself (not config keys). Boolean flags take no value. */
 const FLAGS = { resume: 'bool', fresh: 'bool', 'export-only': 'bool', 'no-export': 'bool', until: 'int', 'ckpt-dir': 'str', 'pretrained-dir': 'str' } as const;
@@ -94,7 +94,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (args.flags.resume) {
       if (!latest) throw new CheckpointError(`--resume: no checkpoint in ${dir} (nothing to resume; drop --resume to start)`);
       resume = readCheckpoint(latest);
-      config = overrideConfig(resume.config, args.overrides, true);
+      const resumed = overrideConfig(resume.config, args.overrides, true);
+      config = adoptFutureSchedule(resumed, base, resume.step);
+      if (config !== resumed) {
+        process.stderr.write(`sr.augZeroShare ${config.sr?.augZeroShare} from step ${config.sr?.augZeroFrom}: adopted from the config file (not yet reached)\n`);
+      }
       if (config.steps <= resume.step) {
         throw new ConfigError(`--steps=${config.steps}: the checkpoint is already at step ${resume.step}; use --export-only to export it`);
       }

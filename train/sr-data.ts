@@ -21,6 +21,13 @@ export interface SrSettings {
   spaceToDepth: number;
   /** Aug levels are drawn uniformly from [0, augMax] in training (Imagen §2.4 noise conditioning augmentation). */
   augMax: number;
+  /**
+   * Share of training examples whose aug level is exactly 0 (the clean low-res input), drawn from step
+   * `augZeroFrom` on (default 0); the rest stay U[0, augMax]. Absent: none.
+   */
+  augZeroShare?: number;
+  /** First step at which augZeroShare applies; a run may adopt it on resume if it is not yet reached (cli.ts). */
+  augZeroFrom?: number;
   /** σ_d of the EDM preconditioning around the upsample (src/lib/diffusion/precondition.ts); absent: plain x₀ output. */
   residualStd?: number;
   /** σ_d(a)² = residualStd² + augResidualGain·(1 − ᾱ_a): the aug noise's share of the residual (srSigmaData). */
@@ -161,6 +168,13 @@ export function describeSrData(config: TrainConfig, steps: number): string {
     `${steps * config.batch} crops of ${crop}×${crop} px from procedural scenes (src/lib/data, kinds: ${SCENE_KINDS.join(', ')}, uniform) ` +
     `rendered at ${sr.fullSize}×${sr.fullSize}, each with the same window rendered at ${crop / sr.factor}×${crop / sr.factor} px ` +
     `(1/${sr.factor} the pixels), window edges on the ${sr.fullSize / sr.factor}-px grid; one crop per scene, each seen once; ` +
-    `noise-conditioning augmentation levels U[0, ${sr.augMax}]; training scene seeds have the top bit clear, held-out seeds set`
+    `noise-conditioning augmentation levels U[0, ${sr.augMax}]${augZeroWords(sr, steps)}; training scene seeds have the top bit clear, held-out seeds set`
   );
+}
+
+function augZeroWords(sr: SrSettings, steps: number): string {
+  const from = sr.augZeroFrom ?? 0;
+  if (!sr.augZeroShare || from >= steps) return '';
+  const share = `${Math.round(sr.augZeroShare * 100)}% of them set to 0 (the clean input)`;
+  return from === 0 ? `, ${share}` : `, from step ${from} on ${share}`;
 }

@@ -16,6 +16,8 @@ import type { TrainConfig } from './train-config';
 
 /** deriveSeed stream of the aug levels and aug noise; distinct from objective.ts's 201. */
 export const AUG_STREAM = 202;
+/** deriveSeed stream of the "aug level exactly 0" draws (sr.augZeroShare): its own, so AUG_STREAM's draws stay as they were. */
+export const AUG_ZERO_STREAM = 206;
 
 export interface SrStepNoise extends StepNoise {
   /** Aug level per example in [0, augMax], [B]; fed to the U-Net as its extra scalar. */
@@ -34,6 +36,10 @@ export function srStepNoise(config: TrainConfig, step: number, batch: SrBatch): 
   const rng = makeRng(deriveSeed(deriveSeed(config.seed, AUG_STREAM), step));
   const augLevels = Array.from(batch.labels, () => rng.next() * sr.augMax);
   const augEps = fillNormal(new Float32Array(batch.lo.length), rng);
+  if (sr.augZeroShare && step >= (sr.augZeroFrom ?? 0)) {
+    const zero = makeRng(deriveSeed(deriveSeed(config.seed, AUG_ZERO_STREAM), step));
+    for (let i = 0; i < augLevels.length; i++) if (zero.next() < sr.augZeroShare) augLevels[i] = 0;
+  }
   return { ...base, augLevels, augEps };
 }
 

@@ -55,7 +55,7 @@ export const INTEGER_KEYS: readonly string[] = [
   'resolution', 'T', 'batch', 'steps', 'warmup', 'seed', 'keepCheckpoints', 'threads',
   'model.imageChannels', 'model.extraChannels', 'model.baseChannels', 'model.channelMults', 'model.resBlocks',
   'model.groups', 'model.timeFeatures', 'model.embedDim', 'model.classes', 'model.outChannels',
-  'sr.fullSize', 'sr.factor', 'sr.spaceToDepth', 'sr.residualPcaCrops',
+  'sr.fullSize', 'sr.factor', 'sr.spaceToDepth', 'sr.residualPcaCrops', 'sr.augZeroFrom',
 ];
 
 /**
@@ -122,6 +122,8 @@ function checkSr(c: TrainConfig, sr: SrSettings, need: (ok: boolean, key: string
   need(k >= 1 && c.resolution % (k * 2 ** (c.model.channelMults.length - 1)) === 0, 'sr.spaceToDepth', 'must divide resolution / 2^(levels−1)');
   need(c.resolution % sr.factor === 0 && c.resolution <= sr.fullSize && sr.fullSize % sr.factor === 0, 'resolution', 'must be a multiple of sr.factor, at most sr.fullSize');
   need(sr.augMax >= 0 && sr.augMax <= 1, 'sr.augMax', 'must be in [0, 1]');
+  need(sr.augZeroShare === undefined || (sr.augZeroShare >= 0 && sr.augZeroShare <= 1), 'sr.augZeroShare', 'must be in [0, 1]');
+  need(sr.augZeroFrom === undefined || (Number.isInteger(sr.augZeroFrom) && sr.augZeroFrom >= 0), 'sr.augZeroFrom', 'must be a whole step ≥ 0');
   need(c.model.imageChannels === 3 * k * k, 'model.imageChannels', `must be 3·spaceToDepth² = ${3 * k * k}`);
   need(c.model.extraChannels === 3 * k * k, 'model.extraChannels', `must be 3·spaceToDepth² = ${3 * k * k} (the upsampled low-res crop)`);
   need(c.model.outChannels === 3 * k * k, 'model.outChannels', `must be 3·spaceToDepth² = ${3 * k * k}`);
@@ -134,4 +136,22 @@ function checkSr(c: TrainConfig, sr: SrSettings, need: (ok: boolean, key: string
     need(sr.residualPcaCrops === undefined || sr.residualPcaCrops >= 1, 'sr.residualPcaCrops', 'must be at least 1');
     need(sr.augResidualGain === undefined || (sr.augResidualGain >= 0 && sr.augResidualGain <= 4), 'sr.augResidualGain', 'must be in [0, 4]');
   }
+}
+
+/** Keys of a schedule that starts at a given step (sr.augZeroFrom): they change only the steps from it on. */
+const FUTURE_SCHEDULE_KEYS = ['augZeroShare', 'augZeroFrom'] as const;
+
+/**
+ * A resumed run adopts the config file's sr.augZeroShare / sr.augZeroFrom when their schedule starts at or
+ * after the checkpoint's step: the steps already taken are then exactly those the config file describes,
+ * so training from scratch with the file reproduces the whole run. Any other difference still needs --fresh.
+ */
+export function adoptFutureSchedule(resumed: TrainConfig, file: TrainConfig, step: number): TrainConfig {
+  const from = file.sr?.augZeroFrom ?? 0;
+  if (!resumed.sr || !file.sr || !file.sr.augZeroShare || from < step) return resumed;
+  const same = FUTURE_SCHEDULE_KEYS.every((k) => resumed.sr?.[k] === file.sr?.[k]);
+  if (same) return resumed;
+  const out: TrainConfig = { ...resumed, sr: { ...resumed.sr, augZeroShare: file.sr.augZeroShare, augZeroFrom: from } };
+  checkConfig(out);
+  return out;
 }

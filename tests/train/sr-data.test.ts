@@ -76,6 +76,25 @@ describe('super-resolution training data', () => {
     expect(depthToSpace(inp.extra, 4, 32, 3, 4).subarray(0, 32 * 32 * 3)).toEqual(bicubicUpsample(b.lo.subarray(0, 8 * 8 * 3), 8, 4));
   });
 
+  it('from sr.augZeroFrom on, about sr.augZeroShare of the aug levels are exactly 0 and the others as before', () => {
+    const c = small({ augMax: 0.6, augZeroShare: 0.5, augZeroFrom: 10 });
+    const b = srTrainingBatch(c, 3);
+    expect(srStepNoise(c, 9, b)).toEqual(srStepNoise(small({ augMax: 0.6 }), 9, b)); // before augZeroFrom: unchanged
+    let zeros = 0, total = 0;
+    for (let step = 10; step < 60; step++) {
+      const n = srStepNoise(c, step, b);
+      const plain = srStepNoise(small({ augMax: 0.6 }), step, b);
+      expect(n.augEps).toEqual(plain.augEps); // the aug noise is drawn as before
+      n.augLevels.forEach((a, i) => expect(a === 0 || a === plain.augLevels[i]).toBe(true));
+      zeros += n.augLevels.filter((a) => a === 0).length;
+      total += n.augLevels.length;
+    }
+    expect(zeros / total).toBeGreaterThan(0.35);
+    expect(zeros / total).toBeLessThan(0.65);
+    expect(describeSrData(c, 100)).toContain('from step 10 on 50% of them set to 0');
+    expect(describeSrData(c, 10)).not.toContain('set to 0'); // the run ended before the share began
+  });
+
   it('the manifest words name the render size, the low-res size and the aug range', () => {
     const words = describeSrData(sr256, 7000);
     expect(words).toContain('112000 crops of 128×128 px');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SCENE_KINDS } from '../../src/lib/data';
 import { countParams } from '../../src/lib/models/count';
-import { checkConfig, loadTrainConfig, MODEL_NAMES, overrideConfig } from '../../train/train-config';
+import { adoptFutureSchedule, checkConfig, loadTrainConfig, MODEL_NAMES, overrideConfig, type TrainConfig } from '../../train/train-config';
 
 describe('training configs', () => {
   it('every value in every config file carries a comment saying why', () => {
@@ -41,5 +41,18 @@ describe('training configs', () => {
     expect(() => overrideConfig(tiny, { lr: '0.1' }, true)).toThrow(/cannot change on --resume/);
     expect(overrideConfig(tiny, { ckptMinutes: '1' }, true).ckptMinutes).toBe(1);
     expect(overrideConfig(tiny, { steps: String(tiny.warmup + 1) }, true).steps).toBe(tiny.warmup + 1);
+  });
+
+  it('a resumed SR run adopts the file\'s aug-zero schedule only if it starts at or after the checkpoint', async () => {
+    const file = await loadTrainConfig('sr-256');
+    const from = file.sr!.augZeroFrom!;
+    const old = { ...file, sr: { ...file.sr!, augZeroShare: undefined, augZeroFrom: undefined } } as TrainConfig;
+    const adopted = adoptFutureSchedule(old, file, from);
+    expect(adopted.sr!.augZeroShare).toBe(file.sr!.augZeroShare);
+    expect(adopted.sr!.augZeroFrom).toBe(from);
+    expect(adopted.lr).toBe(old.lr);
+    expect(adoptFutureSchedule(old, file, from + 1)).toBe(old); // steps from `from` on were taken without it
+    expect(adoptFutureSchedule(file, file, from)).toBe(file); // nothing to adopt
+    expect(() => overrideConfig(file, { 'sr.augZeroFrom': '1.5' })).toThrow(/whole number/);
   });
 });

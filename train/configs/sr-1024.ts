@@ -39,7 +39,7 @@ const config: TrainConfig = {
   prediction: 'x0',
   condDropout: 0, // no classes, so nothing to drop
   batch: 16, // as in base-64: 16 crops from 16 different scenes per step
-  steps: 6000, // ≈ 70 min at the 0.70 s/step measured on 1 wasm thread with sr-256 training beside it (2 cores); resumable across sessions
+  steps: 12000, // 6000 steps with U[0, 0.6] aug levels (≈ 70 min), then 6000 with half the levels at 0 (sr.augZeroShare); 1 wasm thread beside the other SR run; resumable
   lr: 3e-4, // as in base-64
   minLr: 3e-5, // cosine to lr/10, as in base-64
   warmup: 350, // about 5% of the run, as base-64's 500 of 8000 (~6%)
@@ -59,6 +59,11 @@ const config: TrainConfig = {
     factor: 4, // the low-res input is the same window at 256×256-scale pixels (sr-256's output size)
     spaceToDepth: 4, // 4×4 pixel cells: the net's grid is the low-res pixel grid, 16× fewer positions than pixels
     augMax: 0.6, // levels drawn from U[0, 0.6]: covers the lesson's 0, 0.1, 0.3, 0.5 with margin (Imagen uses 0.1–0.3 at sampling)
+    // From step 6000 half the examples get a clean input (level 0). With U[0, 0.6] alone the loss is mostly the
+    // aug noise to undo, and the net learned only that: at level 0 its held-out loss stayed at 0.98 of the
+    // preconditioning's Gaussian guess, so its samples' texture was the guess's and its edges bicubic's.
+    augZeroShare: 0.5,
+    augZeroFrom: 6000, // the step the first run ended at; resumed from its checkpoint (cli.ts adoptFutureSchedule)
     // EDM preconditioning around the bicubic upsample (pipelines/sr-precondition.ts): at low noise x̂₀ follows x_t,
     // so the detail the sampler has committed stays, and the net only corrects, at unit scale (EDM's λ = 1/c_out²).
     // σ_d is set per principal component of the residual (truth − bicubic)'s 48 cell values, whose std devs run
