@@ -97,7 +97,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       const resumed = overrideConfig(resume.config, args.overrides, true);
       config = adoptFutureSchedule(resumed, base, resume.step);
       if (config !== resumed) {
-        process.stderr.write(`sr.augZeroShare ${config.sr?.augZeroShare} from step ${config.sr?.augZeroFrom}: adopted from the config file (not yet reached)\n`);
+        const { augZeroShare, augZeroFrom, varianceWeightFrom } = config.sr ?? {};
+        process.stderr.write(`adopted from the config file (not yet reached): ${JSON.stringify({ augZeroShare, augZeroFrom, varianceWeightFrom })}\n`);
       }
       if (config.steps <= resume.step) {
         throw new ConfigError(`--steps=${config.steps}: the checkpoint is already at step ${resume.step}; use --export-only to export it`);

@@ -28,6 +28,8 @@ export interface SrSettings {
   augZeroShare?: number;
   /** First step at which augZeroShare applies; a run may adopt it on resume if it is not yet reached (cli.ts). */
   augZeroFrom?: number;
+  /** First step from which the loss weighs each residual component by its σ_d² (sr-objective.ts componentWeights). */
+  varianceWeightFrom?: number;
   /** σ_d of the EDM preconditioning around the upsample (src/lib/diffusion/precondition.ts); absent: plain x₀ output. */
   residualStd?: number;
   /** σ_d(a)² = residualStd² + augResidualGain·(1 − ᾱ_a): the aug noise's share of the residual (srSigmaData). */

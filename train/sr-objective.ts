@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { deriveSeed, fillNormal, makeRng } from '../src/lib/math/rng';
 import { diffusionLoss, lSimple } from '../src/lib/diffusion/losses';
-import { srNetInput, srTarget } from '../src/lib/pipelines/sr-precondition';
+import { srNetInput, srSigmaData, srTarget, type SrPrecondition } from '../src/lib/pipelines/sr-precondition';
 import { srPreconditionOf } from './sr-residual';
 import { qSampleBatch } from '../src/lib/diffusion/forward';
 import type { Schedule } from '../src/lib/diffusion/schedule';
@@ -24,6 +24,8 @@ export interface SrStepNoise extends StepNoise {
   augLevels: number[];
   /** The noise that corrupts the low-res input, [B, low, low, 3] flattened. */
   augEps: Float32Array;
+  /** Weigh each residual component's error by its σ_d² (from sr.varianceWeightFrom on; see componentWeights). */
+  varianceWeighted: boolean;
 }
 
 /** ᾱ of an aug level: the one the sampler uses (schedule's ᾱ at step round(a·T), a = 0 clean). */
@@ -40,7 +42,8 @@ export function srStepNoise(config: TrainConfig, step: number, batch: SrBatch): 
     const zero = makeRng(deriveSeed(deriveSeed(config.seed, AUG_ZERO_STREAM), step));
     for (let i = 0; i < augLevels.length; i++) if (zero.next() < sr.augZeroShare) augLevels[i] = 0;
   }
-  return { ...base, augLevels, augEps };
+  const varianceWeighted = sr.varianceWeightFrom !== undefined && step >= sr.varianceWeightFrom;
+  return { ...base, augLevels, augEps, varianceWeighted };
 }
 
 /** The net's inputs in its own layout (space-to-depth by k): grid side, channels and flat arrays. */
@@ -81,7 +84,26 @@ function srLoss(unet: UNet, weights: tf.NamedTensorMap, inp: SrInputs, noise: Sr
   // EDM's preconditioned loss (sr-precondition.ts): ‖F − target‖² = ‖x̂₀ − x₀‖²/c_out², the sampler's x̂₀ (srDenoiser).
   const augAbs = noise.augLevels.map((a) => augAlphaBar(schedule, a));
   const out = unet.apply(weights, srNetInput(p, xt, opts.extra, alphaBars, augAbs), t, opts);
-  return lSimple(out, srTarget(p, x0, xt, opts.extra, alphaBars, augAbs));
+  const target = srTarget(p, x0, xt, opts.extra, alphaBars, augAbs);
+  if (!noise.varianceWeighted) return lSimple(out, target);
+  return tf.mean(tf.mul(tf.squaredDifference(out, target), componentWeights(p, augAbs))) as tf.Scalar;
+}
+
+/**
+ * Loss weights per example and residual component, [B, 1, 1, C]: σ_d,k(a)², scaled to mean 1 per example.
+ * EDM's λ = 1/c_out² gives every component unit weight, so the 30-odd faint components (σ_d down to 0.015),
+ * whose targets are nearly all unpredictable noise, outweigh the few strong ones where the edges are. With
+ * σ_d² the loss at high noise is the x̂₀ error in pixels (c_out ≈ σ_d there), the error PSNR measures; the
+ * weight per example, and so per t and aug level, is unchanged.
+ */
+export function componentWeights(p: SrPrecondition, augAlphaBars: readonly number[]): tf.Tensor4D {
+  const rows = augAlphaBars.map((ab) => {
+    const s = srSigmaData(p, ab);
+    const v = (Array.isArray(s) ? s : [s]).map((x) => x * x);
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    return v.map((x) => x / mean);
+  });
+  return tf.tensor4d(rows.flat(), [rows.length, 1, 1, rows[0].length]);
 }
 
 /**
@@ -125,5 +147,6 @@ export function srEvalLoss(unet: UNet, weights: tf.NamedTensorMap, batch: SrBatc
 export function srHeldOutLoss(unet: UNet, weights: tf.NamedTensorMap, config: TrainConfig, schedule: Schedule, count = 16, augLevel = 0): number {
   const batch = srHeldOutBatch(config, count);
   const noise = srStepNoise(config, 0, batch);
-  return srEvalLoss(unet, weights, batch, { ...noise, augLevels: noise.augLevels.map(() => augLevel) }, config, schedule);
+  // Unweighted (EDM's λ) whatever the run's sr.varianceWeightFrom, so exports of one model stay comparable.
+  return srEvalLoss(unet, weights, batch, { ...noise, augLevels: noise.augLevels.map(() => augLevel), varianceWeighted: false }, config, schedule);
 }

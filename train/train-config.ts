@@ -55,7 +55,7 @@ export const INTEGER_KEYS: readonly string[] = [
   'resolution', 'T', 'batch', 'steps', 'warmup', 'seed', 'keepCheckpoints', 'threads',
   'model.imageChannels', 'model.extraChannels', 'model.baseChannels', 'model.channelMults', 'model.resBlocks',
   'model.groups', 'model.timeFeatures', 'model.embedDim', 'model.classes', 'model.outChannels',
-  'sr.fullSize', 'sr.factor', 'sr.spaceToDepth', 'sr.residualPcaCrops', 'sr.augZeroFrom',
+  'sr.fullSize', 'sr.factor', 'sr.spaceToDepth', 'sr.residualPcaCrops', 'sr.augZeroFrom', 'sr.varianceWeightFrom',
 ];
 
 /**
@@ -124,6 +124,8 @@ function checkSr(c: TrainConfig, sr: SrSettings, need: (ok: boolean, key: string
   need(sr.augMax >= 0 && sr.augMax <= 1, 'sr.augMax', 'must be in [0, 1]');
   need(sr.augZeroShare === undefined || (sr.augZeroShare >= 0 && sr.augZeroShare <= 1), 'sr.augZeroShare', 'must be in [0, 1]');
   need(sr.augZeroFrom === undefined || (Number.isInteger(sr.augZeroFrom) && sr.augZeroFrom >= 0), 'sr.augZeroFrom', 'must be a whole step ≥ 0');
+  need(sr.varianceWeightFrom === undefined || (Number.isInteger(sr.varianceWeightFrom) && sr.varianceWeightFrom >= 0), 'sr.varianceWeightFrom', 'must be a whole step ≥ 0');
+  need(sr.varianceWeightFrom === undefined || sr.residualStd !== undefined, 'sr.varianceWeightFrom', 'needs sr.residualStd (the weights are the preconditioning\'s σ_d²)');
   need(c.model.imageChannels === 3 * k * k, 'model.imageChannels', `must be 3·spaceToDepth² = ${3 * k * k}`);
   need(c.model.extraChannels === 3 * k * k, 'model.extraChannels', `must be 3·spaceToDepth² = ${3 * k * k} (the upsampled low-res crop)`);
   need(c.model.outChannels === 3 * k * k, 'model.outChannels', `must be 3·spaceToDepth² = ${3 * k * k}`);
@@ -138,20 +140,22 @@ function checkSr(c: TrainConfig, sr: SrSettings, need: (ok: boolean, key: string
   }
 }
 
-/** Keys of a schedule that starts at a given step (sr.augZeroFrom): they change only the steps from it on. */
-const FUTURE_SCHEDULE_KEYS = ['augZeroShare', 'augZeroFrom'] as const;
-
 /**
- * A resumed run adopts the config file's sr.augZeroShare / sr.augZeroFrom when their schedule starts at or
- * after the checkpoint's step: the steps already taken are then exactly those the config file describes,
- * so training from scratch with the file reproduces the whole run. Any other difference still needs --fresh.
+ * Schedules that start at a given step: a resumed run adopts each from the config file when its start is at
+ * or after the checkpoint's step, so the steps already taken are exactly those the file describes and
+ * training from scratch with the file reproduces the whole run. Any other difference still needs --fresh.
  */
 export function adoptFutureSchedule(resumed: TrainConfig, file: TrainConfig, step: number): TrainConfig {
-  const from = file.sr?.augZeroFrom ?? 0;
-  if (!resumed.sr || !file.sr || !file.sr.augZeroShare || from < step) return resumed;
-  const same = FUTURE_SCHEDULE_KEYS.every((k) => resumed.sr?.[k] === file.sr?.[k]);
-  if (same) return resumed;
-  const out: TrainConfig = { ...resumed, sr: { ...resumed.sr, augZeroShare: file.sr.augZeroShare, augZeroFrom: from } };
+  if (!resumed.sr || !file.sr) return resumed;
+  const sr = { ...resumed.sr };
+  const from = file.sr.augZeroFrom ?? 0;
+  if (file.sr.augZeroShare && from >= step && (sr.augZeroShare !== file.sr.augZeroShare || sr.augZeroFrom !== from)) {
+    Object.assign(sr, { augZeroShare: file.sr.augZeroShare, augZeroFrom: from });
+  }
+  const vFrom = file.sr.varianceWeightFrom;
+  if (vFrom !== undefined && vFrom >= step && sr.varianceWeightFrom !== vFrom) sr.varianceWeightFrom = vFrom;
+  if (sr.augZeroShare === resumed.sr.augZeroShare && sr.augZeroFrom === resumed.sr.augZeroFrom && sr.varianceWeightFrom === resumed.sr.varianceWeightFrom) return resumed;
+  const out: TrainConfig = { ...resumed, sr };
   checkConfig(out);
   return out;
 }

@@ -43,16 +43,18 @@ describe('training configs', () => {
     expect(overrideConfig(tiny, { steps: String(tiny.warmup + 1) }, true).steps).toBe(tiny.warmup + 1);
   });
 
-  it('a resumed SR run adopts the file\'s aug-zero schedule only if it starts at or after the checkpoint', async () => {
+  it('a resumed SR run adopts each of the file\'s later schedules only if it starts at or after the checkpoint', async () => {
     const file = await loadTrainConfig('sr-256');
-    const from = file.sr!.augZeroFrom!;
-    const old = { ...file, sr: { ...file.sr!, augZeroShare: undefined, augZeroFrom: undefined } } as TrainConfig;
-    const adopted = adoptFutureSchedule(old, file, from);
-    expect(adopted.sr!.augZeroShare).toBe(file.sr!.augZeroShare);
-    expect(adopted.sr!.augZeroFrom).toBe(from);
-    expect(adopted.lr).toBe(old.lr);
-    expect(adoptFutureSchedule(old, file, from + 1)).toBe(old); // steps from `from` on were taken without it
-    expect(adoptFutureSchedule(file, file, from)).toBe(file); // nothing to adopt
+    const zeroFrom = file.sr!.augZeroFrom!, weightFrom = file.sr!.varianceWeightFrom!;
+    expect(weightFrom).toBeGreaterThan(zeroFrom);
+    const old = { ...file, sr: { ...file.sr!, augZeroShare: undefined, augZeroFrom: undefined, varianceWeightFrom: undefined } } as TrainConfig;
+    const both = adoptFutureSchedule(old, file, zeroFrom);
+    expect([both.sr!.augZeroShare, both.sr!.augZeroFrom, both.sr!.varianceWeightFrom]).toEqual([file.sr!.augZeroShare, zeroFrom, weightFrom]);
+    expect(both.lr).toBe(old.lr);
+    const late = adoptFutureSchedule(old, file, zeroFrom + 1); // steps from zeroFrom on were taken without the zero share
+    expect([late.sr!.augZeroShare, late.sr!.varianceWeightFrom]).toEqual([undefined, weightFrom]);
+    expect(adoptFutureSchedule(old, file, weightFrom + 1)).toBe(old);
+    expect(adoptFutureSchedule(file, file, zeroFrom)).toBe(file); // nothing to adopt
     expect(() => overrideConfig(file, { 'sr.augZeroFrom': '1.5' })).toThrow(/whole number/);
   });
 });
