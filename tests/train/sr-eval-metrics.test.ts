@@ -112,5 +112,13 @@ describe('held-out scenes and the crops grid', () => {
     expect(decoded.width).toBeGreaterThanOrEqual(4 * 8 * 4);
     expect(windows).toEqual([{ x: 16, y: 8 }, { x: 16, y: 8 }]);
     expect(legend).toMatch(/low-res, bicubic, model, truth/);
+    // With the net-off sample, a fifth column sits between bicubic and model, and shows that sample.
+    const off = PNG.sync.read(srCropsPng([{ ...row, netOff: image(32, () => -1) }, { ...row, netOff: image(32, () => -1) }], { size: 32, factor: 4, crop: 8, zoom: 4 }).png);
+    expect(off.width - decoded.width).toBe(8 * 4 + 4);
+    const tileLeft = (col: number) => off.width - (5 - col) * (8 * 4 + 4);
+    const at = (img: PNG, x: number, y: number) => img.data[(y * img.width + x) * 4];
+    expect(at(off, tileLeft(2) + 5, off.height - 10)).toBe(0); // the net-off tile: black (−1)
+    expect(at(off, tileLeft(3) + 5, off.height - 10)).toBe(at(decoded, decoded.width - 2 * (8 * 4 + 4) + 5, decoded.height - 10)); // the model tile, as before
+    expect(srCropsPng([{ ...row, netOff: truth }], { size: 32, factor: 4, crop: 8, zoom: 4 }).legend).toMatch(/low-res, bicubic, net off, model, truth/);
   });
 });

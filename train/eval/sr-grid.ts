@@ -1,11 +1,14 @@
 // The super-resolution crops PNG (pretrained/<model>/eval-crops.png): one row per held-out scene, and
-// columns low-res (nearest-upscaled) / bicubic / model / truth, all the same window of the full-size
-// image, shown enlarged with nearest pixels so the reader sees the detail each one has or lacks.
+// columns low-res (nearest-upscaled) / bicubic / [net off] / model / truth, all the same window of the
+// full-size image, shown enlarged with nearest pixels so the reader sees the detail each one has or lacks.
+// "net off" (preconditioned models) is the same sample with the net's correction F = 0: beside "model" it
+// shows what the trained net itself adds.
 import { PNG } from 'pngjs';
 import { detailEnergy, upsampleNearest } from '../../src/lib/data';
 import { drawText, GLYPH_HEIGHT, GLYPH_WIDTH, textWidth } from './pixel-font';
 
 export const CROP_COLUMNS = ['low-res', 'bicubic', 'model', 'truth'] as const;
+export const CROP_COLUMNS_NET_OFF = ['low-res', 'bicubic', 'net off', 'model', 'truth'] as const;
 
 export interface CropRow {
   label: string;
@@ -15,6 +18,8 @@ export interface CropRow {
   bicubic: Float32Array;
   model: Float32Array;
   truth: Float32Array;
+  /** The same sample with the net's correction switched off (F = 0), [size, size, 3]; all rows or none. */
+  netOff?: Float32Array;
 }
 
 /** A square window of an image: [crop, crop, 3] from top-left (x, y). */
@@ -71,11 +76,13 @@ const INK = [40, 40, 40] as const;
 
 /** Encodes the crops grid as PNG bytes and describes it in words (for the manifest). */
 export function srCropsPng(rows: CropRow[], { size, factor, crop, zoom }: CropLayout): { png: Buffer; legend: string; windows: { x: number; y: number }[] } {
+  const netOff = rows.every((r) => r.netOff);
+  const columns: readonly string[] = netOff ? CROP_COLUMNS_NET_OFF : CROP_COLUMNS;
   const tile = crop * zoom;
   const scale = 2;
   const labelWidth = Math.max(...rows.map((r) => textWidth(r.label, scale))) + 2 * GAP;
   const header = GLYPH_HEIGHT * scale + 2 * GAP;
-  const width = labelWidth + CROP_COLUMNS.length * (tile + GAP);
+  const width = labelWidth + columns.length * (tile + GAP);
   const height = header + rows.length * (tile + GAP);
   const png = new PNG({ width, height, colorType: 6 });
   png.data.fill(255);
@@ -89,17 +96,19 @@ export function srCropsPng(rows: CropRow[], { size, factor, crop, zoom }: CropLa
         rgba[o + 3] = 255;
       }
   };
-  CROP_COLUMNS.forEach((name, i) => drawLabel(rgba, width, labelWidth + i * (tile + GAP), GAP, name, scale, INK));
+  columns.forEach((name, i) => drawLabel(rgba, width, labelWidth + i * (tile + GAP), GAP, name, scale, INK));
   const windows = rows.map((row, j) => {
     const y0 = header + j * (tile + GAP);
     drawLabel(rgba, width, GAP, y0 + Math.floor((tile - GLYPH_HEIGHT * scale) / 2), row.label, scale, INK);
     const w = busiestWindow(row.truth, size, crop, factor);
     const nearest = upsampleNearest(row.low, size / factor, factor);
-    [nearest, row.bicubic, row.model, row.truth].forEach((img, i) => paste(cropImage(img, size, w.x, w.y, crop), labelWidth + i * (tile + GAP), y0));
+    const images = netOff ? [nearest, row.bicubic, row.netOff!, row.model, row.truth] : [nearest, row.bicubic, row.model, row.truth];
+    images.forEach((img, i) => paste(cropImage(img, size, w.x, w.y, crop), labelWidth + i * (tile + GAP), y0));
     return w;
   });
   const legend =
-    `rows top to bottom: ${rows.map((r) => r.label).join(', ')}; columns left to right: ${CROP_COLUMNS.join(', ')} ` +
+    `rows top to bottom: ${rows.map((r) => r.label).join(', ')}; columns left to right: ${columns.join(', ')} ` +
+    (netOff ? '(net off = the model\'s sample with its net\'s correction F set to 0, same seed) ' : '') +
     `(low-res = the ${size / factor}² input repeated ${factor}×${factor}); each a ${crop}×${crop}-px window of the ${size}² image ` +
     `shown at ${zoom}×, the window (on a ${factor}-px grid) where the truth has the most detail finer than ${factor} px`;
   return { png: PNG.sync.write(png, { colorType: 2 }), legend, windows };

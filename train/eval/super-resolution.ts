@@ -64,16 +64,27 @@ function summary(scores: readonly UpsampleScore[], truthHf: number): Summary {
  * The first guess of the preconditioning alone (sr-precondition.ts): the model sampled with its output F = 0,
  * by zeroing the last conv, with the seeds of the model row. Says how much of the detail is the trained net's.
  */
-async function firstGuessRow(model: SrModel, scenes: readonly SrScene[], low: number, aug: number, steps: number, seed: number, truthHf: number): Promise<Summary & { aug: number }> {
+async function firstGuessRow(
+  model: SrModel,
+  scenes: readonly SrScene[],
+  low: number,
+  aug: number,
+  steps: number,
+  seed: number,
+  truthHf: number,
+  keep: number,
+): Promise<{ row: Summary & { aug: number }; outputs: Float32Array[] }> {
   const zeros = Object.fromEntries(Object.entries(model.weights).filter(([k]) => k.startsWith('out.conv')).map(([k, w]) => [k, tf.zerosLike(w)]));
   try {
     const guess: SrModel = { ...model, weights: { ...model.weights, ...zeros } };
     const scores: UpsampleScore[] = [];
+    const outputs: Float32Array[] = [];
     for (const [i, s] of scenes.entries()) {
       const out = await sampleSuperResolution(guess, s.low, low, { aug, steps, sampler: 'ddim', eta: 0, seed: deriveSeed(seed, i) });
+      if (i < keep) outputs.push(out);
       scores.push(scoreUpsample(out, s.truth, s.low, model.sr.fullSize, model.sr.factor));
     }
-    return { aug, ...summary(scores, truthHf) };
+    return { row: { aug, ...summary(scores, truthHf) }, outputs };
   } finally {
     tf.dispose(Object.values(zeros));
   }
@@ -116,7 +127,9 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
       log(`  aug ${aug}: PSNR ${row.psnr.toFixed(2)} dB, HF ratio ${row.hfRatio.toFixed(3)}, ${row.secondsPerSample.toFixed(1)} s/sample`);
       perLevel.push(row);
     }
-    const priorOnly = model.sr.residualStd === undefined ? null : await firstGuessRow(model, scenes, low, augLevels[0], steps, seed, truthHf);
+    const rows = Math.min(o.cropRows ?? 4, scenes.length);
+    const guess = model.sr.residualStd === undefined ? null : await firstGuessRow(model, scenes, low, augLevels[0], steps, seed, truthHf, rows);
+    const priorOnly = guess?.row ?? null;
     if (priorOnly) log(`  first guess alone (F = 0) at aug ${priorOnly.aug}: PSNR ${priorOnly.psnr.toFixed(2)} dB, HF ratio ${priorOnly.hfRatio.toFixed(3)}`);
     const bicubicRow = summary(bicubicScores, truthHf);
     log(`  bicubic: PSNR ${bicubicRow.psnr.toFixed(2)} dB, HF ratio ${bicubicRow.hfRatio.toFixed(3)}`);
@@ -143,10 +156,11 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
       },
     };
 
-    const rows = Math.min(o.cropRows ?? 4, scenes.length);
     const crop = Math.min(128, size / 4);
     const grid = srCropsPng(
-      scenes.slice(0, rows).map((s, i) => ({ label: SCENE_KINDS[s.kind], low: s.low, bicubic: bicubic[i], model: firstOutputs[i], truth: s.truth })),
+      scenes
+        .slice(0, rows)
+        .map((s, i) => ({ label: SCENE_KINDS[s.kind], low: s.low, bicubic: bicubic[i], model: firstOutputs[i], truth: s.truth, netOff: guess?.outputs[i] })),
       { size, factor, crop, zoom: Math.max(1, Math.round(256 / crop)) },
     );
     writeAtomically(join(o.modelDir, 'eval-crops.png'), grid.png);
