@@ -51,7 +51,7 @@ describe('super-resolution evaluation', () => {
     const m = read(sr256);
     expect(m.evaluation).toEqual(JSON.parse(JSON.stringify(evaluation)));
     expect(m.evaluation.heldOutLoss).toBe(heldOutLoss);
-    const sr = m.evaluation.superResolution as { note: string; heldOutScenes: number; truthHf: number; bicubic: Figures; model: (Figures & { aug: number })[]; firstGuessOnly: Figures & { aug: number } };
+    const sr = m.evaluation.superResolution as { note: string; heldOutScenes: number; truthHf: number; bicubic: Figures; linearLeastSquares: Figures & { fittedOnScenes: number }; model: (Figures & { aug: number })[]; firstGuessOnly: Figures & { aug: number } };
     expect(sr.note).toMatch(/PSNR|psnr/);
     expect(sr.heldOutScenes).toBe(3);
     expect(sr.model.map((r) => r.aug)).toEqual([0, 0.3]);
@@ -60,14 +60,17 @@ describe('super-resolution evaluation', () => {
     expect(sr.bicubic.hfRatio).toBeGreaterThan(0);
     expect(sr.bicubic.hfRatio).toBeLessThan(1);
     expect(sr.bicubic.consistency).toBeLessThan(0.01);
-    for (const r of [sr.bicubic, ...sr.model, sr.firstGuessOnly]) for (const v of [r.psnr, r.hf, r.consistency]) expect(Number.isFinite(v)).toBe(true);
+    for (const r of [sr.bicubic, sr.linearLeastSquares, ...sr.model, sr.firstGuessOnly]) for (const v of [r.psnr, r.hf, r.consistency]) expect(Number.isFinite(v)).toBe(true);
     // The preconditioned model's first guess alone, sampled with the model row's seeds: another image than the net's.
     expect(sr.firstGuessOnly.aug).toBe(sr.model[0].aug);
     expect(sr.firstGuessOnly.psnr).not.toBe(sr.model[0].psnr);
 
     const png = PNG.sync.read(readFileSync(join(sr256, 'eval-crops.png')));
     expect(png.height).toBeGreaterThan(2 * 16 * 16); // 2 rows of 16-px windows shown at 16×
-    expect((m.evaluation.evalCrops as { note: string }).note).toMatch(/low-res, bicubic, model, truth/);
+    expect((m.evaluation.evalCrops as { note: string }).note).toMatch(/low-res, bicubic, net off, model, truth/);
+    // Fitted on training scenes, the linear map beats bicubic on held-out ones (it includes bicubic: weights 0).
+    expect(sr.linearLeastSquares.fittedOnScenes).toBe(24);
+    expect(sr.linearLeastSquares.psnr).toBeGreaterThan(sr.bicubic.psnr);
 
     const p = m.evaluation.propagation as { note: string; sizes: number[]; augLevels: number[]; rows: Row[]; start: { kind: string; seed: number; model: string } };
     expect(p.sizes).toEqual([64]);

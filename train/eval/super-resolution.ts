@@ -14,6 +14,7 @@ import { bicubicUpsample } from '../../src/lib/data/bicubic';
 import { evaluatedWith, updateEvaluation, writeAtomically } from './manifest-update';
 import { recordPropagation } from './propagation-record';
 import { srCropsPng } from './sr-grid';
+import { fitLinearUpsampler, linearUpsample, trainingPairs } from './sr-linear';
 import { clipUnit, PSNR_CAP_DB, scoreUpsample, type UpsampleScore } from './sr-metrics';
 import { srHeldOutScenes, type SrScene } from './sr-scenes';
 
@@ -133,6 +134,10 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
     if (priorOnly) log(`  first guess alone (F = 0) at aug ${priorOnly.aug}: PSNR ${priorOnly.psnr.toFixed(2)} dB, HF ratio ${priorOnly.hfRatio.toFixed(3)}`);
     const bicubicRow = summary(bicubicScores, truthHf);
     log(`  bicubic: PSNR ${bicubicRow.psnr.toFixed(2)} dB, HF ratio ${bicubicRow.hfRatio.toFixed(3)}`);
+    const fitScenes = size > 256 ? 4 : 24; // ≥ 98k cells either way, for 76 inputs
+    const linear = fitLinearUpsampler(trainingPairs(root, fitScenes, size, factor), size, factor);
+    const linearRow = { ...summary(scenes.map((s) => scoreUpsample(linearUpsample(linear, s.low, low), s.truth, s.low, size, factor)), truthHf), fittedOnScenes: fitScenes, radius: linear.radius };
+    log(`  least-squares linear: PSNR ${linearRow.psnr.toFixed(2)} dB, HF ratio ${linearRow.hfRatio.toFixed(3)}`);
     const results: { [metric: string]: JsonValue } = {
       superResolution: {
         note:
@@ -143,7 +148,9 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
           `consistency: MSE of the output area-downsampled against the input. model: DDIM (η = 0) sampling, one seed per scene, per aug level; ` +
           `bicubic: Keys cubic convolution (a = −0.5) of the input, clipped to [−1, 1]. firstGuessOnly (preconditioned models): the same ` +
           `samples with the net's correction F set to 0 (its last conv zeroed), i.e. the preconditioning's Wiener guess from the measured ` +
-          `residual statistics alone; the model row's lead over it is what the trained net adds. secondsPerSample / msPerStep: wall time of the ` +
+          `residual statistics alone; the model row's lead over it is what the trained net adds. linearLeastSquares: bicubic plus a ` +
+          `linear map of the ${2 * linear.radius + 1}×${2 * linear.radius + 1} low-res pixels around each ${factor}×${factor} cell, least-squares on ${fitScenes} ` +
+          `whole training scenes (train/eval/sr-linear.ts): the part of the missing detail that a fixed linear function of the input predicts. secondsPerSample / msPerStep: wall time of the ` +
           `model's samples on the evaluating machine (scoring included), backend in evaluatedWith.`,
         heldOutScenes: count,
         kinds: scenes.map((s) => SCENE_KINDS[s.kind]),
@@ -151,6 +158,7 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
         sampler: { name: 'ddim', eta: 0, steps, seed },
         truthHf,
         bicubic: bicubicRow,
+        linearLeastSquares: linearRow,
         model: perLevel,
         ...(priorOnly ? { firstGuessOnly: priorOnly } : {}),
       },
