@@ -14,7 +14,7 @@ type Key =
   | 'augTitle' | 'augIntro' | 'augLabel' | 'augValue' | 'propTitle' | 'propX' | 'propY' | 'propAlt' | 'propSeries' | 'propYours' | 'propPreset'
   | 'propAt' | 'propBetween' | 'propOutside' | 'notMeasured' | 'propFalls' | 'propFlat' | 'propRises' | 'propVanishes' | 'propBrushNote'
   | 'modelsTitle' | 'modelName' | 'modelRole' | 'modelParams' | 'modelSteps' | 'modelTime' | 'roleBase' | 'roleSr'
-  | 'notTrained' | 'lossTitle' | 'lossX' | 'lossY' | 'lossAlt' | 'curveEmpty' | 'qualityLine' | 'qualityGuess' | 'qualityMissing';
+  | 'notTrained' | 'lossTitle' | 'lossX' | 'lossY' | 'lossAlt' | 'curveEmpty' | 'qualityLine' | 'qualityGuess' | 'qualityLinear' | 'qualityMissing';
 
 export const cascadedDiffusion: Translations<Key> = {
   en: {
@@ -101,6 +101,7 @@ export const cascadedDiffusion: Translations<Key> = {
     notTrained: 'not trained yet',
     qualityLine: '“{model}” on {n} held-out scenes, given the true {low}² image: {psnr} dB PSNR (bicubic enlargement: {bpsnr} dB); fine detail {hf} of the true image’s (bicubic: {bhf}).',
     qualityGuess: 'Its first guess alone, with the network’s correction switched off: {gpsnr} dB, fine detail {ghf}.',
+    qualityLinear: 'The best linear enlargement, fitted by least squares on training scenes: {lpsnr} dB, fine detail {lhf}.',
     qualityMissing: '“{model}”: not evaluated yet (npm run eval -- {model}).',
     lossTitle: 'Training loss of “{model}”',
     lossX: 'step',
@@ -192,6 +193,7 @@ export const cascadedDiffusion: Translations<Key> = {
     notTrained: 'chưa huấn luyện',
     qualityLine: '“{model}” trên {n} cảnh kiểm tra, khi biết ảnh {low}² thật: PSNR {psnr} dB (phóng to bicubic: {bpsnr} dB); chi tiết mịn bằng {hf} của ảnh thật (bicubic: {bhf}).',
     qualityGuess: 'Riêng phỏng đoán ban đầu, khi tắt phần sửa của mạng: {gpsnr} dB, chi tiết mịn {ghf}.',
+    qualityLinear: 'Phép phóng to tuyến tính tốt nhất, khớp bằng bình phương tối thiểu trên các cảnh huấn luyện: {lpsnr} dB, chi tiết mịn {lhf}.',
     qualityMissing: '“{model}”: chưa được đánh giá (npm run eval -- {model}).',
     lossTitle: 'Hàm mất mát khi huấn luyện “{model}”',
     lossX: 'bước',

@@ -25,6 +25,8 @@ export interface SrQuality {
   bicubicHfRatio: number;
   /** The preconditioning's first guess alone (the net's correction off), when evaluated; else null. */
   firstGuess: { psnr: number; hfRatio: number } | null;
+  /** Bicubic plus a least-squares linear map of the input (train/eval/sr-linear.ts), when evaluated; else null. */
+  linear: { psnr: number; hfRatio: number } | null;
 }
 
 export interface PropagationRow {
@@ -79,7 +81,9 @@ export function srQualityOf(evaluation: unknown): SrQuality | null {
   if (!isNum(psnr) || !isNum(hfRatio) || !isNum(bicubicPsnr) || !isNum(bicubicHfRatio)) return null;
   const g = q.firstGuessOnly;
   const firstGuess = isObj(g) && g.aug === 0 && isNum(g.psnr) && isNum(g.hfRatio) ? { psnr: g.psnr, hfRatio: g.hfRatio } : null;
-  return { scenes: q.heldOutScenes, psnr, hfRatio, bicubicPsnr, bicubicHfRatio, firstGuess };
+  const l = q.linearLeastSquares;
+  const linear = isObj(l) && isNum(l.psnr) && isNum(l.hfRatio) ? { psnr: l.psnr, hfRatio: l.hfRatio } : null;
+  return { scenes: q.heldOutScenes, psnr, hfRatio, bicubicPsnr, bicubicHfRatio, firstGuess, linear };
 }
 
 /** The facts of one manifest (parsed JSON); throws with the field's name when a required one is wrong. */

@@ -34,9 +34,11 @@ describe('facts from the manifests', () => {
 
   it('reads the SR evaluation at aug 0 beside bicubic; absent or malformed is "not evaluated"', () => {
     const superResolution = { heldOutScenes: 28, bicubic: { psnr: 28.7, hfRatio: 0.12 }, model: [{ aug: 0.1, psnr: 25, hfRatio: 0.14 }, { aug: 0, psnr: 27.9, hfRatio: 0.1 }] };
-    expect(modelFacts({ ...manifest, evaluation: { superResolution } }, 'm').quality).toEqual({ scenes: 28, psnr: 27.9, hfRatio: 0.1, bicubicPsnr: 28.7, bicubicHfRatio: 0.12, firstGuess: null });
+    expect(modelFacts({ ...manifest, evaluation: { superResolution } }, 'm').quality).toEqual({ scenes: 28, psnr: 27.9, hfRatio: 0.1, bicubicPsnr: 28.7, bicubicHfRatio: 0.12, firstGuess: null, linear: null });
     const withGuess = { ...superResolution, firstGuessOnly: { aug: 0, psnr: 24.1, hfRatio: 1.2 } };
     expect(srQualityOf({ superResolution: withGuess })?.firstGuess).toEqual({ psnr: 24.1, hfRatio: 1.2 });
+    expect(srQualityOf({ superResolution: { ...withGuess, linearLeastSquares: { psnr: 28.9, hfRatio: 0.2 } } })?.linear).toEqual({ psnr: 28.9, hfRatio: 0.2 });
+    expect(srQualityOf({ superResolution: { ...withGuess, linearLeastSquares: { psnr: 28.9 } } })?.linear).toBeNull();
     expect(srQualityOf({ superResolution: { ...withGuess, firstGuessOnly: { aug: 0, psnr: 'x', hfRatio: 1 } } })?.firstGuess).toBeNull();
     expect(modelFacts(manifest, 'm').quality).toBeNull();
     expect(srQualityOf({ superResolution: { ...superResolution, model: [{ aug: 0.1, psnr: 25, hfRatio: 0.14 }] } })).toBeNull();
