@@ -28,6 +28,13 @@ function features(lo: Float32Array, low: number, cx: number, cy: number, radius:
   out[k] = 1;
 }
 
+/** The flat [size, size, 3] indices of cell (cx, cy)'s values, in the residual's order (row, column, colour). */
+function cellPixels(cx: number, cy: number, factor: number, size: number, out: Int32Array): void {
+  let o = 0;
+  for (let py = 0; py < factor; py++)
+    for (let px = 0; px < factor; px++) for (let c = 0; c < 3; c++) out[o++] = ((cy * factor + py) * size + cx * factor + px) * 3 + c;
+}
+
 /** Solves A·W = B in place (A n×n symmetric positive definite, B n×m) by Gaussian elimination; returns W. */
 export function solveNormal(a: Float64Array, b: Float64Array, n: number, m: number): Float64Array {
   const w = b.slice();
@@ -50,19 +57,14 @@ export function solveNormal(a: Float64Array, b: Float64Array, n: number, m: numb
 /** Least-squares fit on (truth, low) pairs of side `size`; `ridge` keeps flat scenes' normal equations solvable. */
 export function fitLinearUpsampler(pairs: readonly { truth: Float32Array; low: Float32Array }[], size: number, factor: number, radius = 2, ridge = 1e-3): LinearUpsampler {
   const n = inputs(radius), m = factor * factor * 3, low = size / factor;
-  const a = new Float64Array(n * n), b = new Float64Array(n * m), x = new Float64Array(n), y = new Float64Array(m);
+  const a = new Float64Array(n * n), b = new Float64Array(n * m), x = new Float64Array(n), y = new Float64Array(m), cell = new Int32Array(m);
   for (const { truth, low: lo } of pairs) {
     const up = bicubicUpsample(lo, low, factor);
     for (let cy = 0; cy < low; cy++)
       for (let cx = 0; cx < low; cx++) {
         features(lo, low, cx, cy, radius, x);
-        let o = 0;
-        for (let py = 0; py < factor; py++)
-          for (let px = 0; px < factor; px++)
-            for (let c = 0; c < 3; c++, o++) {
-              const j = ((cy * factor + py) * size + cx * factor + px) * 3 + c;
-              y[o] = truth[j] - up[j];
-            }
+        cellPixels(cx, cy, factor, size, cell);
+        for (let o = 0; o < m; o++) y[o] = truth[cell[o]] - up[cell[o]];
         for (let i = 0; i < n; i++) {
           const xi = x[i];
           for (let j = 0; j < n; j++) a[i * n + j] += xi * x[j];
@@ -79,19 +81,16 @@ export function linearUpsample(f: LinearUpsampler, lo: Float32Array, low: number
   const { factor, radius, weights } = f;
   const n = inputs(radius), m = factor * factor * 3, size = low * factor;
   const out = bicubicUpsample(lo, low, factor);
-  const x = new Float64Array(n);
+  const x = new Float64Array(n), cell = new Int32Array(m);
   for (let cy = 0; cy < low; cy++)
     for (let cx = 0; cx < low; cx++) {
       features(lo, low, cx, cy, radius, x);
-      let o = 0;
-      for (let py = 0; py < factor; py++)
-        for (let px = 0; px < factor; px++)
-          for (let c = 0; c < 3; c++, o++) {
-            let r = 0;
-            for (let i = 0; i < n; i++) r += x[i] * weights[i * m + o];
-            const j = ((cy * factor + py) * size + cx * factor + px) * 3 + c;
-            out[j] = Math.min(1, Math.max(-1, out[j] + r));
-          }
+      cellPixels(cx, cy, factor, size, cell);
+      for (let o = 0; o < m; o++) {
+        let r = 0;
+        for (let i = 0; i < n; i++) r += x[i] * weights[i * m + o];
+        out[cell[o]] = Math.min(1, Math.max(-1, out[cell[o]] + r));
+      }
     }
   return out;
 }
