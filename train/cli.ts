@@ -97,8 +97,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       const resumed = overrideConfig(resume.config, args.overrides, true);
       config = adoptFutureSchedule(resumed, base, resume.step);
       if (config !== resumed) {
-        const { augZeroShare, augZeroFrom, varianceWeightFrom } = config.sr ?? {};
-        process.stderr.write(`adopted from the config file (not yet reached): ${JSON.stringify({ augZeroShare, augZeroFrom, varianceWeightFrom })}\n`);
+        const { augZeroShare, augZeroFrom, varianceWeightFrom, lowNoiseShare, lowNoiseFrom } = config.sr ?? {};
+        const adopted = { augZeroShare, augZeroFrom, varianceWeightFrom, lowNoiseShare, lowNoiseFrom };
+        process.stderr.write(`adopted from the config file (not yet reached): ${JSON.stringify(adopted)}\n`);
       }
       if (config.steps <= resume.step) {
         throw new ConfigError(`--steps=${config.steps}: the checkpoint is already at step ${resume.step}; use --export-only to export it`);

@@ -30,6 +30,10 @@ export interface SrSettings {
   augZeroFrom?: number;
   /** First step from which the loss weighs each residual component by its σ_d² (sr-objective.ts componentWeights). */
   varianceWeightFrom?: number;
+  /** Share of examples whose t is drawn from EDM's log-normal σ around residualStd (sr-low-noise.ts). Absent: none. */
+  lowNoiseShare?: number;
+  /** First step at which lowNoiseShare applies; adopted on resume like augZeroFrom. */
+  lowNoiseFrom?: number;
   /** σ_d of the EDM preconditioning around the upsample (src/lib/diffusion/precondition.ts); absent: plain x₀ output. */
   residualStd?: number;
   /** σ_d(a)² = residualStd² + augResidualGain·(1 − ᾱ_a): the aug noise's share of the residual (srSigmaData). */

@@ -11,6 +11,8 @@ import type { Schedule } from '../src/lib/diffusion/schedule';
 import type { UNet } from '../src/lib/models/unet';
 import { stepNoise, type StepNoise } from './objective';
 import { augAlphaBar } from '../src/lib/pipelines/super-resolution';
+import { makeSchedule } from '../src/lib/diffusion/schedule';
+import { drawLowNoiseSteps } from './sr-low-noise';
 import { conditioning, requireSr, spaceToDepth, srHeldOutBatch, type SrBatch } from './sr-data';
 import type { TrainConfig } from './train-config';
 
@@ -31,7 +33,7 @@ export interface SrStepNoise extends StepNoise {
 /** ᾱ of an aug level: the one the sampler uses (schedule's ᾱ at step round(a·T), a = 0 clean). */
 export { augAlphaBar };
 
-/** t and ε exactly as objective.ts draws them, plus the aug levels and aug noise from their own stream. */
+/** t and ε exactly as objective.ts draws them (t then partly redrawn near σ_d from sr.lowNoiseFrom on: sr-low-noise.ts), plus the aug levels and aug noise from their own stream. */
 export function srStepNoise(config: TrainConfig, step: number, batch: SrBatch): SrStepNoise {
   const sr = requireSr(config);
   const base = stepNoise(config, step, batch);
@@ -43,6 +45,10 @@ export function srStepNoise(config: TrainConfig, step: number, batch: SrBatch): 
     for (let i = 0; i < augLevels.length; i++) if (zero.next() < sr.augZeroShare) augLevels[i] = 0;
   }
   const varianceWeighted = sr.varianceWeightFrom !== undefined && step >= sr.varianceWeightFrom;
+  if (sr.lowNoiseShare && sr.residualStd !== undefined) {
+    const low = { share: sr.lowNoiseShare, from: sr.lowNoiseFrom ?? 0, sigmaData: sr.residualStd };
+    drawLowNoiseSteps(base.t, config.seed, step, low, makeSchedule(config.schedule, { T: config.T, resolution: config.resolution }));
+  }
   return { ...base, augLevels, augEps, varianceWeighted };
 }
 

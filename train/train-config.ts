@@ -56,6 +56,7 @@ export const INTEGER_KEYS: readonly string[] = [
   'model.imageChannels', 'model.extraChannels', 'model.baseChannels', 'model.channelMults', 'model.resBlocks',
   'model.groups', 'model.timeFeatures', 'model.embedDim', 'model.classes', 'model.outChannels',
   'sr.fullSize', 'sr.factor', 'sr.spaceToDepth', 'sr.residualPcaCrops', 'sr.augZeroFrom', 'sr.varianceWeightFrom',
+  'sr.lowNoiseFrom',
 ];
 
 /**
@@ -126,6 +127,9 @@ function checkSr(c: TrainConfig, sr: SrSettings, need: (ok: boolean, key: string
   need(sr.augZeroFrom === undefined || (Number.isInteger(sr.augZeroFrom) && sr.augZeroFrom >= 0), 'sr.augZeroFrom', 'must be a whole step ≥ 0');
   need(sr.varianceWeightFrom === undefined || (Number.isInteger(sr.varianceWeightFrom) && sr.varianceWeightFrom >= 0), 'sr.varianceWeightFrom', 'must be a whole step ≥ 0');
   need(sr.varianceWeightFrom === undefined || sr.residualStd !== undefined, 'sr.varianceWeightFrom', 'needs sr.residualStd (the weights are the preconditioning\'s σ_d²)');
+  need(sr.lowNoiseShare === undefined || (sr.lowNoiseShare >= 0 && sr.lowNoiseShare <= 1), 'sr.lowNoiseShare', 'must be in [0, 1]');
+  need(sr.lowNoiseShare === undefined || sr.residualStd !== undefined, 'sr.lowNoiseShare', 'needs sr.residualStd (the σ_d the draws centre on)');
+  need(sr.lowNoiseFrom === undefined || (Number.isInteger(sr.lowNoiseFrom) && sr.lowNoiseFrom >= 0), 'sr.lowNoiseFrom', 'must be a whole step ≥ 0');
   need(c.model.imageChannels === 3 * k * k, 'model.imageChannels', `must be 3·spaceToDepth² = ${3 * k * k}`);
   need(c.model.extraChannels === 3 * k * k, 'model.extraChannels', `must be 3·spaceToDepth² = ${3 * k * k} (the upsampled low-res crop)`);
   need(c.model.outChannels === 3 * k * k, 'model.outChannels', `must be 3·spaceToDepth² = ${3 * k * k}`);
@@ -154,7 +158,12 @@ export function adoptFutureSchedule(resumed: TrainConfig, file: TrainConfig, ste
   }
   const vFrom = file.sr.varianceWeightFrom;
   if (vFrom !== undefined && vFrom >= step && sr.varianceWeightFrom !== vFrom) sr.varianceWeightFrom = vFrom;
-  if (sr.augZeroShare === resumed.sr.augZeroShare && sr.augZeroFrom === resumed.sr.augZeroFrom && sr.varianceWeightFrom === resumed.sr.varianceWeightFrom) return resumed;
+  const lFrom = file.sr.lowNoiseFrom ?? 0;
+  if (file.sr.lowNoiseShare && lFrom >= step && (sr.lowNoiseShare !== file.sr.lowNoiseShare || sr.lowNoiseFrom !== lFrom)) {
+    Object.assign(sr, { lowNoiseShare: file.sr.lowNoiseShare, lowNoiseFrom: lFrom });
+  }
+  const keys = ['augZeroShare', 'augZeroFrom', 'varianceWeightFrom', 'lowNoiseShare', 'lowNoiseFrom'] as const;
+  if (keys.every((k) => sr[k] === resumed.sr?.[k])) return resumed;
   const out: TrainConfig = { ...resumed, sr };
   checkConfig(out);
   return out;

@@ -57,4 +57,14 @@ describe('training configs', () => {
     expect(adoptFutureSchedule(file, file, zeroFrom)).toBe(file); // nothing to adopt
     expect(() => overrideConfig(file, { 'sr.augZeroFrom': '1.5' })).toThrow(/whole number/);
   });
+
+  it('a resumed SR run adopts the low-noise t share at its start step, and not after it', async () => {
+    const file = await loadTrainConfig('sr-256');
+    const lowFrom = file.sr!.lowNoiseFrom!;
+    expect(file.sr!.lowNoiseShare).toBeGreaterThan(0);
+    const old = { ...file, sr: { ...file.sr!, lowNoiseShare: undefined, lowNoiseFrom: undefined } } as TrainConfig;
+    const adopted = adoptFutureSchedule(old, file, lowFrom);
+    expect([adopted.sr!.lowNoiseShare, adopted.sr!.lowNoiseFrom]).toEqual([file.sr!.lowNoiseShare, lowFrom]);
+    expect(adoptFutureSchedule(old, file, lowFrom + 1)).toBe(old);
+  });
 });

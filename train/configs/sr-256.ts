@@ -39,7 +39,7 @@ const config: TrainConfig = {
   prediction: 'x0',
   condDropout: 0, // no classes, so nothing to drop
   batch: 16, // as in base-64: 16 crops from 16 different scenes per step
-  steps: 8400, // 3600 steps with U[0, 0.6] aug levels (≈ 70 min), then half the levels at 0 (sr.augZeroShare), from step 5131 with σ_d²-weighted components; 1 wasm thread beside the other SR run; resumable
+  steps: 13600, // 3600 steps with U[0, 0.6] aug levels (≈ 70 min), then half the levels at 0 (sr.augZeroShare), from step 5131 with σ_d²-weighted components, from step 8400 half the t near σ_d (sr.lowNoiseShare); 1 wasm thread beside the other SR run; resumable
   lr: 3e-4, // as in base-64
   minLr: 3e-5, // cosine to lr/10, as in base-64
   warmup: 250, // about 5% of the run, as base-64's 500 of 8000 (~6%)
@@ -68,6 +68,12 @@ const config: TrainConfig = {
     // with EDM's unit weights the net still matched the Gaussian guess at level 0 (x̂₀ error 0.997 of it at
     // t = 800), while a least-squares 5×5 linear map of the low-res pixels removes 5.5% of bicubic's error.
     varianceWeightFrom: 5131, // where the aug-zero run was stopped; resumed from that checkpoint
+    // From step 8400 half the examples take t from EDM's log-normal σ around σ_d (train/sr-low-noise.ts) instead
+    // of U{1..T}: with σ_d ≈ 0.1 every t above ~175 is the same task (the residual's mean from the low-res
+    // input), and the levels where the sampler commits edges and texture got ~17% of the examples. At step 8400
+    // the net's one-step x̂₀ error was still 0.93–0.95 of the Gaussian guess's at t = 50–100.
+    lowNoiseShare: 0.5,
+    lowNoiseFrom: 8400, // where the σ_d²-weighted run ended; resumed from its checkpoint
     // EDM preconditioning around the bicubic upsample (pipelines/sr-precondition.ts): at low noise x̂₀ follows x_t,
     // so the detail the sampler has committed stays, and the net only corrects, at unit scale (EDM's λ = 1/c_out²).
     // σ_d is set per principal component of the residual (truth − bicubic)'s 48 cell values, whose std devs run

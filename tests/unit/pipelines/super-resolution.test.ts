@@ -37,9 +37,10 @@ afterAll(() => tf.dispose(Object.values(model.weights)));
 
 describe('super-resolution stage', () => {
   it('reads factor, block, augMax and fullSize from the manifest that train/export.ts writes', () => {
-    // residualPcaCrops and the training schedules (aug-zero share, σ_d² weighting) are training-only: not read at sampling.
-    const { residualPcaCrops, augZeroShare, augZeroFrom, varianceWeightFrom, ...settings } = config.sr!;
-    expect([augZeroShare, augZeroFrom, varianceWeightFrom].every((v) => v !== undefined)).toBe(true);
+    // residualPcaCrops and the training schedules (aug-zero share, σ_d² weighting, low-noise t) are training-only:
+    // not read at sampling.
+    const { residualPcaCrops, augZeroShare, augZeroFrom, varianceWeightFrom, lowNoiseShare, lowNoiseFrom, ...settings } = config.sr!;
+    expect([augZeroShare, augZeroFrom, varianceWeightFrom, lowNoiseShare, lowNoiseFrom].every((v) => v !== undefined)).toBe(true);
     expect(residualPcaCrops).toBe(64); // measured at export into residualStds / residualBasis
     const { residualStds, residualBasis, residualGains } = model.sr;
     expect(model.sr).toEqual({ ...settings, augResidualGain: 0, residualStds, residualBasis, residualGains });
