@@ -30,7 +30,7 @@ export interface SrEvalOptions {
   /** SR model folders before this one in the cascade (sr-256's for sr-1024); default: none when the model takes the base's size. */
   earlierDirs?: readonly string[];
   /**
-   * Held-out scenes (default 28 up to 256², 4 above). Measured on this 2-core machine with the base-64
+   * Held-out scenes (default 28 up to 256², 7 above: one of each scene kind, as the kinds cycle). Measured on this 2-core machine with the base-64
    * trainer beside it: a 256² sample of 20 steps 2.5–5 s, a 1024² one 20–27 s; the propagation table is
    * 20 chain runs, ≈ 1–2 min for sr-256 and ≈ 10 min for sr-1024; whole runs took 3.3 min (sr-256) and 12.1 min (sr-1024).
    */
@@ -107,7 +107,7 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
     const seed = o.seed ?? 1;
     const steps = o.steps ?? SR_EVAL_STEPS;
     const augLevels = [...(o.augLevels ?? SR_EVAL_AUG_LEVELS)];
-    const count = o.heldOut ?? (size > 256 ? 4 : 28);
+    const count = o.heldOut ?? (size > 256 ? SCENE_KINDS.length : 28);
     log(`super-resolution: ${count} held-out scenes at ${size}² (input ${low}²), DDIM ${steps} steps, aug ${augLevels.join(', ')}`);
     const scenes = srHeldOutScenes(root, count, size, factor);
     const truthHf = mean(scenes.map((s) => scoreUpsample(s.truth, s.truth, s.low, size, factor).hf));
