@@ -39,7 +39,7 @@ const config: TrainConfig = {
   prediction: 'x0',
   condDropout: 0, // no classes, so nothing to drop
   batch: 16, // as in base-64: 16 crops from 16 different scenes per step
-  steps: 21000, // 6000 steps with U[0, 0.6] aug levels (≈ 70 min), then half the levels at 0 (sr.augZeroShare), from step 8397 with σ_d²-weighted components, from step 13400 half the t near σ_d (sr.lowNoiseShare); 1 wasm thread beside the other SR run; resumable
+  steps: 18600, // 6000 steps with U[0, 0.6] aug levels (≈ 70 min), then half the levels at 0 (sr.augZeroShare), from step 8397 with σ_d²-weighted components, from step 13400 half the t near σ_d (sr.lowNoiseShare), planned to 21000 but cut at 18573 (lr to the floor by 18600) to free a core for an experiment; 1 wasm thread beside the other SR run; resumable
   lr: 3e-4, // as in base-64
   minLr: 3e-5, // cosine to lr/10, as in base-64
   warmup: 350, // about 5% of the run, as base-64's 500 of 8000 (~6%)
