@@ -13,7 +13,7 @@ import { DivergedError, train } from './loop';
 import { closestKey, ConfigError, leafKeys, type ConfigTree } from './overrides';
 import { registerCoreGradients } from './kernels/core-gradients';
 import { Progress } from './progress';
-import { adoptFutureSchedule, loadTrainConfig, MODEL_NAMES, overrideConfig, type TrainConfig } from './train-config';
+import { adoptFutureSchedule, FUTURE_SCHEDULE_KEYS, loadTrainConfig, MODEL_NAMES, overrideConfig, type TrainConfig } from './train-config';
 
 /** Flags of the CLI itself (not config keys). Boolean flags take no value. */
 const FLAGS = { resume: 'bool', fresh: 'bool', 'export-only': 'bool', 'no-export': 'bool', until: 'int', 'ckpt-dir': 'str', 'pretrained-dir': 'str' } as const;
@@ -97,8 +97,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const resumed = overrideConfig(resume.config, args.overrides, true);
       config = adoptFutureSchedule(resumed, base, resume.step);
       if (config !== resumed) {
-        const { augZeroShare, augZeroFrom, varianceWeightFrom, lowNoiseShare, lowNoiseFrom } = config.sr ?? {};
-        const adopted = { augZeroShare, augZeroFrom, varianceWeightFrom, lowNoiseShare, lowNoiseFrom };
+        const adopted = Object.fromEntries(FUTURE_SCHEDULE_KEYS.map((k) => [k, config.sr?.[k]]));
         process.stderr.write(`adopted from the config file (not yet reached): ${JSON.stringify(adopted)}\n`);
       }
       if (config.steps <= resume.step) {

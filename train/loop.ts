@@ -80,7 +80,7 @@ function baseStep(unet: UNet, params: tf.NamedTensorMap, config: TrainConfig, st
 /** A super-resolution model's step: high-res crop, low-res crop and aug draws (train/sr-data.ts, sr-objective.ts). */
 function srStep(unet: UNet, params: tf.NamedTensorMap, config: TrainConfig, step: number, schedule: Schedule) {
   const batch = srTrainingBatch(config, step);
-  return srLossAndGrads(unet, params, batch, srStepNoise(config, step, batch), config, schedule);
+  return srLossAndGrads(unet, params, batch, srStepNoise(config, step, batch, schedule), config, schedule);
 }
 
 export async function train(o: RunOptions): Promise<RunResult> {

@@ -20,7 +20,7 @@ export const EDM_LOG_SIGMA_STD = 1.2;
 /** The step t in 1..T whose σ_t = √((1−ᾱ_t)/ᾱ_t) is nearest σ in log σ (σ_t grows with t). */
 export function stepOfSigma(schedule: Schedule, sigma: number): number {
   const target = Math.log(sigma);
-  const logSigma = (t: number) => 0.5 * Math.log(schedule.oneMinusAlphaBar[t] / schedule.alphaBar[t]);
+  const logSigma = (t: number) => -0.5 * schedule.logSnr[t]; // σ² = 1/SNR
   let lo = 1;
   let hi = schedule.T;
   if (target <= logSigma(lo)) return lo;

@@ -34,7 +34,7 @@ export interface SrStepNoise extends StepNoise {
 export { augAlphaBar };
 
 /** t and ε exactly as objective.ts draws them (t then partly redrawn near σ_d from sr.lowNoiseFrom on: sr-low-noise.ts), plus the aug levels and aug noise from their own stream. */
-export function srStepNoise(config: TrainConfig, step: number, batch: SrBatch): SrStepNoise {
+export function srStepNoise(config: TrainConfig, step: number, batch: SrBatch, schedule?: Schedule): SrStepNoise {
   const sr = requireSr(config);
   const base = stepNoise(config, step, batch);
   const rng = makeRng(deriveSeed(deriveSeed(config.seed, AUG_STREAM), step));
@@ -45,9 +45,10 @@ export function srStepNoise(config: TrainConfig, step: number, batch: SrBatch): 
     for (let i = 0; i < augLevels.length; i++) if (zero.next() < sr.augZeroShare) augLevels[i] = 0;
   }
   const varianceWeighted = sr.varianceWeightFrom !== undefined && step >= sr.varianceWeightFrom;
-  if (sr.lowNoiseShare && sr.residualStd !== undefined) {
+  if (sr.lowNoiseShare && sr.residualStd !== undefined && step >= (sr.lowNoiseFrom ?? 0)) {
     const low = { share: sr.lowNoiseShare, from: sr.lowNoiseFrom ?? 0, sigmaData: sr.residualStd };
-    drawLowNoiseSteps(base.t, config.seed, step, low, makeSchedule(config.schedule, { T: config.T, resolution: config.resolution }));
+    // The trainer passes its schedule; other callers get one built only when the draws apply.
+    drawLowNoiseSteps(base.t, config.seed, step, low, schedule ?? makeSchedule(config.schedule, { T: config.T, resolution: config.resolution }));
   }
   return { ...base, augLevels, augEps, varianceWeighted };
 }
@@ -152,7 +153,7 @@ export function srEvalLoss(unet: UNet, weights: tf.NamedTensorMap, batch: SrBatc
  */
 export function srHeldOutLoss(unet: UNet, weights: tf.NamedTensorMap, config: TrainConfig, schedule: Schedule, count = 16, augLevel = 0): number {
   const batch = srHeldOutBatch(config, count);
-  const noise = srStepNoise(config, 0, batch);
+  const noise = srStepNoise(config, 0, batch, schedule);
   // Unweighted (EDM's λ) whatever the run's sr.varianceWeightFrom, so exports of one model stay comparable.
   return srEvalLoss(unet, weights, batch, { ...noise, augLevels: noise.augLevels.map(() => augLevel), varianceWeighted: false }, config, schedule);
 }

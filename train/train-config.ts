@@ -145,6 +145,19 @@ function checkSr(c: TrainConfig, sr: SrSettings, need: (ok: boolean, key: string
 }
 
 /**
+ * The SR schedules that start at a given step, each as [its share key, or null, and its start key]. A share's
+ * start defaults to 0; a schedule without a share is on when its start key is set.
+ */
+export const FUTURE_SCHEDULES = [
+  ['augZeroShare', 'augZeroFrom'],
+  [null, 'varianceWeightFrom'],
+  ['lowNoiseShare', 'lowNoiseFrom'],
+] as const;
+
+/** Every config key of FUTURE_SCHEDULES, in order. */
+export const FUTURE_SCHEDULE_KEYS = FUTURE_SCHEDULES.flatMap(([share, from]) => (share ? [share, from] : [from]));
+
+/**
  * Schedules that start at a given step: a resumed run adopts each from the config file when its start is at
  * or after the checkpoint's step, so the steps already taken are exactly those the file describes and
  * training from scratch with the file reproduces the whole run. Any other difference still needs --fresh.
@@ -152,18 +165,14 @@ function checkSr(c: TrainConfig, sr: SrSettings, need: (ok: boolean, key: string
 export function adoptFutureSchedule(resumed: TrainConfig, file: TrainConfig, step: number): TrainConfig {
   if (!resumed.sr || !file.sr) return resumed;
   const sr = { ...resumed.sr };
-  const from = file.sr.augZeroFrom ?? 0;
-  if (file.sr.augZeroShare && from >= step && (sr.augZeroShare !== file.sr.augZeroShare || sr.augZeroFrom !== from)) {
-    Object.assign(sr, { augZeroShare: file.sr.augZeroShare, augZeroFrom: from });
+  for (const [share, fromKey] of FUTURE_SCHEDULES) {
+    const on = share ? Boolean(file.sr[share]) : file.sr[fromKey] !== undefined;
+    const from = file.sr[fromKey] ?? 0;
+    if (!on || from < step) continue;
+    if (share) sr[share] = file.sr[share];
+    sr[fromKey] = from;
   }
-  const vFrom = file.sr.varianceWeightFrom;
-  if (vFrom !== undefined && vFrom >= step && sr.varianceWeightFrom !== vFrom) sr.varianceWeightFrom = vFrom;
-  const lFrom = file.sr.lowNoiseFrom ?? 0;
-  if (file.sr.lowNoiseShare && lFrom >= step && (sr.lowNoiseShare !== file.sr.lowNoiseShare || sr.lowNoiseFrom !== lFrom)) {
-    Object.assign(sr, { lowNoiseShare: file.sr.lowNoiseShare, lowNoiseFrom: lFrom });
-  }
-  const keys = ['augZeroShare', 'augZeroFrom', 'varianceWeightFrom', 'lowNoiseShare', 'lowNoiseFrom'] as const;
-  if (keys.every((k) => sr[k] === resumed.sr?.[k])) return resumed;
+  if (FUTURE_SCHEDULE_KEYS.every((k) => sr[k] === resumed.sr?.[k])) return resumed;
   const out: TrainConfig = { ...resumed, sr };
   checkConfig(out);
   return out;
