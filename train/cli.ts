@@ -1,5 +1,5 @@
 // `npm run train -- <model> [--key=value …] [--resume] [--fresh] [--until=N] [--export-only]
-// [--no-export] [--ckpt-dir=PATH] [--pretrained-dir=PATH]`: train a model from train/configs/<model>.ts,
+// [--no-export] [--ckpt-dir=PATH] [--pretrained-dir=PATH] [--predictor-ckpt-dir=PATH]`: train a model from train/configs/<model>.ts,
 // checkpointing to .checkpoints/<model>/ and exporting to pretrained/<model>/ when the run completes.
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError, latestCheckpoint, readCheckpoint, type CheckpointState } from './checkpoint';
 import { describeMachine, exportModel, ExportError } from './export';
+import { findPredictor } from './sr-predictor-pack';
 import { DivergedError, train } from './loop';
 import { closestKey, ConfigError, leafKeys, type ConfigTree } from './overrides';
 import { registerCoreGradients } from './kernels/core-gradients';
@@ -16,7 +17,7 @@ import { Progress } from './progress';
 import { adoptFutureSchedule, FUTURE_SCHEDULE_KEYS, loadTrainConfig, MODEL_NAMES, overrideConfig, type TrainConfig } from './train-config';
 
 /** Flags of the CLI itself (not config keys). Boolean flags take no value. */
-const FLAGS = { resume: 'bool', fresh: 'bool', 'export-only': 'bool', 'no-export': 'bool', until: 'int', 'ckpt-dir': 'str', 'pretrained-dir': 'str' } as const;
+const FLAGS = { resume: 'bool', fresh: 'bool', 'export-only': 'bool', 'no-export': 'bool', until: 'int', 'ckpt-dir': 'str', 'pretrained-dir': 'str', 'predictor-ckpt-dir': 'str' } as const;
 type Flag = keyof typeof FLAGS;
 
 export interface ParsedArgs {
@@ -79,12 +80,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     const dir = typeof args.flags['ckpt-dir'] === 'string' ? args.flags['ckpt-dir'] : join('.checkpoints', args.model);
     const pretrainedDir = typeof args.flags['pretrained-dir'] === 'string' ? args.flags['pretrained-dir'] : 'pretrained';
     const latest = latestCheckpoint(dir);
+    // An SR stage's predictor, packed beside it at export (train/sr-predictor-pack.ts); found when exporting.
+    const predictorDir = typeof args.flags['predictor-ckpt-dir'] === 'string' ? args.flags['predictor-ckpt-dir'] : undefined;
+    const predictor = () => findPredictor(base, base.model, predictorDir);
 
     if (args.flags['export-only']) {
       if (!latest) throw new CheckpointError(`--export-only: no checkpoint in ${dir}`);
       const state = readCheckpoint(latest);
       await initBackend(state.config);
-      const out = await exportModel(state, { pretrainedDir });
+      const out = await exportModel(state, { pretrainedDir, predictor: predictor() });
       process.stderr.write(`exported ${latest} (step ${state.step}) → ${out}\n`);
       return 0;
     }
@@ -145,7 +149,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     rmSync(pidFile, { force: true });
     process.stderr.write(`stopped at step ${result.step}; checkpoint ${result.checkpoint}\n`);
     if (result.finished && !args.flags['no-export']) {
-      const out = await exportModel(readCheckpoint(result.checkpoint), { pretrainedDir, machine });
+      const out = await exportModel(readCheckpoint(result.checkpoint), { pretrainedDir, machine, predictor: predictor() });
       process.stderr.write(`exported → ${out}\n`);
     }
     return 0;

@@ -1,5 +1,5 @@
-// Export: the EMA weights of a checkpoint → pretrained/<model>/manifest.json + weights.bin (float16),
-// via src/lib/models/weights.ts and manifest.ts. Written to a temp folder, loaded back and checked
+// Export: the EMA weights of a checkpoint → pretrained/<model>/manifest.json + weights.bin (float16; an SR
+// stage with a predictor: both nets, int8, train/sr-predictor-pack.ts), via src/lib/models/weights.ts and manifest.ts. Written to a temp folder, loaded back and checked
 // (manifest parse, SHA-256, a finite forward pass on held-out scenes), and only then swapped in.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeSchedule } from '../src/lib/diffusion/schedule';
 import { flopsTable } from '../src/lib/models/count';
-import { loadModel, MANIFEST_VERSION, parseManifest, type Manifest } from '../src/lib/models/manifest';
+import { loadModel, MANIFEST_VERSION, parseManifest, PREDICTOR_PREFIX, type Manifest } from '../src/lib/models/manifest';
 import { buildUNet, type UNet } from '../src/lib/models/unet';
 import { encodeWeights } from '../src/lib/models/weights';
 import type { CheckpointState, LossRecord } from './checkpoint';
@@ -17,6 +17,7 @@ import { evalLoss, stepNoise } from './objective';
 import { describeSrData } from './sr-data';
 import { srHeldOutLoss } from './sr-objective';
 import { srPreconditionOf } from './sr-residual';
+import { emaOf, encodeStage, predictorRecord, type PredictorPack } from './sr-predictor-pack';
 import type { TrainConfig } from './train-config';
 
 /** The export could not be made or did not check out; the shipped model was left as it was. */
@@ -63,11 +64,18 @@ export function heldOutLoss(unet: UNet, weights: tf.NamedTensorMap, config: Trai
   return evalLoss(unet, weights, batch, noise, config, schedule);
 }
 
+/** The predictor's tensors of a loaded stage, under their own names (the same tensors). */
+function predictorWeightsOf(weights: tf.NamedTensorMap): tf.NamedTensorMap {
+  return Object.fromEntries(Object.entries(weights).filter(([k]) => k.startsWith(PREDICTOR_PREFIX)).map(([k, w]) => [k.slice(PREDICTOR_PREFIX.length), w]));
+}
+
 export interface ExportOptions {
   /** The folder that holds one folder per model (default `pretrained` under the working directory). */
   pretrainedDir?: string;
   /** Machine words recorded at training time (defaults to this process's). */
   machine?: string;
+  /** An SR stage's predictor to pack beside the denoiser (sr-predictor-pack.ts findPredictor). */
+  predictor?: PredictorPack;
 }
 
 /** Writes pretrained/<model>/ from a verified checkpoint. Returns the folder. */
@@ -77,17 +85,22 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
   const tmp = join(base, `.${state.model}.tmp-${process.pid}`);
   const config = state.config;
   const unet = buildUNet(config.model);
-  const ema = new Map([...state.tensors].filter(([k]) => k.startsWith('ema/')).map(([k, a]) => [k.slice(4), a.data]));
-  const encoded = await encodeWeights(ema, unet.specs).catch((e: Error) => {
-    throw new ExportError(`checkpoint of ${state.model} at step ${state.step}: ${e.message}`);
+  const ema = emaOf(state);
+  const p = o.predictor;
+  const encoded = await (p ? encodeStage(ema, emaOf(p.state), unet.specs) : encodeWeights(ema, unet.specs)).catch((e: Error) => {
+    throw new ExportError(`checkpoint of ${state.model} at step ${state.step}${p ? ` with ${p.state.model} at ${p.state.step}` : ''}: ${e.message}`);
   });
+  // sr.predictor / sr.refineFrom name the packed predictor; recorded only when one is packed.
+  const { predictor: _name, refineFrom: _from, ...srConfig } = config.sr ?? {};
+  const srDetails = config.sr && { ...srConfig, ...(srPreconditionOf(config) ?? {}), ...(p ? { predictor: predictorRecord(p, downsampleLoss(p.state.lossLog)), refineFrom: p.refineFrom } : {}) };
   const manifest: Manifest = {
     formatVersion: MANIFEST_VERSION,
     name: state.model,
     architecture: 'unet',
     config: unet.config,
     weightsFile: 'weights.bin',
-    weights: encoded.specs,
+    weights: 'weights' in encoded ? encoded.weights : encoded.specs,
+    ...('predictorWeights' in encoded ? { predictorWeights: encoded.predictorWeights } : {}),
     weightsSha256: encoded.sha256,
     paramCount: unet.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0),
     // FLOPs where the net runs: the training size, and for a super-resolution model also its full
@@ -95,7 +108,7 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
     flops: flopsTable(unet.config, config.sr ? [[config.resolution / config.sr.spaceToDepth, config.resolution / config.sr.spaceToDepth], [config.sr.fullSize / config.sr.spaceToDepth, config.sr.fullSize / config.sr.spaceToDepth]] : [[config.resolution, config.resolution]]),
     data: {
       description: config.sr ? describeSrData(config, state.step) : describeData(config.seed, state.step, config.batch, config.resolution),
-      details: { seed: config.seed, batch: config.batch, resolution: config.resolution, condDropout: config.condDropout, schedule: config.schedule, T: config.T, prediction: config.prediction, ...(config.sr ? { sr: { ...config.sr, ...(srPreconditionOf(config) ?? {}) } } : {}) },
+      details: { seed: config.seed, batch: config.batch, resolution: config.resolution, condDropout: config.condDropout, schedule: config.schedule, T: config.T, prediction: config.prediction, ...(srDetails ? { sr: srDetails } : {}) },
     },
     steps: state.step,
     wallTimeSeconds: state.wallSeconds,
@@ -114,13 +127,21 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
     const back = parseManifest(readFileSync(join(tmp, 'manifest.json'), 'utf8'), join(tmp, 'manifest.json'));
     const loaded = await loadModel(back, new Uint8Array(readFileSync(join(tmp, 'weights.bin'))), join(tmp, 'weights.bin'));
     let loss: number;
+    let predictorLoss: number | undefined;
     try {
       loss = heldOutLoss(loaded.unet, loaded.weights, config);
+      if (p) predictorLoss = heldOutLoss(loaded.unet, predictorWeightsOf(loaded.weights), p.state.config);
     } finally {
       tf.dispose(Object.values(loaded.weights));
     }
     if (!Number.isFinite(loss)) throw new ExportError(`the exported weights give a held-out loss of ${loss}`);
-    manifest.evaluation = { heldOutLoss: loss, heldOutLossNote: `L_simple (${config.prediction}) of the float16 EMA weights on 16 held-out ${config.sr ? 'crops with a clean low-res input' : 'scenes'}, fixed t and ε` };
+    if (predictorLoss !== undefined && !Number.isFinite(predictorLoss)) throw new ExportError(`the exported predictor gives a held-out loss of ${predictorLoss}`);
+    const stored = p ? 'int8 (per-channel scales)' : 'float16';
+    manifest.evaluation = {
+      heldOutLoss: loss,
+      heldOutLossNote: `L_simple (${config.prediction}) of the ${stored} EMA weights on 16 held-out ${config.sr ? 'crops with a clean low-res input' : 'scenes'}, fixed t and ε`,
+      ...(predictorLoss !== undefined ? { predictorHeldOutLoss: predictorLoss, predictorHeldOutLossNote: 'the predictor\'s loss on the same crops at t = T, ε = 0, unweighted components' } : {}),
+    };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
     parseManifest(readFileSync(join(tmp, 'manifest.json'), 'utf8'), join(tmp, 'manifest.json'));
   } catch (e) {

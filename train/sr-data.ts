@@ -40,6 +40,19 @@ export interface SrSettings {
   augResidualGain?: number;
   /** With residualStd: σ_d per principal component of the residual, measured on this many training crops (sr-residual.ts). */
   residualPcaCrops?: number;
+  /**
+   * Train the stage's predictor instead of its denoiser (Whang et al. 2022, "Deblurring via Stochastic
+   * Refinement", §3): every example at t = T with ε = 0, so the net sees no noisy image and learns the mean
+   * of x₀ given the low-res input alone, with the pixel MSE (σ_d²-weighted components) as its loss.
+   */
+  regression?: boolean;
+  /**
+   * The predictor model (a config name, e.g. "sr-256-predictor") whose latest checkpoint the export packs beside
+   * this denoiser (src/lib/pipelines/sr-predictor.ts), and the t at which the denoiser takes over from its mean.
+   * Export-time settings: they change no training step, so the export reads them from the config file.
+   */
+  predictor?: string;
+  refineFrom?: number;
 }
 
 export interface SrBatch {

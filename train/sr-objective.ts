@@ -50,6 +50,13 @@ export function srStepNoise(config: TrainConfig, step: number, batch: SrBatch, s
     // The trainer passes its schedule; other callers get one built only when the draws apply.
     drawLowNoiseSteps(base.t, config.seed, step, low, schedule ?? makeSchedule(config.schedule, { T: config.T, resolution: config.resolution }));
   }
+  if (sr.regression) {
+    // The predictor (sr-data.ts SrSettings.regression): x_T = √ᾱ_T·x₀ with ᾱ_T ≈ 2e-9 carries nothing of x₀,
+    // so the net's x̂₀ is a function of the low-res input alone; the pixel MSE makes it the conditional mean.
+    base.t.fill(config.T);
+    base.eps.fill(0);
+    return { ...base, augLevels, augEps, varianceWeighted: true };
+  }
   return { ...base, augLevels, augEps, varianceWeighted };
 }
 

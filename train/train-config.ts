@@ -56,7 +56,7 @@ export const INTEGER_KEYS: readonly string[] = [
   'model.imageChannels', 'model.extraChannels', 'model.baseChannels', 'model.channelMults', 'model.resBlocks',
   'model.groups', 'model.timeFeatures', 'model.embedDim', 'model.classes', 'model.outChannels',
   'sr.fullSize', 'sr.factor', 'sr.spaceToDepth', 'sr.residualPcaCrops', 'sr.augZeroFrom', 'sr.varianceWeightFrom',
-  'sr.lowNoiseFrom',
+  'sr.lowNoiseFrom', 'sr.refineFrom',
 ];
 
 /**
@@ -68,7 +68,7 @@ export const INTEGER_KEYS: readonly string[] = [
 export const RESUMABLE_KEYS: readonly string[] = ['ckptMinutes', 'keepCheckpoints', 'threads', 'steps'];
 
 /** Model names with a config file (train/configs/<name>.ts). */
-export const MODEL_NAMES = ['tiny', 'base-64', 'sr-256', 'sr-1024'] as const;
+export const MODEL_NAMES = ['tiny', 'base-64', 'sr-256', 'sr-1024', 'sr-256-predictor', 'sr-1024-predictor'] as const;
 
 /** Loads train/configs/<name>.ts. Throws ConfigError naming the closest model for an unknown name. */
 export async function loadTrainConfig(name: string): Promise<TrainConfig> {
@@ -129,6 +129,12 @@ function checkSr(c: TrainConfig, sr: SrSettings, need: (ok: boolean, key: string
   need(sr.varianceWeightFrom === undefined || sr.residualStd !== undefined, 'sr.varianceWeightFrom', 'needs sr.residualStd (the weights are the preconditioning\'s σ_d²)');
   need(sr.lowNoiseShare === undefined || (sr.lowNoiseShare >= 0 && sr.lowNoiseShare <= 1), 'sr.lowNoiseShare', 'must be in [0, 1]');
   need(sr.lowNoiseShare === undefined || sr.residualStd !== undefined, 'sr.lowNoiseShare', 'needs sr.residualStd (the σ_d the draws centre on)');
+  need(!sr.regression || sr.residualStd !== undefined, 'sr.regression', 'needs sr.residualStd (the loss weighs components by σ_d²)');
+  need(!sr.regression || !sr.lowNoiseShare, 'sr.regression', 'draws no t (every example is at t = T): drop sr.lowNoiseShare');
+  need((sr.predictor === undefined) === (sr.refineFrom === undefined), 'sr.refineFrom', 'goes with sr.predictor: both or neither');
+  need(sr.predictor === undefined || ((MODEL_NAMES as readonly string[]).includes(sr.predictor) && !sr.regression), 'sr.predictor', 'must name a model config, on a denoiser');
+  need(sr.refineFrom === undefined || (sr.refineFrom >= 1 && sr.refineFrom <= c.T), 'sr.refineFrom', `must be a step in [1, ${c.T}]`);
+  need(sr.predictor === undefined || sr.residualStd !== undefined, 'sr.predictor', 'needs sr.residualStd (the predictor runs preconditioned, as trained)');
   need(sr.lowNoiseFrom === undefined || (Number.isInteger(sr.lowNoiseFrom) && sr.lowNoiseFrom >= 0), 'sr.lowNoiseFrom', 'must be a whole step ≥ 0');
   need(c.model.imageChannels === 3 * k * k, 'model.imageChannels', `must be 3·spaceToDepth² = ${3 * k * k}`);
   need(c.model.extraChannels === 3 * k * k, 'model.extraChannels', `must be 3·spaceToDepth² = ${3 * k * k} (the upsampled low-res crop)`);

@@ -1,6 +1,7 @@
 // The super-resolution crops PNG (pretrained/<model>/eval-crops.png): one row per held-out scene, and
 // columns low-res (nearest-upscaled) / bicubic / [net off] / model / truth, all the same window of the
 // full-size image, shown enlarged with nearest pixels so the reader sees the detail each one has or lacks.
+// "predictor" (stages with one, src/lib/pipelines/sr-predictor.ts) is its one-pass mean, the denoiser's start;
 // "net off" (preconditioned models) is the same sample with the net's correction F = 0: beside "model" it
 // shows what the trained net itself adds.
 import { PNG } from 'pngjs';
@@ -9,6 +10,7 @@ import { drawText, GLYPH_HEIGHT, GLYPH_WIDTH, textWidth } from './pixel-font';
 
 export const CROP_COLUMNS = ['low-res', 'bicubic', 'model', 'truth'] as const;
 export const CROP_COLUMNS_NET_OFF = ['low-res', 'bicubic', 'net off', 'model', 'truth'] as const;
+export const CROP_COLUMNS_PREDICTOR = ['low-res', 'bicubic', 'predictor', 'net off', 'model', 'truth'] as const;
 
 export interface CropRow {
   label: string;
@@ -20,6 +22,8 @@ export interface CropRow {
   truth: Float32Array;
   /** The same sample with the net's correction switched off (F = 0), [size, size, 3]; all rows or none. */
   netOff?: Float32Array;
+  /** The stage's predictor mean, [size, size, 3]; shown only when every row has it and netOff. */
+  predictor?: Float32Array;
 }
 
 /** A square window of an image: [crop, crop, 3] from top-left (x, y). */
@@ -77,7 +81,8 @@ const INK = [40, 40, 40] as const;
 /** Encodes the crops grid as PNG bytes and describes it in words (for the manifest). */
 export function srCropsPng(rows: CropRow[], { size, factor, crop, zoom }: CropLayout): { png: Buffer; legend: string; windows: { x: number; y: number }[] } {
   const netOff = rows.every((r) => r.netOff);
-  const columns: readonly string[] = netOff ? CROP_COLUMNS_NET_OFF : CROP_COLUMNS;
+  const predictor = netOff && rows.every((r) => r.predictor);
+  const columns: readonly string[] = predictor ? CROP_COLUMNS_PREDICTOR : netOff ? CROP_COLUMNS_NET_OFF : CROP_COLUMNS;
   const tile = crop * zoom;
   const scale = 2;
   const labelWidth = Math.max(...rows.map((r) => textWidth(r.label, scale))) + 2 * GAP;
@@ -102,7 +107,11 @@ export function srCropsPng(rows: CropRow[], { size, factor, crop, zoom }: CropLa
     drawLabel(rgba, width, GAP, y0 + Math.floor((tile - GLYPH_HEIGHT * scale) / 2), row.label, scale, INK);
     const w = busiestWindow(row.truth, size, crop, factor);
     const nearest = upsampleNearest(row.low, size / factor, factor);
-    const images = netOff ? [nearest, row.bicubic, row.netOff!, row.model, row.truth] : [nearest, row.bicubic, row.model, row.truth];
+    const images = predictor
+      ? [nearest, row.bicubic, row.predictor!, row.netOff!, row.model, row.truth]
+      : netOff
+        ? [nearest, row.bicubic, row.netOff!, row.model, row.truth]
+        : [nearest, row.bicubic, row.model, row.truth];
     images.forEach((img, i) => paste(cropImage(img, size, w.x, w.y, crop), labelWidth + i * (tile + GAP), y0));
     return w;
   });

@@ -114,12 +114,14 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
     const bicubic = scenes.map((s) => clipUnit(bicubicUpsample(s.low, low, factor)));
     const bicubicScores = scenes.map((s, i) => scoreUpsample(bicubic[i], s.truth, s.low, size, factor));
     const firstOutputs: Float32Array[] = [];
+    const predicted: Float32Array[] = [];
     const perLevel: (Summary & { aug: number; secondsPerSample: number; msPerStep: number })[] = [];
     for (const aug of augLevels) {
       const scores: UpsampleScore[] = [];
       const t1 = performance.now();
       for (const [i, s] of scenes.entries()) {
-        const out = await sampleSuperResolution(model, s.low, low, { aug, steps, sampler: 'ddim', eta: 0, seed: deriveSeed(seed, i) });
+        const onPredicted = aug === augLevels[0] ? (m: Float32Array) => void predicted.push(m) : undefined;
+        const out = await sampleSuperResolution(model, s.low, low, { aug, steps, sampler: 'ddim', eta: 0, seed: deriveSeed(seed, i), onPredicted });
         if (aug === augLevels[0]) firstOutputs.push(out);
         scores.push(scoreUpsample(out, s.truth, s.low, size, factor));
       }
@@ -132,6 +134,8 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
     const guess = model.sr.residualStd === undefined ? null : await firstGuessRow(model, scenes, low, augLevels[0], steps, seed, truthHf, rows);
     const priorOnly = guess?.row ?? null;
     if (priorOnly) log(`  first guess alone (F = 0) at aug ${priorOnly.aug}: PSNR ${priorOnly.psnr.toFixed(2)} dB, HF ratio ${priorOnly.hfRatio.toFixed(3)}`);
+    const predictorRow = model.predictor ? { aug: augLevels[0], refineFrom: model.predictor.refineFrom, ...summary(predicted.map((m, i) => scoreUpsample(m, scenes[i].truth, scenes[i].low, size, factor)), truthHf) } : null;
+    if (predictorRow) log(`  predictor alone at aug ${predictorRow.aug}: PSNR ${predictorRow.psnr.toFixed(2)} dB, HF ratio ${predictorRow.hfRatio.toFixed(3)}`);
     const bicubicRow = summary(bicubicScores, truthHf);
     log(`  bicubic: PSNR ${bicubicRow.psnr.toFixed(2)} dB, HF ratio ${bicubicRow.hfRatio.toFixed(3)}`);
     const fitScenes = size > 256 ? 4 : 24; // ≥ 98k cells either way, for 76 inputs
@@ -148,7 +152,8 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
           `consistency: MSE of the output area-downsampled against the input. model: DDIM (η = 0) sampling, one seed per scene, per aug level; ` +
           `bicubic: Keys cubic convolution (a = −0.5) of the input, clipped to [−1, 1]. firstGuessOnly (preconditioned models): the same ` +
           `samples with the net's correction F set to 0 (its last conv zeroed), i.e. the preconditioning's Wiener guess from the measured ` +
-          `residual statistics alone; the model row's lead over it is what the trained net adds. linearLeastSquares: bicubic plus a ` +
+          `residual statistics alone; the model row's lead over it is what the trained net adds. predictorOnly (stages with a predictor, src/lib/pipelines/sr-predictor.ts): ` +
+          `the predictor's one-pass mean at the first aug level, clipped to [−1, 1], from which the denoiser starts at t = refineFrom. linearLeastSquares: bicubic plus a ` +
           `linear map of the ${2 * linear.radius + 1}×${2 * linear.radius + 1} low-res pixels around each ${factor}×${factor} cell, least-squares on ${fitScenes} ` +
           `whole training scenes (train/eval/sr-linear.ts): the part of the missing detail that a fixed linear function of the input predicts. secondsPerSample / msPerStep: wall time of the ` +
           `model's samples on the evaluating machine (scoring included), backend in evaluatedWith.`,
@@ -161,6 +166,7 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
         linearLeastSquares: linearRow,
         model: perLevel,
         ...(priorOnly ? { firstGuessOnly: priorOnly } : {}),
+        ...(predictorRow ? { predictorOnly: predictorRow } : {}),
       },
     };
 
@@ -168,7 +174,7 @@ export async function runSrEvaluation(o: SrEvalOptions): Promise<{ [metric: stri
     const grid = srCropsPng(
       scenes
         .slice(0, rows)
-        .map((s, i) => ({ label: SCENE_KINDS[s.kind], low: s.low, bicubic: bicubic[i], model: firstOutputs[i], truth: s.truth, netOff: guess?.outputs[i] })),
+        .map((s, i) => ({ label: SCENE_KINDS[s.kind], low: s.low, bicubic: bicubic[i], model: firstOutputs[i], truth: s.truth, netOff: guess?.outputs[i], predictor: predicted[i] })),
       { size, factor, crop, zoom: Math.max(1, Math.round(256 / crop)) },
     );
     writeAtomically(join(o.modelDir, 'eval-crops.png'), grid.png);

@@ -1,7 +1,6 @@
 // Fetches a model folder (manifest.json + weights.bin) with byte progress, checks it against the
 // manifest's SHA-256 (models/manifest.ts) and keeps verified copies in the Cache API for offline use.
-import { loadModel, parseManifest, type LoadedModel, type Manifest } from '../models/manifest';
-import { sizeOf } from '../models/weights';
+import { loadModel, parseManifest, weightFileBytes, type LoadedModel, type Manifest } from '../models/manifest';
 import { EngineError, toEngineError } from './protocol';
 
 /** Cache name; bump the suffix if the stored layout ever changes. */
@@ -30,9 +29,9 @@ export interface FetchedModel {
   fromCache: boolean;
 }
 
-/** Bytes the weight file must have: the end of its last tensor (float16). */
+/** Bytes the weight file must have: the end of its last tensor (float16 or int8, the predictor's included). */
 export function expectedBytes(manifest: Manifest): number {
-  return manifest.weights.reduce((n, s) => Math.max(n, s.offset + 2 * sizeOf(s.shape)), 0);
+  return weightFileBytes(manifest);
 }
 
 async function openCache(caches: CacheStorage | null | undefined): Promise<Cache | null> {

@@ -5,7 +5,7 @@ import { resolveConfig, type UNetConfig } from './config';
 import { countParams } from './count';
 import { buildUNet, type UNet } from './unet';
 import { sha256Hex } from './sha256';
-import { decodeWeights, sizeOf, weightsToTensors, type StoredWeightSpec } from './weights';
+import { decodeWeights, storedBytes, weightsToTensors, type StoredWeightSpec } from './weights';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -22,8 +22,13 @@ export interface Manifest {
   config: UNetConfig;
   /** Weight file name inside the model folder (usually "weights.bin"). */
   weightsFile: string;
-  /** Every tensor: name, shape and byte offset of its float16 values in the weight file. */
+  /** Every tensor: name, shape and byte offset of its values in the weight file (float16, or int8 with scales). */
   weights: StoredWeightSpec[];
+  /**
+   * A second net of the same config in the same file, or absent: a super-resolution stage's predictor (Whang
+   * et al. 2022 §3; pipelines/super-resolution.ts), loaded as weights named `predictor/<name>`.
+   */
+  predictorWeights?: StoredWeightSpec[];
   /** SHA-256 of the weight file, lowercase hex. */
   weightsSha256: string;
   /** Trainable scalars (= countParams(config)). */
@@ -89,18 +94,27 @@ export function parseManifest(json: unknown, fileName: string): Manifest {
   } catch (e) {
     return fail(`field "config": ${(e as Error).message}`);
   }
-  const weights = arr('weights').map((w, i): StoredWeightSpec => {
-    const ok = isObj(w) && typeof w.name === 'string' && Array.isArray(w.shape) && w.shape.every((d) => Number.isInteger(d) && d > 0) && Number.isInteger(w.offset);
-    return ok ? { name: w.name as string, shape: w.shape as number[], offset: w.offset as number } : fail(`field "weights[${i}]" must be {name, shape, offset}`);
-  });
   // The specs must be the ones this code builds from the config, or the weights would be misread.
   const expected = buildUNet(config).specs;
-  if (expected.length !== weights.length) fail(`field "weights" lists ${weights.length} tensors; the config builds ${expected.length}`);
-  expected.forEach((s, i) => {
-    if (s.name !== weights[i].name || s.shape.join() !== weights[i].shape.join()) {
-      fail(`field "weights[${i}]" is ${weights[i].name} [${weights[i].shape}], the config builds ${s.name} [${s.shape}]`);
-    }
-  });
+  const specList = (name: string, list: unknown[]): StoredWeightSpec[] => {
+    const specs = list.map((w, i): StoredWeightSpec => {
+      const ok = isObj(w) && typeof w.name === 'string' && Array.isArray(w.shape) && w.shape.every((d) => Number.isInteger(d) && d > 0) && Number.isInteger(w.offset);
+      if (!ok) return fail(`field "${name}[${i}]" must be {name, shape, offset}`);
+      if (w.encoding !== undefined && w.encoding !== 'int8') fail(`field "${name}[${i}].encoding" must be "int8" or absent (float16)`);
+      return { name: w.name as string, shape: w.shape as number[], offset: w.offset as number, ...(w.encoding === 'int8' ? { encoding: 'int8' as const } : {}) };
+    });
+    if (expected.length !== specs.length) fail(`field "${name}" lists ${specs.length} tensors; the config builds ${expected.length}`);
+    expected.forEach((s, i) => {
+      if (s.name !== specs[i].name || s.shape.join() !== specs[i].shape.join()) {
+        fail(`field "${name}[${i}]" is ${specs[i].name} [${specs[i].shape}], the config builds ${s.name} [${s.shape}]`);
+      }
+    });
+    return specs;
+  };
+  const weights = specList('weights', arr('weights'));
+  const rawPredictor = m.predictorWeights;
+  if (rawPredictor !== undefined && !Array.isArray(rawPredictor)) fail('field "predictorWeights" must be an array');
+  const predictorWeights = rawPredictor === undefined ? undefined : specList('predictorWeights', rawPredictor as unknown[]);
   const paramCount = num('paramCount');
   if (paramCount !== countParams(config)) fail(`field "paramCount" is ${paramCount}, the config has ${countParams(config)}`);
   const sha = str('weightsSha256');
@@ -126,6 +140,7 @@ export function parseManifest(json: unknown, fileName: string): Manifest {
     config,
     weightsFile: str('weightsFile'),
     weights,
+    ...(predictorWeights ? { predictorWeights } : {}),
     weightsSha256: sha,
     paramCount,
     flops,
@@ -140,9 +155,25 @@ export function parseManifest(json: unknown, fileName: string): Manifest {
   };
 }
 
+/** Prefix of the predictor's weights in LoadedModel.weights (manifest predictorWeights). */
+export const PREDICTOR_PREFIX = 'predictor/';
+
+/** Every tensor the weight file holds: the net's, then the predictor's named PREDICTOR_PREFIX + name. */
+export function storedSpecs(manifest: Manifest): StoredWeightSpec[] {
+  return [...manifest.weights, ...(manifest.predictorWeights ?? []).map((s) => ({ ...s, name: PREDICTOR_PREFIX + s.name }))];
+}
+
+/** The weight file's size in bytes, as the manifest describes it. */
+export function weightFileBytes(manifest: Manifest): number {
+  return storedSpecs(manifest).reduce((n, s) => Math.max(n, s.offset + storedBytes(s)), 0);
+}
+
 export interface LoadedModel {
   unet: UNet;
-  /** One tensor per weight. The caller disposes them (tf.dispose(Object.values(weights))). */
+  /**
+   * One tensor per weight, the predictor's (if any) named PREDICTOR_PREFIX + name. The caller disposes them
+   * (tf.dispose(Object.values(weights))).
+   */
   weights: Record<string, tf.Tensor>;
 }
 
@@ -151,12 +182,13 @@ export interface LoadedModel {
  * `fileName` names the file in errors; it defaults to pretrained/<name>/<weightsFile>.
  */
 export async function loadModel(manifest: Manifest, bin: Uint8Array, fileName = `pretrained/${manifest.name}/${manifest.weightsFile}`): Promise<LoadedModel> {
-  const bytes = manifest.weights.reduce((n, s) => Math.max(n, s.offset + 2 * sizeOf(s.shape)), 0);
+  const all = storedSpecs(manifest);
+  const bytes = weightFileBytes(manifest);
   if (bin.byteLength !== bytes) throw new Error(`${fileName}: ${bin.byteLength} bytes, the manifest describes ${bytes}`);
   const sha = await sha256Hex(bin);
   if (sha !== manifest.weightsSha256) {
     throw new Error(`${fileName}: SHA-256 ${sha} does not match the manifest's ${manifest.weightsSha256} (corrupt or from another model)`);
   }
   const unet = buildUNet(manifest.config);
-  return { unet, weights: weightsToTensors(decodeWeights(bin, manifest.weights, fileName), unet.specs) };
+  return { unet, weights: weightsToTensors(decodeWeights(bin, all, fileName), all) };
 }

@@ -12,6 +12,7 @@ import type { UNet, UNetWeights } from '../models/unet';
 import { baseModelFrom, PipelineError, type BaseModel } from './base';
 import { depthToSpace, spaceToDepth } from './space-to-depth';
 import { residualBasisProblem, srNetInput, srX0, type SrPrecondition } from './sr-precondition';
+import { predictorFrom, refinementStart } from './sr-predictor';
 
 export { srSigmaData } from './sr-precondition';
 
@@ -36,6 +37,11 @@ export interface SrSettings extends SrPrecondition {
  */
 export interface SrModel extends BaseModel {
   sr: SrSettings;
+  /**
+   * The stage's predictor (sr-predictor.ts), or absent: its weights (the same config as the denoiser's) and the
+   * t at which the denoiser takes over from its forward-noised mean.
+   */
+  predictor?: { weights: UNetWeights; refineFrom: number };
 }
 
 /**
@@ -80,7 +86,9 @@ export function srModelFrom(manifest: Manifest, unet: UNet, weights: UNetWeights
   if (c.imageChannels !== cells || c.extraChannels !== cells || c.outChannels !== cells || !c.extraScalar || c.classes !== 0) {
     fail(`.spaceToDepth ${sr.spaceToDepth} needs a net with ${cells} image, conditioning and output channels, an extra scalar and no classes`);
   }
-  return { ...base, sr };
+  const predictor = predictorFrom(manifest, weights, raw.refineFrom, base.schedule.T, fail);
+  if (predictor && sr.residualStd === undefined) fail('.refineFrom: a predictor needs the preconditioning (residualStd) it was trained with');
+  return predictor ? { ...base, sr, predictor } : { ...base, sr };
 }
 
 /** ᾱ of aug level a ∈ [0, 1]: the model's own schedule at step round(a·T), as in training (sr-objective.ts). */
@@ -137,6 +145,8 @@ export interface SrSampleOptions {
   signal?: AbortSignal;
   /** After every step: its index, the count, and, with `preview`, x̂₀ as [size, size, 3] pixels. */
   onStep?: (step: { i: number; steps: number; x0?: Float32Array }) => void | Promise<void>;
+  /** With a predictor (sr-predictor.ts): its mean as [size, size, 3] pixels, before the denoiser's first step. */
+  onPredicted?: (mean: Float32Array) => void | Promise<void>;
   /** true: x̂₀ after every step; k: after every k-th step and the last (reading x̂₀ back at 1024² costs). */
   preview?: boolean | number;
 }
@@ -178,7 +188,20 @@ export async function sampleSuperResolution(model: SrModel, lo: Float32Array, lo
   const augEps = fillNormal(new Float32Array(lo.length), makeRng(deriveSeed(o.seed, AUG_STREAM)));
   const cond = tf.tensor4d(srConditioning(lo, augEps, alphaBar, low, model.sr), [1, grid, grid, channels]);
   const level = tf.tensor1d([o.aug]);
+  const rng = makeRng(deriveSeed(o.seed, NOISE_STREAM));
+  let start: tf.Tensor4D | undefined;
   try {
+    const p = model.predictor;
+    if (p) {
+      // The predictor's mean (x_T = 0 at t = T, as it was trained), then x_t₀ around it from the draws x_T would take.
+      const mean = tf.tidy(() => tf.clipByValue(srDenoiser({ ...model, weights: p.weights }, cond, level, alphaBar)(tf.zeros([1, grid, grid, channels]), model.schedule.T), -1, 1)) as tf.Tensor4D;
+      try {
+        start = refinementStart(mean, model.schedule.alphaBar[p.refineFrom], rng);
+        if (o.onPredicted) await o.onPredicted(depthToSpace((await mean.data()) as Float32Array, size, 3, k));
+      } finally {
+        mean.dispose();
+      }
+    }
     const x = await sample({
       model: srDenoiser(model, cond, level, alphaBar),
       shape: [1, grid, grid, channels],
@@ -187,11 +210,14 @@ export async function sampleSuperResolution(model: SrModel, lo: Float32Array, lo
       // Quadratic: the last x̂₀ at small t, where it follows x_t's committed detail (with residualStd's
       // preconditioning) instead of averaging it away: t = 40 rather than 200 for the lesson's 5 steps.
       spacing: 'quadratic',
-      steps: o.steps,
+      // From t₀ the steps spread over t₀..0; more steps than t₀ has are not there to take.
+      steps: p ? Math.min(o.steps, p.refineFrom) : o.steps,
+      xStart: start,
+      tStart: p?.refineFrom,
       eta: o.eta ?? 0,
       prediction: model.prediction,
       clipX0: [-1, 1],
-      rng: makeRng(deriveSeed(o.seed, NOISE_STREAM)),
+      rng,
       signal: o.signal,
       onStep: o.onStep
         ? async (tap) => {
@@ -204,6 +230,6 @@ export async function sampleSuperResolution(model: SrModel, lo: Float32Array, lo
     x.dispose();
     return depthToSpace(cells, size, 3, k);
   } finally {
-    tf.dispose([cond, level]);
+    tf.dispose([cond, level, ...(start ? [start] : [])]);
   }
 }

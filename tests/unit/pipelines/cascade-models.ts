@@ -38,23 +38,29 @@ export function randomWeights(config: TrainConfig, seed: number): Map<string, Fl
   return values;
 }
 
-/** Exports random weights as `name` with train/export.ts and loads the result back as a lesson would. */
-export async function exportedModel(name: string, config: TrainConfig, seed: number): Promise<{ manifest: Manifest } & LoadedModel> {
+/** A checkpoint state of random weights, as train/loop.ts would leave one after a step. */
+export function randomState(name: string, config: TrainConfig, seed: number): CheckpointState {
   const unet = buildUNet(config.model);
   const values = randomWeights(config, seed);
   const tensors = new Map(unet.specs.map((s) => [`ema/${s.name}`, { shape: s.shape, data: values.get(s.name)! }]));
-  const state: CheckpointState = {
-    model: name,
-    step: 1,
-    config,
-    lossLog: [{ step: 1, loss: 1, lr: 0, gradNorm: 0, secPerStep: 0 }],
-    wallSeconds: 1,
-    machine: 'test',
-    tensors,
-  };
+  return { model: name, step: 1, config, lossLog: [{ step: 1, loss: 1, lr: 0, gradNorm: 0, secPerStep: 0 }], wallSeconds: 1, machine: 'test', tensors };
+}
+
+/**
+ * Exports random weights as `name` with train/export.ts and loads the result back as a lesson would; with
+ * `predictor`, random predictor weights (a regression run of the same net) are packed beside them.
+ */
+export async function exportedModel(
+  name: string,
+  config: TrainConfig,
+  seed: number,
+  predictor?: { seed: number; refineFrom: number },
+): Promise<{ manifest: Manifest } & LoadedModel> {
+  const state = randomState(name, config, seed);
+  const pack = predictor && { state: randomState(`${name}-predictor`, { ...config, sr: { ...config.sr!, regression: true } }, predictor.seed), refineFrom: predictor.refineFrom };
   const dir = mkdtempSync(join(tmpdir(), 'noisebook-cascade-'));
   try {
-    const out = await exportModel(state, { pretrainedDir: dir, machine: 'test' });
+    const out = await exportModel(state, { pretrainedDir: dir, machine: 'test', predictor: pack });
     const manifest = parseManifest(readFileSync(join(out, 'manifest.json'), 'utf8'), 'manifest.json');
     return { manifest, ...(await loadModel(manifest, new Uint8Array(readFileSync(join(out, 'weights.bin'))))) };
   } finally {

@@ -39,7 +39,9 @@ describe('super-resolution stage', () => {
   it('reads factor, block, augMax and fullSize from the manifest that train/export.ts writes', () => {
     // residualPcaCrops and the training schedules (aug-zero share, σ_d² weighting, low-noise t) are training-only:
     // not read at sampling.
-    const { residualPcaCrops, augZeroShare, augZeroFrom, varianceWeightFrom, lowNoiseShare, lowNoiseFrom, ...settings } = config.sr!;
+    // predictor / refineFrom name a packed predictor, recorded only with one (sr-predictor.test.ts).
+    const { residualPcaCrops, augZeroShare, augZeroFrom, varianceWeightFrom, lowNoiseShare, lowNoiseFrom, predictor, refineFrom, ...settings } = config.sr!;
+    expect([predictor, refineFrom, model.predictor]).toEqual(['sr-256-predictor', 200, undefined]);
     expect([augZeroShare, augZeroFrom, varianceWeightFrom, lowNoiseShare, lowNoiseFrom].every((v) => v !== undefined)).toBe(true);
     expect(residualPcaCrops).toBe(64); // measured at export into residualStds / residualBasis
     const { residualStds, residualBasis, residualGains } = model.sr;
