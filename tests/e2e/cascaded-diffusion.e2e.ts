@@ -105,6 +105,10 @@ describe.skipIf(!LIVE)('lesson 3, /en/cascaded-diffusion/', () => {
       const quality = srQualityOf((manifest as { evaluation: unknown }).evaluation);
       expect(quality, `${model}: the manifest has no evaluation.superResolution`).toBeTruthy();
       await expect.poll(() => page.locator(`[data-testid="sr-quality"][data-model="${model}"]`).getAttribute('data-psnr')).toBe(String(quality!.psnr));
+      // A stage with a predictor counts both nets and reports the predictor's own figures.
+      const { paramCount, predictorWeights } = manifest as { paramCount: number; predictorWeights?: unknown[] };
+      await expect.poll(() => page.locator(`[data-testid="model-row"][data-model="${model}"]`).getAttribute('data-params')).toBe(String((predictorWeights ? 2 : 1) * paramCount));
+      await expect.poll(() => page.locator(`[data-testid="sr-quality"][data-model="${model}"]`).getAttribute('data-predictor-psnr')).toBe(String(quality!.predictorOnly?.psnr ?? ''));
     }
     await screenshot(page, 'cascaded-diffusion-en-aug', '[data-widget="augmentation-levels"]');
   });

@@ -14,7 +14,8 @@ type Key =
   | 'augTitle' | 'augIntro' | 'augLabel' | 'augValue' | 'propTitle' | 'propX' | 'propY' | 'propAlt' | 'propSeries' | 'propYours' | 'propPreset'
   | 'propAt' | 'propBetween' | 'propOutside' | 'notMeasured' | 'propFalls' | 'propFlat' | 'propRises' | 'propVanishes' | 'propBrushNote'
   | 'modelsTitle' | 'modelName' | 'modelRole' | 'modelParams' | 'modelSteps' | 'modelTime' | 'roleBase' | 'roleSr'
-  | 'notTrained' | 'lossTitle' | 'lossX' | 'lossY' | 'lossAlt' | 'curveEmpty' | 'qualityLine' | 'qualityGuess' | 'qualityLinear' | 'qualityMissing';
+  | 'notTrained' | 'lossTitle' | 'lossX' | 'lossY' | 'lossAlt' | 'curveEmpty' | 'qualityLine' | 'qualityGuess' | 'qualityLinear' | 'qualityMissing'
+  | 'rolePair' | 'qualityPredictor' | 'lossTitlePredictor';
 
 export const cascadedDiffusion: Translations<Key> = {
   en: {
@@ -98,12 +99,15 @@ export const cascadedDiffusion: Translations<Key> = {
     modelTime: 'training time',
     roleBase: '64² from noise',
     roleSr: '{low}² → {size}²',
+    rolePair: '{low}² → {size}²: a predictor, then a denoiser (two networks of {n} parameters each)',
     notTrained: 'not trained yet',
     qualityLine: '“{model}” on {n} held-out scenes, given the true {low}² image: {psnr} dB PSNR (bicubic enlargement: {bpsnr} dB); fine detail {hf} of the true image’s (bicubic: {bhf}).',
     qualityGuess: 'Its first guess alone, with the network’s correction switched off: {gpsnr} dB, fine detail {ghf}.',
     qualityLinear: 'The best linear enlargement, fitted by least squares on training scenes: {lpsnr} dB, fine detail {lhf}.',
     qualityMissing: '“{model}”: not evaluated yet (npm run eval -- {model}).',
+    qualityPredictor: 'Its predictor alone, one pass without noise (the denoiser starts from it at t = {t}): {ppsnr} dB, fine detail {phf}.',
     lossTitle: 'Training loss of “{model}”',
+    lossTitlePredictor: 'Training loss of “{model}”’s predictor',
     lossX: 'step',
     lossY: '(log scale)',
     lossAlt: 'Line chart: the training loss of {model} against the optimiser step',
@@ -190,12 +194,15 @@ export const cascadedDiffusion: Translations<Key> = {
     modelTime: 'thời gian huấn luyện',
     roleBase: '64² từ nhiễu',
     roleSr: '{low}² → {size}²',
+    rolePair: '{low}² → {size}²: một mạng dự đoán, rồi một mạng khử nhiễu (hai mạng, mỗi mạng {n} tham số)',
     notTrained: 'chưa huấn luyện',
     qualityLine: '“{model}” trên {n} cảnh kiểm tra, khi biết ảnh {low}² thật: PSNR {psnr} dB (phóng to bicubic: {bpsnr} dB); chi tiết mịn bằng {hf} của ảnh thật (bicubic: {bhf}).',
     qualityGuess: 'Riêng phỏng đoán ban đầu, khi tắt phần sửa của mạng: {gpsnr} dB, chi tiết mịn {ghf}.',
     qualityLinear: 'Phép phóng to tuyến tính tốt nhất, khớp bằng bình phương tối thiểu trên các cảnh huấn luyện: {lpsnr} dB, chi tiết mịn {lhf}.',
     qualityMissing: '“{model}”: chưa được đánh giá (npm run eval -- {model}).',
+    qualityPredictor: 'Riêng mạng dự đoán, chạy một lần, không có nhiễu (mạng khử nhiễu bắt đầu từ ảnh này ở t = {t}): {ppsnr} dB, chi tiết mịn {phf}.',
     lossTitle: 'Hàm mất mát khi huấn luyện “{model}”',
+    lossTitlePredictor: 'Hàm mất mát khi huấn luyện mạng dự đoán của “{model}”',
     lossX: 'bước',
     lossY: '(thang logarit)',
     lossAlt: 'Biểu đồ đường: hàm mất mát khi huấn luyện {model} theo bước tối ưu',

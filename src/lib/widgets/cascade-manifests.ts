@@ -13,6 +13,17 @@ export interface ModelFacts {
   propagation: PropagationFigures | null;
   /** A super-resolution model's evaluation against bicubic (clean input, aug 0); null when absent. */
   quality: SrQuality | null;
+  /** An SR stage's predictor run (data.details.sr.predictor, src/lib/pipelines/sr-predictor.ts); null when it has none. */
+  predictor: PredictorRun | null;
+}
+
+/** The predictor's own training run, recorded beside the denoiser's by train/export.ts. */
+export interface PredictorRun {
+  steps: number;
+  wallTimeSeconds: number;
+  lossCurve: { step: number; loss: number }[];
+  /** The t at which the denoiser takes over from the predictor's noised mean. */
+  refineFrom: number;
 }
 
 /** train/eval/super-resolution.ts's headline figures: given the true low-res image, at aug level 0. */
@@ -27,6 +38,8 @@ export interface SrQuality {
   firstGuess: { psnr: number; hfRatio: number } | null;
   /** Bicubic plus a least-squares linear map of the input (train/eval/sr-linear.ts), when evaluated; else null. */
   linear: { psnr: number; hfRatio: number } | null;
+  /** The stage's predictor mean alone (one pass, no noise), when it has one and it was evaluated; else null. */
+  predictorOnly: { psnr: number; hfRatio: number } | null;
 }
 
 export interface PropagationRow {
@@ -83,7 +96,19 @@ export function srQualityOf(evaluation: unknown): SrQuality | null {
   const firstGuess = isObj(g) && g.aug === 0 && isNum(g.psnr) && isNum(g.hfRatio) ? { psnr: g.psnr, hfRatio: g.hfRatio } : null;
   const l = q.linearLeastSquares;
   const linear = isObj(l) && isNum(l.psnr) && isNum(l.hfRatio) ? { psnr: l.psnr, hfRatio: l.hfRatio } : null;
-  return { scenes: q.heldOutScenes, psnr, hfRatio, bicubicPsnr, bicubicHfRatio, firstGuess, linear };
+  const pr = q.predictorOnly;
+  const predictorOnly = isObj(pr) && pr.aug === 0 && isNum(pr.psnr) && isNum(pr.hfRatio) ? { psnr: pr.psnr, hfRatio: pr.hfRatio } : null;
+  return { scenes: q.heldOutScenes, psnr, hfRatio, bicubicPsnr, bicubicHfRatio, firstGuess, linear, predictorOnly };
+}
+
+const curveOf = (v: unknown) => (Array.isArray(v) ? v.filter((p): p is { step: number; loss: number } => isObj(p) && isNum(p.step) && isNum(p.loss)) : []);
+
+/** The predictor run of a manifest's data.details.sr, or null when the stage has none (or it is malformed). */
+export function predictorRunOf(data: unknown): PredictorRun | null {
+  const sr = isObj(data) && isObj(data.details) && isObj(data.details.sr) ? data.details.sr : null;
+  const p = sr?.predictor;
+  if (!sr || !isObj(p) || !isNum(p.steps) || !isNum(p.wallTimeSeconds) || !isNum(sr.refineFrom)) return null;
+  return { steps: p.steps, wallTimeSeconds: p.wallTimeSeconds, lossCurve: curveOf(p.lossCurve), refineFrom: sr.refineFrom };
 }
 
 /** The facts of one manifest (parsed JSON); throws with the field's name when a required one is wrong. */
@@ -96,7 +121,7 @@ export function modelFacts(raw: unknown, file: string): ModelFacts {
   };
   if (typeof raw.name !== 'string') throw new Error(`${file}: field "name" must be a string`);
   if (!Array.isArray(raw.lossCurve)) throw new Error(`${file}: field "lossCurve" must be an array`);
-  const lossCurve = raw.lossCurve.filter((p): p is { step: number; loss: number } => isObj(p) && isNum(p.step) && isNum(p.loss));
+  const lossCurve = curveOf(raw.lossCurve);
   return {
     name: raw.name,
     paramCount: need('paramCount'),
@@ -105,6 +130,7 @@ export function modelFacts(raw: unknown, file: string): ModelFacts {
     lossCurve,
     propagation: propagationOf(raw.evaluation),
     quality: srQualityOf(raw.evaluation),
+    predictor: predictorRunOf(raw.data),
   };
 }
 

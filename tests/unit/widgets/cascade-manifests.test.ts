@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelFacts, propagationOf, ratioAt, ratioCurve, srQualityOf, verdictOf } from '../../../src/lib/widgets/cascade-manifests';
+import { modelFacts, predictorRunOf, propagationOf, ratioAt, ratioCurve, srQualityOf, verdictOf } from '../../../src/lib/widgets/cascade-manifests';
 
 // The shape train/eval/propagation-record.ts writes (rows of src/lib/pipelines/propagation.ts).
 const table = {
@@ -34,7 +34,7 @@ describe('facts from the manifests', () => {
 
   it('reads the SR evaluation at aug 0 beside bicubic; absent or malformed is "not evaluated"', () => {
     const superResolution = { heldOutScenes: 28, bicubic: { psnr: 28.7, hfRatio: 0.12 }, model: [{ aug: 0.1, psnr: 25, hfRatio: 0.14 }, { aug: 0, psnr: 27.9, hfRatio: 0.1 }] };
-    expect(modelFacts({ ...manifest, evaluation: { superResolution } }, 'm').quality).toEqual({ scenes: 28, psnr: 27.9, hfRatio: 0.1, bicubicPsnr: 28.7, bicubicHfRatio: 0.12, firstGuess: null, linear: null });
+    expect(modelFacts({ ...manifest, evaluation: { superResolution } }, 'm').quality).toEqual({ scenes: 28, psnr: 27.9, hfRatio: 0.1, bicubicPsnr: 28.7, bicubicHfRatio: 0.12, firstGuess: null, linear: null, predictorOnly: null });
     const withGuess = { ...superResolution, firstGuessOnly: { aug: 0, psnr: 24.1, hfRatio: 1.2 } };
     expect(srQualityOf({ superResolution: withGuess })?.firstGuess).toEqual({ psnr: 24.1, hfRatio: 1.2 });
     expect(srQualityOf({ superResolution: { ...withGuess, linearLeastSquares: { psnr: 28.9, hfRatio: 0.2 } } })?.linear).toEqual({ psnr: 28.9, hfRatio: 0.2 });
@@ -43,6 +43,17 @@ describe('facts from the manifests', () => {
     expect(modelFacts(manifest, 'm').quality).toBeNull();
     expect(srQualityOf({ superResolution: { ...superResolution, model: [{ aug: 0.1, psnr: 25, hfRatio: 0.14 }] } })).toBeNull();
     expect(srQualityOf({ superResolution: { ...superResolution, bicubic: { psnr: null, hfRatio: 0.12 } } })).toBeNull();
+  });
+
+  it('reads a stage\'s predictor: its run beside the denoiser\'s, and its evaluation alone; none is null', () => {
+    const sr = { fullSize: 256, refineFrom: 200, predictor: { model: 'sr-256-predictor', steps: 7500, wallTimeSeconds: 9000, machine: 'm', lossCurve: [{ step: 1, loss: 0.9 }, { step: 2, loss: 'x' }] } };
+    expect(modelFacts({ ...manifest, data: { description: 'd', details: { sr } } }, 'm').predictor).toEqual({ steps: 7500, wallTimeSeconds: 9000, refineFrom: 200, lossCurve: [{ step: 1, loss: 0.9 }] });
+    expect(modelFacts(manifest, 'm').predictor).toBeNull();
+    expect(predictorRunOf({ details: { sr: { ...sr, refineFrom: undefined } } })).toBeNull();
+    expect(predictorRunOf({ details: { sr: { fullSize: 256 } } })).toBeNull();
+    const superResolution = { heldOutScenes: 28, bicubic: { psnr: 28.7, hfRatio: 0.12 }, model: [{ aug: 0, psnr: 27.9, hfRatio: 0.1 }] };
+    expect(srQualityOf({ superResolution: { ...superResolution, predictorOnly: { aug: 0, refineFrom: 200, psnr: 29.5, hfRatio: 0.4 } } })?.predictorOnly).toEqual({ psnr: 29.5, hfRatio: 0.4 });
+    expect(srQualityOf({ superResolution: { ...superResolution, predictorOnly: { aug: 0.1, psnr: 29.5, hfRatio: 0.4 } } })?.predictorOnly).toBeNull();
   });
 
   it('a missing required field names itself', () => {
