@@ -84,7 +84,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     const predictorDir = typeof args.flags['predictor-ckpt-dir'] === 'string' ? args.flags['predictor-ckpt-dir'] : undefined;
     const predictor = () => findPredictor(base, base.model, predictorDir);
 
+    // A predictor has no model folder of its own: its denoiser's export packs it (sr-predictor-pack.ts).
+    let packedBy: string | undefined;
+    for (const n of base.sr?.regression ? MODEL_NAMES : []) if ((await loadTrainConfig(n)).sr?.predictor === args.model) packedBy = n;
+    const packNote = `${args.model} is a predictor: its denoiser's export packs it (npm run train -- ${packedBy ?? '<denoiser>'} --export-only)`;
     if (args.flags['export-only']) {
+      if (base.sr?.regression) throw new ConfigError(`--export-only: ${packNote}`);
       if (!latest) throw new CheckpointError(`--export-only: no checkpoint in ${dir}`);
       const state = readCheckpoint(latest);
       await initBackend(state.config);
@@ -148,7 +153,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
     rmSync(pidFile, { force: true });
     process.stderr.write(`stopped at step ${result.step}; checkpoint ${result.checkpoint}\n`);
-    if (result.finished && !args.flags['no-export']) {
+    if (result.finished && config.sr?.regression) process.stderr.write(`${packNote}\n`);
+    else if (result.finished && !args.flags['no-export']) {
       const out = await exportModel(readCheckpoint(result.checkpoint), { pretrainedDir, machine, predictor: predictor() });
       process.stderr.write(`exported → ${out}\n`);
     }

@@ -41,6 +41,19 @@ describe('train CLI', () => {
     expect(r.err).toContain('--lr: "fast" is not a finite number');
   });
 
+  it('a predictor is not exported on its own; exporting a denoiser without its predictor\'s checkpoints says what to train', () => {
+    const r = cli('sr-256-predictor', '--export-only');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('sr-256-predictor is a predictor: its denoiser\'s export packs it (npm run train -- sr-256 --export-only)');
+    const dir = tempDir('sr-export');
+    const empty = tempDir('no-predictor');
+    const tensors = new Map([['param/x', { shape: [4], data: new Float32Array([1, 2, 3, 4]) }]]);
+    saveCheckpoint(dir, { model: 'sr-256', step: 3, config: tinyConfig(), lossLog: [], wallSeconds: 1, tensors }, 2);
+    const e = cli('sr-256', '--export-only', `--ckpt-dir=${dir}`, `--predictor-ckpt-dir=${empty}`, `--pretrained-dir=${tempDir('out')}`);
+    expect(e.code).toBe(1);
+    expect(e.err).toContain(`sr.predictor sr-256-predictor: no checkpoint in ${empty} (train it first: npm run train -- sr-256-predictor`);
+  });
+
   it('--resume without a checkpoint exits non-zero naming the folder', () => {
     const dir = tempDir('empty');
     const r = cli('tiny', '--resume', `--ckpt-dir=${dir}`);
