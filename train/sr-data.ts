@@ -42,7 +42,7 @@ export interface SrSettings {
   residualPcaCrops?: number;
   /**
    * Train the stage's predictor instead of its denoiser (Whang et al. 2022, "Deblurring via Stochastic
-   * Refinement", §3): every example at t = T with ε = 0, so the net sees no noisy image and learns the mean
+   * Refinement", arXiv 2112.02475): every example at t = T with ε = 0, so the net sees no noisy image and learns the mean
    * of x₀ given the low-res input alone, with the pixel MSE (σ_d²-weighted components) as its loss.
    */
   regression?: boolean;

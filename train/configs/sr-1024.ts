@@ -83,7 +83,7 @@ const config: TrainConfig = {
     // The aug noise makes the upsample a worse guess, mostly in the smooth components (the noise is bicubic-
     // upsampled): each component's σ_d² grows by its own gain·(1 − ᾱ_a), measured at a = 0.3 on the same crops.
     predictor: 'sr-1024-predictor', // packed beside the denoiser at export (train/sr-predictor-pack.ts)
-    refineFrom: 200, // the denoiser starts at t = 200 from the predictor's noised mean (src/lib/pipelines/sr-predictor.ts)
+    refineFrom: 100, // the denoiser starts at t = 100 from the predictor's noised mean (src/lib/pipelines/sr-predictor.ts)
     residualPcaCrops: 64, // crops (1024 cells each) the components, std devs and gains are measured on (train/sr-residual.ts)
   },
 };

@@ -1,4 +1,4 @@
-// The predictor of the 64 → 256 stage (Whang et al. 2022, "Deblurring via Stochastic Refinement", §3): the
+// The predictor of the 64 → 256 stage (Whang et al. 2022, "Deblurring via Stochastic Refinement", arXiv 2112.02475): the
 // same U-Net as sr-256, trained on the same crops for the pixel MSE of x₀ given the low-res input alone
 // (train/sr-data.ts SrSettings.regression). Its output, the conditional mean, is sharper than bicubic where
 // the low-res pixels pin an edge down (an area-downsampled edge's position is in its mixed pixel's colour,

@@ -26,7 +26,7 @@ export interface Manifest {
   weights: StoredWeightSpec[];
   /**
    * A second net of the same config in the same file, or absent: a super-resolution stage's predictor (Whang
-   * et al. 2022 §3; pipelines/super-resolution.ts), loaded as weights named `predictor/<name>`.
+   * et al. 2022; pipelines/super-resolution.ts), loaded as weights named `predictor/<name>`.
    */
   predictorWeights?: StoredWeightSpec[];
   /** SHA-256 of the weight file, lowercase hex. */

@@ -1,10 +1,11 @@
 // A super-resolution stage's predictor and where its denoiser takes over: predictor + refiner (Whang et al.
-// 2022, "Deblurring via Stochastic Refinement", §3). The predictor is the stage's U-Net trained for the
+// 2022, "Deblurring via Stochastic Refinement", arXiv 2112.02475, who train the two together; ours are trained
+// one after the other, each on its own). The predictor is the stage's U-Net trained for the
 // pixel MSE of x₀ given the low-res input alone (train/sr-data.ts SrSettings.regression), so it returns the
 // conditional mean in one pass: sharper than bicubic where the input pins an edge down, smooth where it
 // cannot. The denoiser then starts the reverse process at t₀ = refineFrom from that mean, forward-noised
 // (q(x_t₀ | x̂₀), DDPM Eq. 4), instead of from pure noise at T: "come closer, diffuse faster" (Chung et al.
-// 2022, CCDF, §3), so the steps go where texture is decided and the mean's edges survive into the sample.
+// 2022, CCDF, arXiv 2112.05146), so the steps go where texture is decided and the mean's edges survive into the sample.
 import * as tf from '@tensorflow/tfjs-core';
 import { fillNormal, type Rng } from '../math/rng';
 import { PREDICTOR_PREFIX, type Manifest } from '../models/manifest';

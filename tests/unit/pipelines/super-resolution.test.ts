@@ -41,7 +41,7 @@ describe('super-resolution stage', () => {
     // not read at sampling.
     // predictor / refineFrom name a packed predictor, recorded only with one (sr-predictor.test.ts).
     const { residualPcaCrops, augZeroShare, augZeroFrom, varianceWeightFrom, lowNoiseShare, lowNoiseFrom, predictor, refineFrom, ...settings } = config.sr!;
-    expect([predictor, refineFrom, model.predictor]).toEqual(['sr-256-predictor', 200, undefined]);
+    expect([predictor, refineFrom, model.predictor]).toEqual(['sr-256-predictor', 100, undefined]);
     expect([augZeroShare, augZeroFrom, varianceWeightFrom, lowNoiseShare, lowNoiseFrom].every((v) => v !== undefined)).toBe(true);
     expect(residualPcaCrops).toBe(64); // measured at export into residualStds / residualBasis
     const { residualStds, residualBasis, residualGains } = model.sr;
