@@ -110,5 +110,34 @@ describe('manifest and loadModel', () => {
     expect(() => parseManifest({ ...manifest, lossCurve: [{ step: 1 }] }, f)).toThrow(/field "lossCurve\[0\].loss"/);
     expect(() => parseManifest({ ...manifest, createdAt: 'yesterday' }, f)).toThrow(/field "createdAt"/);
     expect(() => parseManifest({ ...manifest, formatVersion: 2 }, f)).toThrow(/formatVersion 2/);
+    expect(() => parseManifest({ ...manifest, predictorWeights: manifest.weights.slice(1) }, f)).toThrow(/field "predictorWeights" lists/);
+    expect(() => parseManifest({ ...manifest, predictorWeights: {} }, f)).toThrow(/field "predictorWeights" must be an array/);
+    expect(() => parseManifest({ ...manifest, weights: [{ ...manifest.weights[0], encoding: 'int4' }, ...manifest.weights.slice(1)] }, f)).toThrow(/field "weights\[0\].encoding" must be "int8"/);
+  });
+
+  it('a predictor in the same file loads as predictor/<name>, and the file size counts both nets', async () => {
+    const [a, b] = [trainedLike(7), trainedLike(8)];
+    const both = new Map([...a, ...[...b].map(([k, v]) => [`predictor/${k}`, v] as const)]);
+    const enc = await encodeWeights(both, [...unet.specs, ...unet.specs.map((s) => ({ ...s, name: `predictor/${s.name}` }))], { int8From: 64 });
+    const { manifest } = await exported(6);
+    const two: Manifest = {
+      ...manifest,
+      weights: enc.specs.slice(0, unet.specs.length),
+      predictorWeights: enc.specs.slice(unet.specs.length).map((s) => ({ ...s, name: s.name.slice('predictor/'.length) })),
+      weightsSha256: enc.sha256,
+    };
+    const back = parseManifest(JSON.parse(JSON.stringify(two)), 'two.json');
+    expect(back.predictorWeights?.[0].name).toBe(unet.specs[0].name);
+    const loaded = await loadModel(back, enc.bin, 'two.bin');
+    try {
+      expect(Object.keys(loaded.weights)).toHaveLength(2 * unet.specs.length);
+      const w = 'out.conv.w';
+      const step = Math.max(...b.get(w)!.map(Math.abs)) / 127;
+      const got = loaded.weights[`predictor/${w}`].dataSync();
+      b.get(w)!.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(step));
+      await expect(loadModel(back, enc.bin.subarray(0, enc.bin.length - 2), 'two.bin')).rejects.toThrow(/two.bin: \d+ bytes, the manifest describes \d+/);
+    } finally {
+      tf.dispose(Object.values(loaded.weights));
+    }
   });
 });
