@@ -11,7 +11,7 @@ import sr256 from './sr-256';
 // (t = T, ε = 0, σ_d²-weighted components from step 0), planned to 2400 steps with warmup 100; the
 // checkpoint was then given this config and resumed, so the cosine decay is re-stretched from step 1901.
 export default predictorConfig(sr256, {
-  steps: 7500, // 1901 + ≈ 1.9 h at 1.2 s/step on one wasm thread, beside the sr-1024 predictor
+  steps: 7500, // 1901 + ≈ 1.9 h at 1.2 s/step on one wasm thread, beside the sr-1024 predictor; stopped at 7031 (SIGTERM, the lr near its floor) to leave the session time to evaluate: the shipped predictor is that checkpoint
   warmup: 100, // as the experiment had it (the checkpoint's schedule)
   threads: 1, // one wasm thread beside the sr-1024 predictor's run
 });
