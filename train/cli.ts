@@ -82,7 +82,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const latest = latestCheckpoint(dir);
     // An SR stage's predictor, packed beside it at export (train/sr-predictor-pack.ts); found when exporting.
     const predictorDir = typeof args.flags['predictor-ckpt-dir'] === 'string' ? args.flags['predictor-ckpt-dir'] : undefined;
-    const predictor = () => findPredictor(base, base.model, predictorDir);
+    // Checked against the net of the checkpoint being exported, not the file's.
+    const predictor = (denoiser: CheckpointState) => findPredictor(base, denoiser.config.model, predictorDir);
 
     // A predictor has no model folder of its own: its denoiser's export packs it (sr-predictor-pack.ts).
     let packedBy: string | undefined;
@@ -93,7 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!latest) throw new CheckpointError(`--export-only: no checkpoint in ${dir}`);
       const state = readCheckpoint(latest);
       await initBackend(state.config);
-      const out = await exportModel(state, { pretrainedDir, predictor: predictor() });
+      const out = await exportModel(state, { pretrainedDir, predictor: predictor(state) });
       process.stderr.write(`exported ${latest} (step ${state.step}) → ${out}\n`);
       return 0;
     }
@@ -155,7 +156,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`stopped at step ${result.step}; checkpoint ${result.checkpoint}\n`);
     if (result.finished && config.sr?.regression) process.stderr.write(`${packNote}\n`);
     else if (result.finished && !args.flags['no-export']) {
-      const out = await exportModel(readCheckpoint(result.checkpoint), { pretrainedDir, machine, predictor: predictor() });
+      const finished = readCheckpoint(result.checkpoint);
+      const out = await exportModel(finished, { pretrainedDir, machine, predictor: predictor(finished) });
       process.stderr.write(`exported → ${out}\n`);
     }
     return 0;

@@ -8,9 +8,10 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeSchedule } from '../src/lib/diffusion/schedule';
 import { flopsTable } from '../src/lib/models/count';
-import { loadModel, MANIFEST_VERSION, parseManifest, PREDICTOR_PREFIX, type Manifest } from '../src/lib/models/manifest';
+import { loadModel, MANIFEST_VERSION, parseManifest, type Manifest } from '../src/lib/models/manifest';
+import { predictorFrom } from '../src/lib/pipelines/sr-predictor';
 import { buildUNet, type UNet } from '../src/lib/models/unet';
-import { encodeWeights } from '../src/lib/models/weights';
+import { encodeWeights, type EncodedWeights, type StoredWeightSpec } from '../src/lib/models/weights';
 import type { CheckpointState, LossRecord } from './checkpoint';
 import { describeData, heldOutBatch } from './dataset';
 import { evalLoss, stepNoise } from './objective';
@@ -64,11 +65,6 @@ export function heldOutLoss(unet: UNet, weights: tf.NamedTensorMap, config: Trai
   return evalLoss(unet, weights, batch, noise, config, schedule);
 }
 
-/** The predictor's tensors of a loaded stage, under their own names (the same tensors). */
-function predictorWeightsOf(weights: tf.NamedTensorMap): tf.NamedTensorMap {
-  return Object.fromEntries(Object.entries(weights).filter(([k]) => k.startsWith(PREDICTOR_PREFIX)).map(([k, w]) => [k.slice(PREDICTOR_PREFIX.length), w]));
-}
-
 export interface ExportOptions {
   /** The folder that holds one folder per model (default `pretrained` under the working directory). */
   pretrainedDir?: string;
@@ -87,7 +83,7 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
   const unet = buildUNet(config.model);
   const ema = emaOf(state);
   const p = o.predictor;
-  const encoded = await (p ? encodeStage(ema, emaOf(p.state), unet.specs) : encodeWeights(ema, unet.specs)).catch((e: Error) => {
+  const encoded: EncodedWeights & { predictorWeights?: StoredWeightSpec[] } = await (p ? encodeStage(ema, emaOf(p.state), unet.specs) : encodeWeights(ema, unet.specs)).catch((e: Error) => {
     throw new ExportError(`checkpoint of ${state.model} at step ${state.step}${p ? ` with ${p.state.model} at ${p.state.step}` : ''}: ${e.message}`);
   });
   // sr.predictor / sr.refineFrom name the packed predictor; recorded only when one is packed.
@@ -99,8 +95,8 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
     architecture: 'unet',
     config: unet.config,
     weightsFile: 'weights.bin',
-    weights: 'weights' in encoded ? encoded.weights : encoded.specs,
-    ...('predictorWeights' in encoded ? { predictorWeights: encoded.predictorWeights } : {}),
+    weights: encoded.specs,
+    ...(encoded.predictorWeights ? { predictorWeights: encoded.predictorWeights } : {}),
     weightsSha256: encoded.sha256,
     paramCount: unet.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0),
     // FLOPs where the net runs: the training size, and for a super-resolution model also its full
@@ -130,7 +126,11 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
     let predictorLoss: number | undefined;
     try {
       loss = heldOutLoss(loaded.unet, loaded.weights, config);
-      if (p) predictorLoss = heldOutLoss(loaded.unet, predictorWeightsOf(loaded.weights), p.state.config);
+      // The predictor as the pipeline finds it in the loaded stage (src/lib/pipelines/sr-predictor.ts).
+      const packed = p && predictorFrom(back, loaded.weights, p.refineFrom, config.T, (what) => {
+        throw new ExportError(`the exported stage's data.details.sr${what}`);
+      });
+      if (packed) predictorLoss = heldOutLoss(loaded.unet, packed.weights, p.state.config);
     } finally {
       tf.dispose(Object.values(loaded.weights));
     }

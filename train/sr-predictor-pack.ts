@@ -41,13 +41,15 @@ export function findPredictor(file: TrainConfig, denoiser: UNetConfig | TrainCon
   return { state, refineFrom: file.sr.refineFrom };
 }
 
-/** Both nets in one file: the denoiser's specs, then the predictor's (stored without the prefix). */
+/**
+ * Both nets in one file, as encodeWeights returns one: `specs` the denoiser's, `predictorWeights` the predictor's
+ * (stored without the prefix; loadModel adds it back, manifest.ts storedSpecs).
+ */
 export async function encodeStage(denoiser: Map<string, Float32Array>, predictor: Map<string, Float32Array>, specs: readonly WeightSpec[]) {
   const all = new Map([...denoiser, ...[...predictor].map(([k, v]) => [PREDICTOR_PREFIX + k, v] as const)]);
   const encoded = await encodeWeights(all, [...specs, ...specs.map((s) => ({ ...s, name: PREDICTOR_PREFIX + s.name }))], { int8From: STAGE_INT8_FROM });
-  const weights: StoredWeightSpec[] = encoded.specs.slice(0, specs.length);
-  const predictorWeights = encoded.specs.slice(specs.length).map((s) => ({ ...s, name: s.name.slice(PREDICTOR_PREFIX.length) }));
-  return { bin: encoded.bin, sha256: encoded.sha256, weights, predictorWeights };
+  const predictorWeights: StoredWeightSpec[] = encoded.specs.slice(specs.length).map((s) => ({ ...s, name: s.name.slice(PREDICTOR_PREFIX.length) }));
+  return { ...encoded, specs: encoded.specs.slice(0, specs.length), predictorWeights };
 }
 
 /** What the manifest records of the predictor run (details.sr.predictor). */
