@@ -18,6 +18,8 @@ export interface LossRecord {
   gradNorm: number;
   /** Wall seconds of this step. */
   secPerStep: number;
+  /** The loss's parts by name, for models whose loss has several terms (the autoencoder: l1, grad, kl, adv, disc). */
+  terms?: Record<string, number>;
 }
 
 export interface NamedArray {
@@ -25,11 +27,12 @@ export interface NamedArray {
   data: Float32Array;
 }
 
-export interface CheckpointState {
+/** A run's whole state; C is its config type (TrainConfig for the diffusion models, VaeTrainConfig for the autoencoder). */
+export interface CheckpointState<C = TrainConfig> {
   model: string;
   /** Optimizer steps completed. */
   step: number;
-  config: TrainConfig;
+  config: C;
   lossLog: LossRecord[];
   /** Training wall time summed over every session that led here. */
   wallSeconds: number;
@@ -44,7 +47,7 @@ interface Header {
   version: 1;
   model: string;
   step: number;
-  config: TrainConfig;
+  config: unknown;
   lossLog: LossRecord[];
   wallSeconds: number;
   machine?: string;
@@ -74,7 +77,7 @@ export function latestCheckpoint(dir: string): string | null {
   return listCheckpoints(dir).at(-1)?.path ?? null;
 }
 
-function encode(state: CheckpointState): Buffer {
+function encode(state: CheckpointState<unknown>): Buffer {
   const entries: Header['tensors'] = [];
   let offset = 0;
   for (const [name, { shape, data }] of state.tensors) {
@@ -110,7 +113,7 @@ function encode(state: CheckpointState): Buffer {
 }
 
 /** Parses and verifies a checkpoint file's bytes. `path` is only for messages. */
-export function decodeCheckpoint(bytes: Buffer, path: string): CheckpointState {
+export function decodeCheckpoint<C = TrainConfig>(bytes: Buffer, path: string): CheckpointState<C> {
   const bad = (what: string) => new CheckpointError(`checkpoint ${path} is corrupt: ${what}`);
   if (bytes.length < 12 || !bytes.subarray(0, 8).equals(MAGIC)) throw bad('not a noisebook checkpoint (bad magic bytes)');
   const hlen = bytes.readUInt32LE(8);
@@ -133,13 +136,13 @@ export function decodeCheckpoint(bytes: Buffer, path: string): CheckpointState {
     Buffer.from(data.buffer).set(payload.subarray(e.offset, e.offset + 4 * e.length));
     tensors.set(e.name, { shape: e.shape, data });
   }
-  return { model: header.model, step: header.step, config: header.config, lossLog: header.lossLog, wallSeconds: header.wallSeconds, machine: header.machine, tensors };
+  return { model: header.model, step: header.step, config: header.config as C, lossLog: header.lossLog, wallSeconds: header.wallSeconds, machine: header.machine, tensors };
 }
 
 /** Reads and verifies a checkpoint; CheckpointError (naming the file) if missing or corrupt. */
-export function readCheckpoint(path: string): CheckpointState {
+export function readCheckpoint<C = TrainConfig>(path: string): CheckpointState<C> {
   if (!existsSync(path)) throw new CheckpointError(`checkpoint ${path} does not exist`);
-  return decodeCheckpoint(readFileSync(path), path);
+  return decodeCheckpoint<C>(readFileSync(path), path);
 }
 
 function writeDurably(path: string, bytes: Buffer): void {
@@ -158,7 +161,7 @@ function writeDurably(path: string, bytes: Buffer): void {
  * fsync, read it back and verify, rename. Then deletes all but the newest `keep` checkpoints. Returns
  * the path. Nothing existing is touched if any step fails.
  */
-export function saveCheckpoint(dir: string, state: CheckpointState, keep: number): string {
+export function saveCheckpoint<C>(dir: string, state: CheckpointState<C>, keep: number): string {
   mkdirSync(dir, { recursive: true });
   const bytes = encode(state);
   const final = join(dir, checkpointName(state.step));

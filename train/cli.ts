@@ -14,6 +14,7 @@ import { DivergedError, train } from './loop';
 import { closestKey, ConfigError, leafKeys, type ConfigTree } from './overrides';
 import { registerCoreGradients } from './kernels/core-gradients';
 import { Progress } from './progress';
+import { vaeMain } from './vae/vae-cli';
 import { adoptFutureSchedule, FUTURE_SCHEDULE_KEYS, loadTrainConfig, MODEL_NAMES, overrideConfig, type TrainConfig } from './train-config';
 
 /** Flags of the CLI itself (not config keys). Boolean flags take no value. */
@@ -29,7 +30,7 @@ export interface ParsedArgs {
 /** Splits argv into the model name, CLI flags and config overrides (checked against `config` later). */
 export function parseArgs(argv: readonly string[], configKeys: readonly string[] = []): ParsedArgs {
   const [model, ...rest] = argv;
-  if (!model || model.startsWith('--')) throw new ConfigError('usage: npm run train -- <model> [--key=value …] (models: ' + MODEL_NAMES.join(', ') + ')');
+  if (!model || model.startsWith('--')) throw new ConfigError('usage: npm run train -- <model> [--key=value …] (models: ' + [...MODEL_NAMES, 'vae'].join(', ') + ')');
   const flags: ParsedArgs['flags'] = {};
   const overrides: Record<string, string> = {};
   for (const arg of rest) {
@@ -75,6 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const model = argv[0] ?? '';
     if (!model || model.startsWith('--')) parseArgs(argv); // throws the usage line
+    if (model === 'vae') return await vaeMain(argv, parseArgs); // the autoencoder has its own loop (train/vae/)
     const base = await loadTrainConfig(model);
     const args = parseArgs(argv, leafKeys(base as unknown as ConfigTree));
     const dir = typeof args.flags['ckpt-dir'] === 'string' ? args.flags['ckpt-dir'] : join('.checkpoints', args.model);
