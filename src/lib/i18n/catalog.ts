@@ -22,8 +22,8 @@ export const LESSONS: readonly Lesson[] = [
     slug: 'removing-noise',
     title: { en: 'Removing noise', vi: 'Khử nhiễu' },
     summary: {
-      en: 'The reverse process: a small model predicts the noise step by step until a 64×64 image appears; DDPM and DDIM side by side.',
-      vi: 'Quá trình ngược: một mô hình nhỏ dự đoán nhiễu qua từng bước cho tới khi hiện ra ảnh 64×64; so sánh DDPM và DDIM.',
+      en: 'The reverse process: a small model predicts the noise (through the velocity v) step by step until a 64×64 image appears; DDPM and DDIM side by side.',
+      vi: 'Quá trình ngược: một mô hình nhỏ dự đoán nhiễu (thông qua vận tốc v) qua từng bước cho tới khi hiện ra ảnh 64×64; so sánh DDPM và DDIM.',
     },
   },
   {
