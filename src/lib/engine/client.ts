@@ -16,6 +16,8 @@ import {
   type StageDone,
   type StageStep,
   type StepFrame,
+  type VaeJob,
+  type VaeOutcome,
 } from './protocol';
 import type { LoadProgress } from './loader';
 
@@ -64,6 +66,11 @@ export interface CascadeResult {
   propagation: PropagationSummary | null;
 }
 
+/** An autoencoder job's arrays and times (vae-job.ts), and the whole job's ms. */
+export interface VaeResult extends VaeOutcome {
+  msTotal: number;
+}
+
 export interface PropagationResult extends CascadeResult {
   propagation: PropagationSummary;
 }
@@ -93,6 +100,7 @@ type Pending =
   | { kind: 'load'; model: string; url: string; resolve: (v: LoadResult) => void; reject: (e: EngineError) => void; onProgress?: (p: LoadProgress) => void }
   | { kind: 'run'; resolve: (v: RunResult) => void; reject: (e: EngineError) => void; onFrame?: (f: StepFrame) => void }
   | { kind: 'cascade'; resolve: (v: CascadeResult) => void; reject: (e: EngineError) => void; handlers: CascadeHandlers; stages: StageDone[]; clean: StageDone[] }
+  | { kind: 'vae'; resolve: (v: VaeResult) => void; reject: (e: EngineError) => void }
   | { kind: 'fault'; fault: FaultKind; resolve: () => void; reject: (e: EngineError) => void }
   | { kind: 'memory'; resolve: (v: EngineMemory) => void; reject: (e: EngineError) => void };
 
@@ -178,6 +186,18 @@ export class EngineClient {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { kind: 'cascade', resolve, reject, handlers, stages: [], clean: [] });
+      this.send({ type: 'run', id, channel, job });
+    });
+  }
+
+  /**
+   * Runs an autoencoder job on a widget's channel (latest wins, like `run`). Its source pixels or latent
+   * are given away to the engine (transferred): pass a copy of an array the page still shows.
+   */
+  runVae(channel: string, job: VaeJob): Promise<VaeResult> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { kind: 'vae', resolve, reject });
       this.send({ type: 'run', id, channel, job });
     });
   }
@@ -301,6 +321,9 @@ export class EngineClient {
     } else if (m.type === 'result' && p.kind === 'run') {
       this.pending.delete(m.id);
       p.resolve({ x: m.x, shape: m.shape, ms: m.ms });
+    } else if (m.type === 'vae-result' && p.kind === 'vae') {
+      this.pending.delete(m.id);
+      p.resolve({ ...m.outcome, msTotal: m.ms });
     } else if (m.type === 'fault-set' && p.kind === 'fault') {
       this.pending.delete(m.id);
       p.resolve();

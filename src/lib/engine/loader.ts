@@ -1,6 +1,8 @@
 // Fetches a model folder (manifest.json + weights.bin) with byte progress, checks it against the
 // manifest's SHA-256 (models/manifest.ts) and keeps verified copies in the Cache API for offline use.
 import { loadModel, parseManifest, weightFileBytes, type LoadedModel, type Manifest } from '../models/manifest';
+import { loadVae, parseVaeManifest, vaeFileBytes, type LoadedVae, type VaeManifest } from '../models/vae-manifest';
+import * as tf from '@tensorflow/tfjs-core';
 import { EngineError, toEngineError } from './protocol';
 
 /** Cache name; bump the suffix if the stored layout ever changes. */
@@ -29,9 +31,32 @@ export interface FetchedModel {
   fromCache: boolean;
 }
 
+/** The autoencoder's folder (manifest architecture "vae"), loaded like a U-Net's. */
+export interface FetchedVae {
+  manifest: VaeManifest;
+  model: LoadedVae;
+  fromCache: boolean;
+}
+
+/** Either kind of model folder, told apart by the manifest's `architecture`. */
+export type FetchedAny = ({ kind: 'unet' } & FetchedModel) | ({ kind: 'vae' } & FetchedVae);
+
+type AnyManifest = { kind: 'unet'; manifest: Manifest } | { kind: 'vae'; manifest: VaeManifest };
+
 /** Bytes the weight file must have: the end of its last tensor (float16 or int8, the predictor's included). */
-export function expectedBytes(manifest: Manifest): number {
-  return weightFileBytes(manifest);
+export function expectedBytes(manifest: Manifest | VaeManifest): number {
+  return manifest.architecture === 'vae' ? vaeFileBytes(manifest) : weightFileBytes(manifest);
+}
+
+/** Parses a manifest of either architecture (the field decides which parser checks it). */
+function parseAny(text: string, url: string): AnyManifest {
+  let architecture: unknown;
+  try {
+    architecture = (JSON.parse(text) as { architecture?: unknown }).architecture;
+  } catch {
+    architecture = undefined; // parseManifest says what is wrong
+  }
+  return architecture === 'vae' ? { kind: 'vae', manifest: parseVaeManifest(text, url) } : { kind: 'unet', manifest: parseManifest(text, url) };
 }
 
 async function openCache(caches: CacheStorage | null | undefined): Promise<Cache | null> {
@@ -96,9 +121,11 @@ async function readBody(response: Response, url: string, total: number, onProgre
 }
 
 /** Checks the bytes and makes the tensors; a size or checksum mismatch is model-corrupt. */
-async function verified(manifest: Manifest, bin: Uint8Array, url: string): Promise<LoadedModel> {
+async function verified(m: AnyManifest, bin: Uint8Array, url: string): Promise<FetchedAny> {
   try {
-    return await loadModel(manifest, bin, url);
+    return m.kind === 'vae'
+      ? { kind: 'vae', manifest: m.manifest, model: await loadVae(m.manifest, bin, url), fromCache: false }
+      : { kind: 'unet', manifest: m.manifest, model: await loadModel(m.manifest, bin, url), fromCache: false };
   } catch (error) {
     throw new EngineError('model-corrupt', error instanceof Error ? error.message : String(error));
   }
@@ -112,6 +139,14 @@ async function verified(manifest: Manifest, bin: Uint8Array, url: string): Promi
  * reachable, nothing cached), model-corrupt (bad manifest, size or checksum), cancelled (signal).
  */
 export async function fetchModel(base: string, opts: LoaderOptions = {}): Promise<FetchedModel> {
+  const got = await fetchAnyModel(base, opts);
+  if (got.kind === 'unet') return got;
+  tf.dispose(Object.values(got.model.weights));
+  throw new EngineError('model-corrupt', `${base}: an autoencoder, not a U-Net`);
+}
+
+/** fetchModel for a folder of either architecture (a U-Net or the autoencoder). */
+export async function fetchAnyModel(base: string, opts: LoaderOptions = {}): Promise<FetchedAny> {
   const fetcher = opts.fetch ?? globalThis.fetch.bind(globalThis);
   const onProgress = opts.onProgress ?? (() => {});
   const folder = base.endsWith('/') ? base : `${base}/`;
@@ -128,12 +163,13 @@ export async function fetchModel(base: string, opts: LoaderOptions = {}): Promis
     manifestText = await cached.text();
     manifestFromNetwork = false;
   }
-  let manifest: Manifest;
+  let parsed: AnyManifest;
   try {
-    manifest = parseManifest(manifestText, manifestUrl);
+    parsed = parseAny(manifestText, manifestUrl);
   } catch (error) {
     throw new EngineError('model-corrupt', error instanceof Error ? error.message : String(error));
   }
+  const manifest = parsed.manifest;
   const binUrl = `${folder}${manifest.weightsFile}`;
   const total = expectedBytes(manifest);
   onProgress({ loaded: 0, total });
@@ -141,10 +177,10 @@ export async function fetchModel(base: string, opts: LoaderOptions = {}): Promis
   const cachedBin = cache && (await quietly(async () => (await cache.match(binUrl))?.arrayBuffer()));
   if (cachedBin) {
     try {
-      const model = await verified(manifest, new Uint8Array(cachedBin), binUrl);
+      const got = await verified(parsed, new Uint8Array(cachedBin), binUrl);
       onProgress({ loaded: total, total });
       if (manifestFromNetwork) await quietly(() => cache.put(manifestUrl, new Response(manifestText)));
-      return { manifest, model, fromCache: true };
+      return { ...got, fromCache: true };
     } catch {
       await quietly(() => cache.delete(binUrl)); // stale (the model was retrained) or damaged: fetch again
     }
@@ -157,10 +193,10 @@ export async function fetchModel(base: string, opts: LoaderOptions = {}): Promis
     // A connection dropped mid-download is model-missing, like one that never answered.
     throw opts.signal?.aborted ? toEngineError(opts.signal.reason, 'cancelled') : toEngineError(error, 'model-missing');
   }
-  const model = await verified(manifest, bin, binUrl);
+  const got = await verified(parsed, bin, binUrl);
   if (cache) {
     await quietly(() => cache.put(binUrl, new Response(bin.slice().buffer)));
     await quietly(() => cache.put(manifestUrl, new Response(manifestText)));
   }
-  return { manifest, model, fromCache: false };
+  return got;
 }

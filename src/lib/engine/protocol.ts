@@ -1,8 +1,10 @@
 // The messages between a lesson page and the engine's Web Worker (design.md, "The engine is a Web
 // Worker"): plain structured-clone data, with pixel arrays moved (transferred), never copied.
 import { cascadeJobProblem, type CascadeJob, type PropagationJob } from './cascade-job';
+import { vaeJobProblem, type VaeJob, type VaeOutcome } from './vae-job';
 
 export type { CascadeJob, DefectSpec, PropagationJob } from './cascade-job';
+export type { VaeDecoder, VaeJob, VaeOutcome, VaeSource } from './vae-job';
 
 /** Why a job or a load failed: a closed set, so the page can map each to a sentence in the reader's language. */
 export const ENGINE_ERROR_CODES = ['backend-failed', 'model-missing', 'model-corrupt', 'nan-output', 'worker-crashed', 'context-lost', 'cancelled'] as const;
@@ -32,8 +34,8 @@ export function toEngineError(error: unknown, fallback: EngineErrorCode): Engine
 
 export type EngineBackend = 'webgl' | 'wasm' | 'cpu';
 
-/** What a loaded model does in a pipeline: sample an image from noise, or super-resolve one. */
-export type ModelRole = 'base' | 'sr';
+/** What a loaded model does in a pipeline: sample an image from noise, super-resolve one, or encode and decode (the autoencoder). */
+export type ModelRole = 'base' | 'sr' | 'vae';
 export const ENGINE_BACKENDS: readonly EngineBackend[] = ['webgl', 'wasm', 'cpu'];
 
 /**
@@ -62,7 +64,7 @@ export interface SampleJob {
  * whole trajectory arrives step by step), so no separate single-step job is needed. Lesson 3 runs the
  * cascade (cascade-job.ts), and the clean-vs-defected pair as one propagation job.
  */
-export type Job = SampleJob | CascadeJob | PropagationJob;
+export type Job = SampleJob | CascadeJob | PropagationJob | VaeJob;
 
 /**
  * Faults a test (or a curious reader, from the console) can force, so each recovery path runs on
@@ -173,6 +175,8 @@ export type EngineResponse =
   | { type: 'stage'; id: number; channel: string; stage: StageDone }
   /** A cascade or propagation job's end: every stage's time (the images came with 'stage'), the whole job's ms. */
   | { type: 'cascade-result'; id: number; channel: string; stages: { chain: CascadeChain; stage: number; size: number; ms: number }[]; ms: number; propagation: PropagationSummary | null }
+  /** An autoencoder job's end (vae-job.ts): its arrays and times, and the whole job's ms. */
+  | { type: 'vae-result'; id: number; channel: string; outcome: VaeOutcome; ms: number }
   | { type: 'error'; id: number | null; channel: string | null; code: EngineErrorCode; detail: string }
   /** A forced fault is in place ('nan': armed for the next job; 'context-lost': the context is gone). */
   | { type: 'fault-set'; id: number; kind: FaultKind }
@@ -195,7 +199,11 @@ export function transferablesOf(message: EngineRequest | EngineResponse): ArrayB
   else if (message.type === 'stage-progress') arrays.push(message.step.x0);
   else if (message.type === 'stage') arrays.push(message.stage.image, message.stage.fed);
   else if (message.type === 'cascade-result') arrays.push(...(message.propagation?.stages.map((s) => s.map) ?? []));
-  else if (message.type === 'run' && message.job.kind !== 'sample') {
+  else if (message.type === 'vae-result') arrays.push(message.outcome.image, message.outcome.latent, message.outcome.logvar, ...Object.values(message.outcome.decoded));
+  else if (message.type === 'run' && message.job.kind === 'vae') {
+    const src = message.job.source;
+    arrays.push(src.type === 'pixels' ? src.pixels : src.type === 'latent' ? src.latent : undefined);
+  } else if (message.type === 'run' && message.job.kind !== 'sample') {
     // The start and clean images go to the worker; a brush's weights stay with the page, which keeps painting.
     arrays.push(message.job.start ?? undefined);
     if (message.job.kind === 'propagation') arrays.push(...(message.job.clean ?? []));
@@ -214,6 +222,7 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 export function jobProblem(job: unknown): string | null {
   if (!isObj(job)) return 'job is not an object';
   if (job.kind === 'cascade' || job.kind === 'propagation') return cascadeJobProblem(job);
+  if (job.kind === 'vae') return vaeJobProblem(job);
   if (job.kind !== 'sample') return `unknown job kind ${String(job.kind)}`;
   if (typeof job.model !== 'string' || job.model === '') return 'model must be a name';
   if (job.sampler !== 'ddpm' && job.sampler !== 'ddim') return `unknown sampler ${String(job.sampler)}`;

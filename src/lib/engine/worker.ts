@@ -1,13 +1,14 @@
 // The engine's Web Worker: owns tfjs and the loaded models, picks the backend by measurement, runs
 // latest-wins jobs and turns every fault into a coded message (design.md, "The engine is a Web Worker").
 import type * as tfCore from '@tensorflow/tfjs-core';
-import { WASM_PATHS } from './backend';
 import { loseWebglContext, poisonedModel, webglContextLost } from './faults';
+import { activateInBrowser } from './browser-backends';
 import { runCascadeJob, type CascadeEvent, type CascadeOutcome } from './cascade-run';
 import type { SrModel } from '../pipelines/super-resolution';
 import { LatestWins, oneStep, roleOf, runSampleJob, runnableFrom, warmUp, type RunnableModel } from './jobs';
-import { fetchModel } from './loader';
-import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type CascadeJob, type EngineBackend, type EngineRequest, type EngineResponse, type FaultKind, type Job, type ModelRole, type PropagationJob, type StepFrame } from './protocol';
+import { fetchAnyModel } from './loader';
+import { autoencoderFrom, oneDecode, runVaeJob, type Autoencoder } from './vae-run';
+import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type CascadeJob, type EngineBackend, type EngineRequest, type EngineResponse, type FaultKind, type Job, type ModelRole, type PropagationJob, type StepFrame, type VaeOutcome } from './protocol';
 import { selectBackend, type Selection } from './select';
 
 /** The worker's side of the channel (the worker global scope, or a fake in tests). */
@@ -30,10 +31,11 @@ export interface HostDeps {
   now?: () => number;
 }
 
-interface Loaded {
-  url: string;
-  runnable: RunnableModel;
-}
+/** A loaded model: a U-Net in a pipeline role, or the autoencoder. */
+type Loaded = { url: string; runnable: RunnableModel; autoencoder?: undefined } | { url: string; autoencoder: Autoencoder; runnable?: undefined };
+
+/** Every tensor a loaded model holds. */
+const tensorsOf = (m: Loaded): tfCore.Tensor[] => Object.values(m.runnable ? m.runnable.weights : m.autoencoder.weights);
 
 /** The wasm backend's heap (its Emscripten module's HEAPU8), or null when the current backend is not wasm. */
 function wasmHeapBytes(tf: typeof tfCore): number | null {
@@ -93,8 +95,11 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     throw new EngineError('backend-failed', reasons.join('; ') || 'no backend left to try');
   }
 
-  /** Times one real denoising step of `model` on every usable backend and keeps the fastest. */
-  async function measure(model: RunnableModel): Promise<Selection> {
+  /** One unit of a loaded model's real work: a denoising step, or a 256² decode for the autoencoder. */
+  const unitOf = (m: Loaded) => (): tfCore.Tensor => (m.runnable ? oneStep(m.runnable) : oneDecode(m.autoencoder));
+
+  /** Times one unit of `model`'s work on every usable backend and keeps the fastest. */
+  async function measure(model: Loaded): Promise<Selection> {
     const selection = await selectBackend({
       candidates: usable(),
       lastResort: ['cpu'],
@@ -102,7 +107,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
       activate,
       now,
       workload: async () => {
-        const out = tf.tidy(() => oneStep(model));
+        const out = tf.tidy(unitOf(model));
         await out.data(); // waits for the GPU, so its time is counted
         out.dispose();
       },
@@ -112,10 +117,10 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   }
 
   /** On WebGL, compiles the lesson-shaped job's shaders now, before the reader's first step (jobs.ts warmUp). */
-  const warm = (model: RunnableModel): Promise<number | null> => (current === 'webgl' ? warmUp(model, now) : Promise.resolve(null));
+  const warm = (model: Loaded): Promise<number | null> => (current === 'webgl' && model.runnable ? warmUp(model.runnable, now) : Promise.resolve(null));
 
   /** Measures, warms the winner up, and tells the page which backend runs and how fast. */
-  async function select(model: RunnableModel): Promise<void> {
+  async function select(model: Loaded): Promise<void> {
     const s = await measure(model);
     const warmUpMs = await warm(model);
     post({ type: 'ready', backend: s.backend, msPerRun: s.msPerRun, firstRunMs: s.firstRunMs, warmUpMs, timings: s.timings, overridden: s.overridden });
@@ -123,20 +128,21 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
 
   async function load(name: string, url: string, id: number | null): Promise<void> {
     if (!current) await startAny();
-    const fetched = await fetchModel(url, { fetch: deps.fetch, caches: deps.caches, onProgress: (p) => id !== null && post({ type: 'load-progress', id, ...p }) });
-    let runnable: RunnableModel;
+    const fetched = await fetchAnyModel(url, { fetch: deps.fetch, caches: deps.caches, onProgress: (p) => id !== null && post({ type: 'load-progress', id, ...p }) });
+    let entry: Loaded;
     try {
-      runnable = runnableFrom(fetched.manifest, fetched.model.unet, fetched.model.weights);
+      entry = fetched.kind === 'vae' ? { url, autoencoder: autoencoderFrom(fetched.manifest, fetched.model) } : { url, runnable: runnableFrom(fetched.manifest, fetched.model.unet, fetched.model.weights) };
     } catch (error) {
       tf.dispose(Object.values(fetched.model.weights));
       throw error;
     }
     const old = models.get(name);
-    if (old) tf.dispose(Object.values(old.runnable.weights));
-    models.set(name, { url, runnable });
-    if (!measured) await select(runnable);
-    else await warm(runnable);
-    if (id !== null) post({ type: 'loaded', id, model: name, paramCount: fetched.manifest.paramCount, fromCache: fetched.fromCache, role: roleOf(runnable) });
+    if (old) tf.dispose(tensorsOf(old));
+    models.set(name, entry);
+    if (!measured) await select(entry);
+    else await warm(entry);
+    const paramCount = fetched.kind === 'vae' ? fetched.manifest.paramCount.encoder + fetched.manifest.paramCount.decoder : fetched.manifest.paramCount;
+    if (id !== null) post({ type: 'loaded', id, model: name, paramCount, fromCache: fetched.fromCache, role: entry.runnable ? roleOf(entry.runnable) : 'vae' });
   }
 
   /**
@@ -148,7 +154,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     if (demote) demoted.add(bad);
     for (const m of models.values()) {
       try {
-        tf.dispose(Object.values(m.runnable.weights));
+        tf.dispose(tensorsOf(m));
       } catch {
         // a lost context can refuse to free its textures; they are gone with it anyway
       }
@@ -164,12 +170,14 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   /** A loaded model by name, of the role the job needs it in. */
   function model(name: string, role: 'base'): RunnableModel;
   function model(name: string, role: 'sr'): SrModel;
-  function model(name: string, role: ModelRole): RunnableModel {
-    const m = models.get(name)?.runnable;
-    if (!m) throw new EngineError('model-missing', `model "${name}" is not loaded`);
-    const words = { base: 'a base model', sr: 'a super-resolution model' };
-    if (roleOf(m) !== role) throw new EngineError('backend-failed', `bad job: "${name}" is ${words[roleOf(m)]}, not ${words[role]}`);
-    return m;
+  function model(name: string, role: 'vae'): Autoencoder;
+  function model(name: string, role: ModelRole): RunnableModel | Autoencoder {
+    const entry = models.get(name);
+    if (!entry) throw new EngineError('model-missing', `model "${name}" is not loaded`);
+    const words = { base: 'a base model', sr: 'a super-resolution model', vae: 'an autoencoder' };
+    const has: ModelRole = entry.runnable ? roleOf(entry.runnable) : 'vae';
+    if (has !== role) throw new EngineError('backend-failed', `bad job: "${name}" is ${words[has]}, not ${words[role]}`);
+    return entry.runnable ?? entry.autoencoder;
   }
 
   /** Runs a cascade or propagation job on its models, each poisoned when a NaN fault is aimed at it. */
@@ -180,7 +188,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   }
 
   type Progress = { kind: 'frame'; frame: StepFrame } | CascadeEvent;
-  type Outcome = ({ kind: 'sample'; x: Float32Array; shape: number[] } | ({ kind: 'cascade' } & CascadeOutcome)) & { ms: number };
+  type Outcome = ({ kind: 'sample'; x: Float32Array; shape: number[] } | ({ kind: 'cascade' } & CascadeOutcome) | { kind: 'vae'; outcome: VaeOutcome }) & { ms: number };
   const scheduler = new LatestWins<Job, Progress, Outcome>({
     run: (job, signal, progress, ticket) =>
       exclusive(async () => {
@@ -193,10 +201,12 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
         const out: Outcome =
           job.kind === 'sample'
             ? { kind: 'sample', ...(await runSampleJob(poison(model(job.model, 'base')), job, signal, (frame) => progress({ kind: 'frame', frame }))), ms: 0 }
-            : { kind: 'cascade', ...(await cascade(job, signal, progress, poison)) };
+            : job.kind === 'vae'
+              ? { kind: 'vae', outcome: await runVaeJob(model(job.model, 'vae'), job, signal, now, hit), ms: 0 }
+              : { kind: 'cascade', ...(await cascade(job, signal, progress, poison)) };
         // A lost context can hand back zeros instead of throwing: such a result is not the model's.
         if (contextLost()) throw new EngineError('context-lost', 'the WebGL context was lost during the job');
-        return out.kind === 'sample' ? { ...out, ms: now() - start } : out;
+        return out.kind === 'cascade' ? out : { ...out, ms: now() - start };
       }),
     progress: (t, p) => {
       if (p.kind === 'frame') post({ type: 'progress', id: t.id, channel: t.channel, frame: p.frame });
@@ -207,7 +217,9 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
       post(
         r.kind === 'sample'
           ? { type: 'result', id: t.id, channel: t.channel, x: r.x, shape: r.shape, ms: r.ms }
-          : { type: 'cascade-result', id: t.id, channel: t.channel, stages: r.stages, ms: r.ms, propagation: r.propagation },
+          : r.kind === 'vae'
+            ? { type: 'vae-result', id: t.id, channel: t.channel, outcome: r.outcome, ms: r.ms }
+            : { type: 'cascade-result', id: t.id, channel: t.channel, stages: r.stages, ms: r.ms, propagation: r.propagation },
       ),
     fail: (t, error) => {
       const lost = error.code !== 'cancelled' && (error.code === 'context-lost' || contextLost());
@@ -253,7 +265,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
         override = request.override;
         return exclusive(async () => {
           const first = models.values().next().value;
-          if (first) await select(first.runnable);
+          if (first) await select(first);
           else {
             await startAny();
             post({ type: 'ready', backend: current as EngineBackend, msPerRun: null, firstRunMs: null, warmUpMs: null, timings: [], overridden: current === override });
@@ -291,41 +303,10 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     /** Frees every model's tensors and ignores later requests (the in-page engine being replaced). */
     dispose: (): void => {
       stopped = true;
-      for (const m of models.values()) tf.dispose(Object.values(m.runnable.weights));
+      for (const m of models.values()) tf.dispose(tensorsOf(m));
       models.clear();
     },
   };
-}
-
-/**
- * The renderer's name when WebGL runs on a software rasteriser (SwiftShader, llvmpipe), else null.
- * There WebGL is ~20× slower than wasm (measurements.md), and its first run alone, compiling every
- * shader, takes seconds: not worth measuring unless the reader asks for it.
- */
-function softwareRenderer(): string | null {
-  if (typeof OffscreenCanvas === 'undefined') return null;
-  const canvas = new OffscreenCanvas(1, 1);
-  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
-  if (!gl) return null; // tf.setBackend('webgl') fails with its own reason
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-  gl.getExtension('WEBGL_lose_context')?.loseContext(); // free the probe's context now, not at GC
-  return /swiftshader|llvmpipe|softpipe|software rasterizer|basic render/i.test(renderer) ? renderer : null;
-}
-
-/** The real backends, each imported only when tried (a reader on wasm never downloads WebGL's code). */
-async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, forced: boolean): Promise<void> {
-  if (name === 'webgl' && !forced) {
-    const software = softwareRenderer();
-    if (software) throw new Error(`WebGL runs on a software renderer (${software})`);
-  }
-  if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
-  else if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
-  else (await import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(WASM_PATHS);
-  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed to initialise`);
-  await tf.ready();
-  const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
-  if (sum !== 3) throw new Error(`backend ${name} computed 1 + 2 = ${sum}`);
 }
 
 /** The real backends and context check, for a host in a worker or (the client's fallback) in the page. */

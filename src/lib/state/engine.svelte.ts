@@ -1,8 +1,8 @@
 // The page's one engine (design.md, "The engine is a Web Worker"): an EngineClient made lazily in the
 // browser on first use (never while prerendering), with what the widgets show about it as reactive state:
 // the backend and its speed, each model's download progress, and faults as codes the page puts in words.
-import { EngineClient, type ReadyInfo, type RunResult } from '$lib/engine/client';
-import { EngineError, type EngineBackend, type EngineErrorCode, type SampleJob, type StepFrame } from '$lib/engine/protocol';
+import { EngineClient, type ReadyInfo, type RunResult, type VaeResult } from '$lib/engine/client';
+import { EngineError, type EngineBackend, type EngineErrorCode, type SampleJob, type StepFrame, type VaeJob } from '$lib/engine/protocol';
 
 export interface ModelLoad {
   /** Weight bytes received and expected (null until the manifest has arrived). */
@@ -27,6 +27,7 @@ export interface Fault {
 }
 
 export type RunOutcome = { status: 'done'; result: RunResult } | { status: 'cancelled' } | { status: 'failed'; code: EngineErrorCode };
+export type VaeRunOutcome = { status: 'done'; result: VaeResult } | { status: 'cancelled' } | { status: 'failed'; code: EngineErrorCode };
 
 /** Share of a model downloaded, in [0, 1]; 0 until the size is known. */
 export function loadFraction(load: ModelLoad): number {
@@ -106,6 +107,19 @@ export class EngineState {
       const code = error instanceof EngineError ? error.code : 'backend-failed';
       if (code === 'cancelled') return { status: 'cancelled' };
       // A failed load was recorded by load(); record the rest here.
+      if (this.loads[job.model]?.done) this.fail(error, job.model);
+      return { status: 'failed', code };
+    }
+  }
+
+  /** Runs an autoencoder job (lesson 4) like `run`: after its model has loaded, latest wins per channel, faults recorded. */
+  async runVae(channel: string, job: VaeJob): Promise<VaeRunOutcome> {
+    try {
+      await this.load(job.model);
+      return { status: 'done', result: await this.client.runVae(channel, job) };
+    } catch (error) {
+      const code = error instanceof EngineError ? error.code : 'backend-failed';
+      if (code === 'cancelled') return { status: 'cancelled' };
       if (this.loads[job.model]?.done) this.fail(error, job.model);
       return { status: 'failed', code };
     }

@@ -24,11 +24,11 @@ afterAll(() => tf.dispose(Object.values(w)));
 
 function noise(shape: number[], seed: number): tf.Tensor4D {
   const rng = makeRng(seed);
-  return tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal()), shape) as tf.Tensor4D;
+  return tf.tensor4d(Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal()), shape as [number, number, number, number]);
 }
 
 /** [B, H, W, C] window rows y0..y0+h, cols x0..x0+w. */
-const window = (t: tf.Tensor4D, y0: number, x0: number, h: number, wd: number) => tf.slice(t, [0, y0, x0, 0], [t.shape[0], h, wd, t.shape[3]]);
+const window = (t: tf.Tensor4D, y0: number, x0: number, h: number, wd: number) => tf.slice(t, [0, y0, x0, 0], [t.shape[0], h, wd, t.shape[3]]) as tf.Tensor4D;
 
 describe('vae', () => {
   it('five levels make f = 16: a 64² image becomes a 4×4×c latent and decodes back to 64²', () => {

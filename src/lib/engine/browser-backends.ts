@@ -1,0 +1,36 @@
+// The real tfjs backends for the engine: each imported only when tried, WebGL refused on a software
+// rasteriser unless the reader asks for it, and a 1 + 2 check that the backend computes at all.
+import type * as tfCore from '@tensorflow/tfjs-core';
+import { WASM_PATHS } from './backend';
+import type { EngineBackend } from './protocol';
+
+/**
+ * The renderer's name when WebGL runs on a software rasteriser (SwiftShader, llvmpipe), else null.
+ * There WebGL is ~20× slower than wasm (measurements.md), and its first run alone, compiling every
+ * shader, takes seconds: not worth measuring unless the reader asks for it.
+ */
+function softwareRenderer(): string | null {
+  if (typeof OffscreenCanvas === 'undefined') return null;
+  const canvas = new OffscreenCanvas(1, 1);
+  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+  if (!gl) return null; // tf.setBackend('webgl') fails with its own reason
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext(); // free the probe's context now, not at GC
+  return /swiftshader|llvmpipe|softpipe|software rasterizer|basic render/i.test(renderer) ? renderer : null;
+}
+
+/** The real backends, each imported only when tried (a reader on wasm never downloads WebGL's code). */
+export async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, forced: boolean): Promise<void> {
+  if (name === 'webgl' && !forced) {
+    const software = softwareRenderer();
+    if (software) throw new Error(`WebGL runs on a software renderer (${software})`);
+  }
+  if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
+  else if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
+  else (await import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(WASM_PATHS);
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed to initialise`);
+  await tf.ready();
+  const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
+  if (sum !== 3) throw new Error(`backend ${name} computed 1 + 2 = ${sum}`);
+}
