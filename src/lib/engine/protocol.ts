@@ -203,7 +203,7 @@ export function transferablesOf(message: EngineRequest | EngineResponse): ArrayB
   else if (message.type === 'run' && message.job.kind === 'vae') {
     const src = message.job.source;
     arrays.push(src.type === 'pixels' ? src.pixels : src.type === 'latent' ? src.latent : undefined);
-  } else if (message.type === 'run' && message.job.kind !== 'sample') {
+  } else if (message.type === 'run' && (message.job.kind === 'cascade' || message.job.kind === 'propagation')) {
     // The start and clean images go to the worker; a brush's weights stay with the page, which keeps painting.
     arrays.push(message.job.start ?? undefined);
     if (message.job.kind === 'propagation') arrays.push(...(message.job.clean ?? []));
