@@ -4,6 +4,7 @@
 // A super-resolution model (manifest data.details.sr: sr-256, sr-1024) goes to train/eval/super-resolution.ts
 // instead, with [--held-out=N] [--steps=20] [--aug=0,0.1] [--base-dir=<pretrained-dir>/base-64, else
 // pretrained/base-64] [--earlier-dir=<pretrained-dir>/sr-256 for a model whose input is not the base's size].
+// `npm run eval -- vae [--held-out=7] [--steps=20]` evaluates the autoencoder (train/vae/vae-eval.ts).
 // `npm run eval -- --train-classifier [--classifier-steps=200]` trains and ships
 // <pretrained-dir>/scene-classifier/, the feature extractor of the Fréchet distance.
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { exportClassifier } from './eval/classifier-export';
 import { trainClassifier } from './eval/classifier-train';
 import { runEvaluation } from './eval/run';
 import { runSrEvaluation } from './eval/super-resolution';
+import { runVaeEvaluation } from './vae/vae-eval';
 import { parseManifest } from '../src/lib/models/manifest';
 
 const VALUE_FLAGS = ['pretrained-dir', 'classifier-dir', 'held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps', 'aug', 'base-dir', 'earlier-dir'] as const;
@@ -73,6 +75,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!existsSync(manifestPath)) {
     process.stderr.write(`eval: ${manifestPath} does not exist: no model "${args.model}" in ${pretrainedDir} (train and export it first: npm run train -- ${args.model})\n`);
     return 1;
+  }
+  if ((JSON.parse(readFileSync(manifestPath, 'utf8')) as { architecture?: string }).architecture === 'vae') {
+    const evaluation = await runVaeEvaluation({ modelDir, sr256Dir: join(pretrainedDir, 'sr-256'), sr1024Dir: join(pretrainedDir, 'sr-1024'), heldOut: num('held-out'), steps: num('steps'), log });
+    log(`wrote the evaluation into ${manifestPath}`);
+    process.stdout.write(JSON.stringify(evaluation, null, 1) + '\n');
+    return 0;
   }
   const details = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath).data.details;
   if (details?.sr !== undefined) {

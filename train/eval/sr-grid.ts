@@ -49,7 +49,7 @@ export function busiestWindow(truth: Float32Array, size: number, crop: number, f
 // The shared pixel font has no "b"; this one glyph, in its 5×7 style, completes "bicubic".
 const B_GLYPH = ['#    ', '#    ', '#### ', '#   #', '#   #', '#   #', '#### '];
 
-function drawLabel(rgba: Uint8Array, width: number, x: number, y: number, text: string, scale: number, ink: readonly [number, number, number]): void {
+export function drawLabel(rgba: Uint8Array, width: number, x: number, y: number, text: string, scale: number, ink: readonly [number, number, number]): void {
   [...text].forEach((ch, n) => {
     const left = x + n * (GLYPH_WIDTH + 1) * scale;
     if (ch !== 'b') return drawText(rgba, width, left, y, ch, scale, ink);
