@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { adversarialTrained, evaluationOf, squeezeCounts, vaeFacts } from '../../../../src/lib/widgets/the-autoencoder/vae-facts';
+
+const manifest = {
+  config: { imageChannels: 3, latentChannels: 8, channels: [8, 16, 32, 64, 128], encoderBlocks: [0, 1, 1, 1, 2], decoderBlocks: [1, 1, 1, 1, 2] },
+  paramCount: { encoder: 100, decoder: 200 },
+  flops: [{ height: 1024, width: 1024, encoder: 5e9, decoder: 9e9 }],
+  phases: { phase1Steps: 300, phase2Steps: 0, discWarmup: 0 },
+  steps: 300,
+  wallTimeSeconds: 1200,
+  lossCurves: { l1: [[0, 0.5], [300, 0.1]], kl: [[0, 2], 'bad'], adv: [] },
+  evaluation: { heldOutL1: 0.05 },
+  data: { details: { batch: 4, crop: 256, loss: { kl: 1e-8 }, discWeight: 0.5 } },
+};
+
+describe('vae-facts', () => {
+  it('reads c and f = 2^(levels − 1) from the config: 1024² in, 64·64·8 out', () => {
+    const f = vaeFacts(manifest, 'm.json');
+    expect(f.channels).toBe(8);
+    expect(f.factor).toBe(16);
+    expect(squeezeCounts(f)).toEqual({ pixels: 3_145_728, side: 64, latent: 32_768, ratio: 96 });
+  });
+
+  it('an interim model without a phase-1 decoder or an evaluation reports them as absent', () => {
+    const f = vaeFacts(manifest, 'm.json');
+    expect(f.hasPhase1).toBe(false);
+    expect(adversarialTrained(f)).toBe(false);
+    expect(f.evaluation).toEqual({ scenes: null, final: null, phase1: null, bicubic: null, cascade: null });
+    expect(f.latent).toBeNull();
+    expect(Object.keys(f.lossCurves)).toEqual(['l1', 'kl']);
+    expect(f.lossCurves.kl).toEqual([[0, 2]]);
+    expect(f.details).toEqual({ batch: 4, crop: 256, klWeight: 1e-8, discWeight: 0.5 });
+  });
+
+  it('a trained model with both decoders and its figures is read wherever the table sits', () => {
+    const f = vaeFacts(
+      {
+        ...manifest,
+        phase1Weights: [{}],
+        phases: { phase1Steps: 4000, phase2Steps: 1500, discWarmup: 300 },
+        evaluation: {
+          autoencoder: { heldOutScenes: 8, final: { psnr: 27, hfRatio: 0.9 }, phase1: { psnr: 27.5, hfRatio: 0.6 }, bicubic: { psnr: 24, hfRatio: 0.2 }, cascade: { psnr: 25, hfRatio: 0.7 } },
+          latent: { mean: [0, 1], std: [2, 3], scaleFactor: 0.4 },
+        },
+      },
+      'm.json',
+    );
+    expect(adversarialTrained(f)).toBe(true);
+    expect(f.evaluation.scenes).toBe(8);
+    expect(f.evaluation.phase1).toEqual({ psnr: 27.5, hfRatio: 0.6 });
+    expect(f.evaluation.cascade).toEqual({ psnr: 25, hfRatio: 0.7 });
+    expect(f.latent).toEqual({ mean: [0, 1], std: [2, 3], scaleFactor: 0.4 });
+  });
+
+  it('figures at the top level of the evaluation are read too; malformed ones are absent', () => {
+    expect(evaluationOf({ final: { psnr: 20, hfRatio: 1 }, bicubic: { psnr: 'x' } }).bicubic).toBeNull();
+    expect(evaluationOf({ final: { psnr: 20, hfRatio: 1 } }).final).toEqual({ psnr: 20, hfRatio: 1 });
+    expect(evaluationOf(null).final).toBeNull();
+  });
+
+  it('a manifest without the latent’s shape is an error naming the field', () => {
+    expect(() => vaeFacts({ config: { channels: [8, 16] } }, 'm.json')).toThrow(/latentChannels/);
+    expect(() => vaeFacts({}, 'm.json')).toThrow(/config/);
+  });
+});
