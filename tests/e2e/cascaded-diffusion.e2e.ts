@@ -125,3 +125,31 @@ describe.skipIf(!LIVE)('lesson 3, /vi/cascaded-diffusion/', () => {
     await screenshot(page, 'cascaded-diffusion-vi', COMPARE);
   });
 });
+
+// Issue 17 item 3: how our models were built is folded away from the main path, in native <details>
+// the prose links to; a summary opens one. Both languages have the same four asides.
+describe.skipIf(!LIVE)('lesson 3: the asides on how our models were built', () => {
+  const { openPage } = useBrowser();
+  const IDS = ['built', 'built-eval', 'built-training', 'built-figures'];
+
+  for (const lang of ['en', 'vi'] as const) {
+    test(`${lang}: they start folded, the text links to each, and a summary opens one`, async () => {
+      const { page } = await openPage(`/${lang}/cascaded-diffusion/?s64=5&s256=2&s1024=2&defect=none`);
+      const asides = page.locator('details.nb-built');
+      expect(await asides.evaluateAll((els) => els.map((e) => e.id))).toEqual(IDS);
+      expect(await asides.evaluateAll((els) => els.map((e) => (e as HTMLDetailsElement).open))).toEqual(IDS.map(() => false));
+      // Links from outside the asides: every aside is reachable from the main path, and no link points nowhere.
+      const targets = await page.locator('a[href^="#built"]').evaluateAll((els) => els.filter((e) => !e.closest('details')).map((e) => e.getAttribute('href')!.slice(1)));
+      expect([...new Set(targets)].sort()).toEqual([...IDS].sort());
+      const aside = page.locator('#built');
+      const text = aside.locator('p').first();
+      expect(await text.isVisible()).toBe(false);
+      await screenshot(page, `cascaded-diffusion-${lang}-built-folded`, '#built-eval');
+      await aside.locator('summary').click();
+      expect(await aside.evaluate((e) => (e as HTMLDetailsElement).open)).toBe(true);
+      expect(await text.isVisible()).toBe(true);
+      await screenshot(page, `cascaded-diffusion-${lang}-built-open`, '#built');
+      await expectAccessible(page, '#built');
+    });
+  }
+});

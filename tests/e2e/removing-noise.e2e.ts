@@ -104,6 +104,18 @@ describe.each(LANGS)('lesson 2, /%s/removing-noise/', (lang) => {
     for (let seed = 21; seed < 26; seed++) await runAfter(page, () => setSeed(page, seed));
     expect((await memory()).numTensors).toBe(start.numTensors);
   });
+
+  test('how the base model was built is folded away, linked from the text, and opens from its summary', async () => {
+    const { page } = await openPage(`/${lang}/removing-noise/`);
+    const aside = page.locator('details.nb-built');
+    expect(await aside.evaluateAll((els) => els.map((e) => e.id))).toEqual(['built']);
+    expect(await aside.evaluate((e) => (e as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.locator('a[href="#built"]').count()).toBeGreaterThan(0);
+    const text = aside.locator('p').first();
+    expect(await text.isVisible()).toBe(false);
+    await aside.locator('summary').click();
+    expect(await text.isVisible()).toBe(true);
+  });
 });
 
 describe('lesson 2 on WebGL', () => {
