@@ -58,43 +58,23 @@ const numOr = (v: unknown): number | null => (isNum(v) ? v : null);
 
 function figureOf(v: unknown): QualityFigure | null {
   if (!isObj(v)) return null;
-  const psnr = v.psnr;
-  const hf = v.hfRatio ?? v.hf_ratio;
-  return isNum(psnr) && isNum(hf) ? { psnr, hfRatio: hf } : null;
+  return isNum(v.psnr) && isNum(v.hfRatio) ? { psnr: v.psnr, hfRatio: v.hfRatio } : null;
 }
 
 /**
- * The object of the evaluation that holds the decoders' figures: the evaluation itself or one object
- * inside it (the eval's layout is not fixed yet, so any object with a `final` figure will do).
+ * The evaluation's figures (train/vae/vae-eval.ts): `evaluation.reconstruction` holds `scenes` and the
+ * figures `decoderFinal`, `decoderPhase1`, `bicubic` and `cascade` ({ psnr, psnrMin, hfRatio }), each
+ * null when it was not measured (no phase-1 decoder, no cascade models).
  */
-function figureTable(evaluation: Obj): Obj | null {
-  if (figureOf(evaluation.final)) return evaluation;
-  for (const v of Object.values(evaluation)) if (isObj(v) && figureOf(v.final)) return v;
-  return null;
-}
-
-/** Figures of one comparison (bicubic, cascade) wherever the table or the evaluation keeps them. */
-function figureNamed(table: Obj | null, evaluation: Obj, names: string[]): QualityFigure | null {
-  for (const where of [table, evaluation]) {
-    if (!where) continue;
-    for (const name of names) {
-      const f = figureOf(where[name]);
-      if (f) return f;
-    }
-  }
-  return null;
-}
-
 export function evaluationOf(raw: unknown): VaeEvaluation {
-  if (!isObj(raw)) return { scenes: null, final: null, phase1: null, bicubic: null, cascade: null };
-  const table = figureTable(raw);
-  const scenes = numOr(table?.heldOutScenes) ?? numOr(raw.heldOutScenes) ?? numOr(table?.scenes) ?? numOr(raw.scenes);
+  const r = isObj(raw) && isObj(raw.reconstruction) ? raw.reconstruction : null;
+  if (!r) return { scenes: null, final: null, phase1: null, bicubic: null, cascade: null };
   return {
-    scenes,
-    final: table ? figureOf(table.final) : null,
-    phase1: table ? figureOf(table.phase1) : null,
-    bicubic: figureNamed(table, raw, ['bicubic']),
-    cascade: figureNamed(table, raw, ['cascade', 'sr', 'superResolution']),
+    scenes: numOr(r.scenes),
+    final: figureOf(r.decoderFinal),
+    phase1: figureOf(r.decoderPhase1),
+    bicubic: figureOf(r.bicubic),
+    cascade: figureOf(r.cascade),
   };
 }
 

@@ -32,14 +32,14 @@ describe('vae-facts', () => {
     expect(f.details).toEqual({ batch: 4, crop: 256, klWeight: 1e-8, discWeight: 0.5 });
   });
 
-  it('a trained model with both decoders and its figures is read wherever the table sits', () => {
+  it('a trained model with both decoders has its figures read from evaluation.reconstruction (train/vae/vae-eval.ts)', () => {
     const f = vaeFacts(
       {
         ...manifest,
         phase1Weights: [{}],
         phases: { phase1Steps: 4000, phase2Steps: 1500, discWarmup: 300 },
         evaluation: {
-          autoencoder: { heldOutScenes: 8, final: { psnr: 27, hfRatio: 0.9 }, phase1: { psnr: 27.5, hfRatio: 0.6 }, bicubic: { psnr: 24, hfRatio: 0.2 }, cascade: { psnr: 25, hfRatio: 0.7 } },
+          reconstruction: { scenes: 8, decoderFinal: { psnr: 27, psnrMin: 22, hfRatio: 0.9 }, decoderPhase1: { psnr: 27.5, psnrMin: 23, hfRatio: 0.6 }, bicubic: { psnr: 24, hfRatio: 0.2 }, cascade: { psnr: 25, hfRatio: 0.7 } },
           latent: { mean: [0, 1], std: [2, 3], scaleFactor: 0.4 },
         },
       },
@@ -52,9 +52,9 @@ describe('vae-facts', () => {
     expect(f.latent).toEqual({ mean: [0, 1], std: [2, 3], scaleFactor: 0.4 });
   });
 
-  it('figures at the top level of the evaluation are read too; malformed ones are absent', () => {
-    expect(evaluationOf({ final: { psnr: 20, hfRatio: 1 }, bicubic: { psnr: 'x' } }).bicubic).toBeNull();
-    expect(evaluationOf({ final: { psnr: 20, hfRatio: 1 } }).final).toEqual({ psnr: 20, hfRatio: 1 });
+  it('figures that were not measured (null) or are malformed are absent', () => {
+    const e = evaluationOf({ reconstruction: { scenes: 7, decoderFinal: { psnr: 20, hfRatio: 1 }, decoderPhase1: null, cascade: null, bicubic: { psnr: 'x' } } });
+    expect(e).toEqual({ scenes: 7, final: { psnr: 20, hfRatio: 1 }, phase1: null, bicubic: null, cascade: null });
     expect(evaluationOf(null).final).toBeNull();
   });
 
