@@ -3,7 +3,7 @@
 // a generator seeded by (seed, step), so any step can be recomputed exactly after a resume.
 import * as tf from '@tensorflow/tfjs-core';
 import { deriveSeed, fillNormal, makeRng } from '../src/lib/math/rng';
-import { diffusionLoss, sampleTrainingSteps } from '../src/lib/diffusion/losses';
+import { diffusionLoss, minSnrWeights, sampleTrainingSteps, trainingTarget, weightedLSimple } from '../src/lib/diffusion/losses';
 import { qSampleBatch } from '../src/lib/diffusion/forward';
 import type { Schedule } from '../src/lib/diffusion/schedule';
 import type { UNet } from '../src/lib/models/unet';
@@ -59,7 +59,8 @@ export function lossAndGrads(
       const weights = Object.fromEntries(names.map((n, i) => [n, ws[i]]));
       const xt = qSampleBatch(x0, eps, alphaBars) as tf.Tensor4D;
       const out = unet.apply(weights, xt, t, classes ? { classes } : {});
-      return diffusionLoss(config.prediction, out, x0, eps, alphaBars);
+      if (!config.minSnrGamma) return diffusionLoss(config.prediction, out, x0, eps, alphaBars);
+      return weightedLSimple(out, trainingTarget(config.prediction, x0, eps, alphaBars), minSnrWeights(config.prediction, alphaBars, config.minSnrGamma));
     };
     const { value, grads } = tf.valueAndGrads(f)(names.map((n) => params[n]));
     const loss = value.dataSync()[0];

@@ -33,6 +33,11 @@ export interface TrainConfig {
   adamEps: number;
   /** Decoupled weight decay λ (applied to rank ≥ 2 weights). */
   weightDecay: number;
+  /**
+   * Min-SNR-γ loss weighting (src/lib/diffusion/losses.ts minSnrWeights; Hang et al. 2023 use γ = 5); 0 or
+   * absent = the plain L_simple of the prediction's target. Base models only; the held-out loss stays unweighted.
+   */
+  minSnrGamma?: number;
   /** Global-norm gradient clip; 0 disables. */
   gradClip: number;
   emaDecay: number;
@@ -103,6 +108,8 @@ export function checkConfig(c: TrainConfig): void {
   need(c.beta2 >= 0 && c.beta2 < 1, 'beta2', 'must be in [0, 1)');
   need(c.condDropout >= 0 && c.condDropout < 1, 'condDropout', 'must be in [0, 1)');
   need(c.emaDecay >= 0 && c.emaDecay < 1, 'emaDecay', 'must be in [0, 1)');
+  need(c.minSnrGamma === undefined || c.minSnrGamma >= 0, 'minSnrGamma', 'must be ≥ 0 (0 = off)');
+  need(!c.minSnrGamma || !c.sr, 'minSnrGamma', 'applies to base models only (the SR objective has its own weights)');
   need(['eps', 'v', 'x0'].includes(c.prediction), 'prediction', 'must be eps, v or x0');
   need(['wasm', 'cpu'].includes(c.backend), 'backend', 'must be wasm or cpu');
   need(c.ckptMinutes > 0, 'ckptMinutes', 'must be > 0');

@@ -39,6 +39,7 @@ const config: TrainConfig = {
   beta2: 0.999, // Adam default, as in DDPM
   adamEps: 1e-8, // Adam default
   weightDecay: 0.01, // PyTorch AdamW's default; small, since the net is small and the data unlimited
+  minSnrGamma: 0, // off: the shipped run trained on the plain v-loss (a recipe candidate of issue 19: --minSnrGamma=5)
   gradClip: 1, // DDPM clips the global grad norm at 1 (diffusion_utils grad_clip=1.)
   emaDecay: 0.999, // averaging horizon ~1000 steps ≈ 8% of the run (DDPM's 0.9999 suits 800k steps, not 12k)
   seed: 20250101, // fixed so a rerun gives the same weights

@@ -49,3 +49,27 @@ export function diffusionLoss(
 ): tf.Scalar {
   return tf.tidy(() => lSimple(output, trainingTarget(prediction, x0, eps, alphaBars)));
 }
+
+/**
+ * Min-SNR-γ loss weights, one per example (Hang et al. 2023, "Efficient Diffusion Training via Min-SNR
+ * Weighting Strategy", arXiv 2303.09556, §3.4): the x₀-loss of each t weighted by min(SNR_t, γ), so the
+ * low-noise steps, whose SNR is huge, stop dominating. Expressed on the loss of each target, whose
+ * x₀-weight is SNR (ε), 1 (x₀) or SNR + 1 (v): min(SNR, γ)/SNR, min(SNR, γ) and min(SNR, γ)/(SNR + 1).
+ */
+export function minSnrWeights(prediction: Prediction, alphaBars: ArrayLike<number>, gamma: number): number[] {
+  return Array.from(alphaBars, (ab) => {
+    const snr = ab / (1 - ab);
+    const clipped = Math.min(snr, gamma);
+    return prediction === 'eps' ? clipped / snr : prediction === 'x0' ? clipped : clipped / (snr + 1);
+  });
+}
+
+/** The mean over examples of weights[b] · (mean squared error of example b). Returns a scalar the caller disposes. */
+export function weightedLSimple(output: tf.Tensor, target: tf.Tensor, weights: ArrayLike<number>): tf.Scalar {
+  const b = output.shape[0] as number;
+  if (weights.length !== b) throw new RangeError(`need one weight per example: batch ${b}, got ${weights.length}`);
+  return tf.tidy(() => {
+    const perExample = tf.mean(tf.reshape(tf.squaredDifference(output, target), [b, -1]), 1); // [B]
+    return tf.mean(tf.mul(perExample, tf.tensor1d(Float32Array.from(weights)))) as tf.Scalar;
+  });
+}

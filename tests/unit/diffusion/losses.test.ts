@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { qSampleBatch } from '../../../src/lib/diffusion/forward';
-import { diffusionLoss, lSimple, sampleTrainingSteps, trainingTarget } from '../../../src/lib/diffusion/losses';
+import { diffusionLoss, lSimple, minSnrWeights, sampleTrainingSteps, trainingTarget, weightedLSimple } from '../../../src/lib/diffusion/losses';
 import { vFromEpsX0, x0FromV } from '../../../src/lib/diffusion/prediction';
 import { fillNormal, makeRng } from '../../../src/lib/math/rng';
 
@@ -82,5 +82,25 @@ describe('losses', () => {
     const { x0, eps } = batch(4);
     expect(() => trainingTarget('v', x0, eps, [0.5])).toThrow(RangeError);
     tf.dispose([x0, eps]);
+  });
+
+  it('Min-SNR-γ weighs every target so that its x₀-loss weight is min(SNR, γ) (Hang et al. 2023)', () => {
+    const abs = [0.5, 0.9, 0.99]; // SNR 1, 9, 99
+    const snr = abs.map((a) => a / (1 - a));
+    for (const [kind, xWeight] of [['eps', (s: number) => s], ['x0', () => 1], ['v', (s: number) => s + 1]] as const) {
+      const w = minSnrWeights(kind, abs, 5);
+      w.forEach((wi, i) => expect(wi * xWeight(snr[i]), `${kind} at SNR ${snr[i]}`).toBeCloseTo(Math.min(snr[i], 5), 6));
+    }
+    expect(minSnrWeights('v', [0.5], 5)[0]).toBeCloseTo(0.5, 12); // SNR 1 < γ: the v-loss halves
+  });
+
+  it('weightedLSimple is lSimple for unit weights and weighs each example\'s mean by its own weight', () => {
+    const out = tf.tensor([[1, 2], [3, 5]]);
+    const target = tf.tensor([[0, 0], [3, 3]]);
+    expect(weightedLSimple(out, target, [1, 1]).dataSync()[0]).toBeCloseTo(lSimple(out, target).dataSync()[0], 6);
+    // example means: (1 + 4)/2 = 2.5 and (0 + 4)/2 = 2 → (3·2.5 + 0·2)/2
+    expect(weightedLSimple(out, target, [3, 0]).dataSync()[0]).toBeCloseTo(3.75, 6);
+    expect(() => weightedLSimple(out, target, [1])).toThrow(RangeError);
+    tf.dispose([out, target]);
   });
 });
