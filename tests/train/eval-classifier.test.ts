@@ -39,6 +39,27 @@ describe('scene classifier', () => {
     tf.dispose(Object.values(w));
   });
 
+  it('activations at the last level, averaged over space, are the features; level 0 keeps full resolution', async () => {
+    await wasmBackend();
+    const c = buildClassifier({ ...DEFAULT_CLASSIFIER, resolution: 16 });
+    const init = c.init(makeRng(2));
+    const w = Object.fromEntries(c.specs.map((s) => [s.name, tf.tensor(init.get(s.name)!, s.shape)]));
+    const x = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const out = c.apply(w, x);
+    const last = c.activations(w, x, 3);
+    const pooled = tf.mean(last, [1, 2]);
+    const level0 = c.activations(w, x, 0);
+    expect(last.shape).toEqual([2, 2, 2, 64]);
+    expect(level0.shape).toEqual([2, 16, 16, 16]);
+    const f = out.features.dataSync();
+    pooled.dataSync().forEach((v, i) => expect(v).toBeCloseTo(f[i], 5));
+    expect(() => c.activations(w, x, 4)).toThrow(/level 4/);
+    tf.dispose([out.logits, out.features, last, pooled, level0]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, ...Object.values(w)]);
+  });
+
   it('cross-entropy of uniform logits is ln K', () => {
     const v = tf.tidy(() => crossEntropy(tf.zeros([3, 7]) as tf.Tensor2D, Int32Array.from([0, 3, 6])).dataSync()[0]);
     expect(v).toBeCloseTo(Math.log(7), 5);

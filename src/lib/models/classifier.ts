@@ -91,6 +91,12 @@ export interface Classifier {
   init(rng: Rng): Map<string, Float32Array>;
   /** x [B, R, R, imageChannels] → logits and features; the caller disposes both. Safe under tf.grad. */
   apply(weights: Record<string, tf.Tensor>, x: tf.Tensor4D): ClassifierOutput;
+  /**
+   * The activations after level `level`'s last conv → GroupNorm → SiLU, [B, R/2^level, R/2^level, widths[level]]:
+   * the early layers keep the detail the pooled penultimate features average away (train/eval/detail-features.ts).
+   * The caller disposes the result.
+   */
+  activations(weights: Record<string, tf.Tensor>, x: tf.Tensor4D, level: number): tf.Tensor4D;
 }
 
 export function buildClassifier(input: ClassifierConfig = DEFAULT_CLASSIFIER): Classifier {
@@ -98,21 +104,30 @@ export function buildClassifier(input: ClassifierConfig = DEFAULT_CLASSIFIER): C
   const layers = classifierLayers(config);
   const specs = layerSpecs(layers);
   const r = config.resolution;
-  function apply(w: Record<string, tf.Tensor>, x: tf.Tensor4D): ClassifierOutput {
+  /** Levels 0..last of the trunk, inside the caller's tidy. */
+  function trunk(w: Record<string, tf.Tensor>, x: tf.Tensor4D, last: number): tf.Tensor4D {
     if (x.rank !== 4 || x.shape[1] !== r || x.shape[2] !== r || x.shape[3] !== config.imageChannels) {
       throw new Error(`Classifier: x must be [B, ${r}, ${r}, ${config.imageChannels}], got [${x.shape}]`);
     }
     for (const s of specs) if (!w[s.name]) throw new Error(`Classifier: weight "${s.name}" is missing`);
+    let h: tf.Tensor4D = x;
+    for (let l = 0; l <= last; l++) {
+      if (l > 0) h = down2(h); // [B, R/2^l, R/2^l, C]
+      for (let i = 0; i < config.convs[l]; i++) {
+        const name = `level.${l}.${i}`;
+        const y = tf.fused.conv2d({ x: h, filter: w[`${name}.conv.w`] as tf.Tensor4D, strides: 1, pad: 'same', bias: w[`${name}.conv.b`] });
+        h = silu(groupNorm(y, w[`${name}.norm.gamma`] as tf.Tensor1D, w[`${name}.norm.beta`] as tf.Tensor1D, config.groups, config.normEps));
+      }
+    }
+    return h;
+  }
+  function activations(w: Record<string, tf.Tensor>, x: tf.Tensor4D, level: number): tf.Tensor4D {
+    if (!Number.isInteger(level) || level < 0 || level >= config.widths.length) throw new Error(`Classifier: level ${level} is not one of 0..${config.widths.length - 1}`);
+    return tf.tidy(() => trunk(w, x, level));
+  }
+  function apply(w: Record<string, tf.Tensor>, x: tf.Tensor4D): ClassifierOutput {
     return tf.tidy(() => {
-      let h: tf.Tensor4D = x;
-      config.widths.forEach((_, l) => {
-        if (l > 0) h = down2(h); // [B, R/2^l, R/2^l, C]
-        for (let i = 0; i < config.convs[l]; i++) {
-          const name = `level.${l}.${i}`;
-          const y = tf.fused.conv2d({ x: h, filter: w[`${name}.conv.w`] as tf.Tensor4D, strides: 1, pad: 'same', bias: w[`${name}.conv.b`] });
-          h = silu(groupNorm(y, w[`${name}.norm.gamma`] as tf.Tensor1D, w[`${name}.norm.beta`] as tf.Tensor1D, config.groups, config.normEps));
-        }
-      });
+      const h = trunk(w, x, config.widths.length - 1);
       const features = tf.mean(h, [1, 2]) as tf.Tensor2D; // [B, F]
       const logits = tf.fused.matMul({ a: features, b: w['head.w'] as tf.Tensor2D, bias: w['head.b'] }) as tf.Tensor2D; // [B, K]
       return { logits, features };
@@ -126,6 +141,7 @@ export function buildClassifier(input: ClassifierConfig = DEFAULT_CLASSIFIER): C
     flopsPerImage: layers.reduce((n, l) => n + layerFlops(l, r, r), 0),
     init: (rng) => initLayers(layers, rng),
     apply,
+    activations,
   };
 }
 
