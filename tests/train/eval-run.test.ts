@@ -18,7 +18,7 @@ import { makeRng } from '../../src/lib/math/rng';
 import { tempDir, tinyConfig, wasmBackend } from './harness';
 
 describe('npm run eval, end to end on a tiny model', () => {
-  it('writes denoising, Fréchet and grid results into a manifest that still parses, leaving the weights untouched', async () => {
+  it('writes denoising, Fréchet, sharpness and grid results into a manifest that still parses, leaving the weights untouched', async () => {
     await wasmBackend();
     const pretrainedDir = tempDir('eval-run');
     const run = await train({ model: 'tiny', config: tinyConfig({ steps: 2 }), dir: tempDir('eval-run-ckpt'), progress: null });
@@ -42,6 +42,14 @@ describe('npm run eval, end to end on a tiny model', () => {
     for (const r of denoising.rows) for (const v of [r.modelMse, r.wienerMse, r.wienerMseClosedForm]) expect(Number.isFinite(v) && v > 0).toBe(true);
     const frechet = manifest.evaluation.frechet as Record<string, { distance: number }>;
     for (const k of ['samplesVsHeldOut', 'heldOutVsHeldOut', 'blurredVsHeldOut', 'shuffledVsHeldOut']) expect(frechet[k].distance).toBeGreaterThanOrEqual(0);
+    // The sharpness figures sit beside the old ones, for the same four sets.
+    const hf = manifest.evaluation.highFrequency as Record<string, { fine: { ratio: number }; mid: { ratio: number } }>;
+    const detail = manifest.evaluation.frechetDetail as Record<string, { distance: number }>;
+    for (const k of ['samplesVsHeldOut', 'heldOutVsHeldOut', 'blurredVsHeldOut', 'shuffledVsHeldOut']) {
+      expect(hf[k].fine.ratio).toBeGreaterThan(0);
+      expect(hf[k].mid.ratio).toBeGreaterThan(0);
+      expect(detail[k].distance).toBeGreaterThanOrEqual(0);
+    }
     expect(readFileSync(join(modelDir, 'weights.bin')).equals(weightsBefore)).toBe(true);
     const png = PNG.sync.read(readFileSync(join(modelDir, 'samples.png')));
     expect(png.height).toBeGreaterThan(7 * 16 * 8); // 7 labelled rows of 16² tiles shown at 8×

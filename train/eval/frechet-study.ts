@@ -33,7 +33,11 @@ export interface FrechetStudy {
   /** The samples [N, R, R, 3] and their labels, and held-out set A (for the sample grid). */
   samples: Float32Array;
   labels: Int32Array;
+  /** The kind the classifier sees in each sample (an unconditional model's labels are only nominal). */
+  samplePredictions: Int32Array;
   heldOut: { x0: Float32Array; labels: Int32Array };
+  /** Held-out set B and its blurred and shuffled copies (labels: B's), for the sharpness study beside this one. */
+  controls: { heldOutB: Float32Array; blurred: Float32Array; shuffled: Float32Array; labels: Int32Array };
 }
 
 function distanceJson(d: { distance: number; meanTerm: number; covTerm: number }): JsonValue {
@@ -87,5 +91,5 @@ export async function frechetStudy(o: FrechetStudyOptions): Promise<FrechetStudy
     heldOutKindAccuracy: accuracyReport(sets.heldOutB.predictions, b.labels, kinds).accuracy,
     sampleSeconds,
   };
-  return { report, samples, labels, heldOut: a };
+  return { report, samples, labels, samplePredictions: sets.samples.predictions, heldOut: a, controls: { heldOutB: b.x0, blurred, shuffled, labels: b.labels } };
 }

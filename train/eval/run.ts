@@ -1,5 +1,6 @@
 // One evaluation of a shipped model folder (pretrained/<model>/): denoising error against the Wiener
-// filter, the Fréchet-distance study and the sample grid, written into the manifest's `evaluation`
+// filter, the Fréchet-distance study, the sharpness study (high-frequency energy and a Fréchet distance
+// of early local features, on the same samples) and the sample grid, written into the manifest's `evaluation`
 // (manifest-update.ts) and samples.png beside it. The weights file is only read (SHA-256 checked).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { denoisingErrors } from './denoising';
 import { frechetStudy } from './frechet-study';
 import { evaluatedWith, updateEvaluation, writeAtomically } from './manifest-update';
 import { sampleGridPng } from './sample-grid';
+import { sharpnessStudy, sharpnessSummary } from './sharpness-study';
 import { imageAt } from './scene-sets';
 import { pixelStats } from './wiener';
 
@@ -100,6 +102,23 @@ export async function runEvaluation(o: EvalOptions): Promise<{ [metric: string]:
       results.frechet = study.report;
       const fdr = study.report as Record<string, { distance: number }>;
       log(`  fréchet: samples ${fdr.samplesVsHeldOut.distance.toFixed(4)}, floor ${fdr.heldOutVsHeldOut.distance.toFixed(4)}, blurred ${fdr.blurredVsHeldOut.distance.toFixed(4)}, shuffled ${fdr.shuffledVsHeldOut.distance.toFixed(4)}`);
+
+      // Sharpness (issue 19): the study's own samples and references, so no extra sampling.
+      const c = study.controls;
+      const sharp = sharpnessStudy({
+        classifier: classifier.classifier, classifierWeights: classifier.weights, resolution: d.resolution, kinds: SCENE_KINDS,
+        reference: study.heldOut,
+        sets: {
+          samples: { x0: study.samples, labels: model.unet.config.classes > 0 ? study.labels : study.samplePredictions },
+          heldOut: { x0: c.heldOutB, labels: c.labels },
+          blurred: { x0: c.blurred, labels: c.labels },
+          shuffled: { x0: c.shuffled, labels: c.labels },
+        },
+        log,
+      });
+      results.highFrequency = sharp.highFrequency;
+      results.frechetDetail = sharp.frechetDetail;
+      for (const line of sharpnessSummary(sharp)) log(`  ${line}`);
 
       const perKind = o.gridPerKind ?? 8;
       const rowsOf = SCENE_KINDS.map((kind, k) => {
