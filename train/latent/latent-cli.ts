@@ -1,0 +1,55 @@
+// `npm run latents -- [--train=N] [--heldout=M] [--root=SEED] [--vae-dir=pretrained/vae] [--out=DIR]`:
+// builds (or finishes building) the latent data set of latent-64 (latent-set.ts) with the shipped
+// encoder, outside git (default .latents/vae-<first 12 hex of the encoder's SHA-256>/), then fits the
+// colour preview map on its training latents and writes it beside the set (preview.json).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { initTrainingBackend } from '../backend';
+import { buildLatentSet, readSplit } from './latent-set';
+import { fitPreviewMap } from './preview-fit';
+import { applyPreview } from '../../src/lib/pipelines/latent-preview';
+import { mse } from '../../src/lib/data';
+
+const FLAGS = ['train', 'heldout', 'root', 'vae-dir', 'out', 'threads'] as const;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const v: Partial<Record<(typeof FLAGS)[number], string>> = {};
+  for (const arg of argv) {
+    const m = /^--([^=]+)=(.+)$/.exec(arg);
+    if (!m || !(FLAGS as readonly string[]).includes(m[1])) {
+      process.stderr.write(`latents: unknown argument "${arg}" (have ${FLAGS.map((f) => `--${f}=…`).join(', ')})\n`);
+      return 1;
+    }
+    v[m[1] as (typeof FLAGS)[number]] = m[2];
+  }
+  const int = (k: (typeof FLAGS)[number], d: number) => {
+    const n = v[k] === undefined ? d : Number(v[k]);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${k}: "${v[k]}" is not a whole number`);
+    return n;
+  };
+  const vaeDir = v['vae-dir'] ?? join('pretrained', 'vae');
+  const sha = (JSON.parse(readFileSync(join(vaeDir, 'manifest.json'), 'utf8')) as { weightsSha256: string }).weightsSha256;
+  const outDir = v.out ?? join('.latents', `vae-${sha.slice(0, 12)}`);
+  await initTrainingBackend({ threads: int('threads', 1) === 2 ? 2 : 1, verbose: false });
+  const log = (line: string) => process.stderr.write(line + '\n');
+  // The base model's root seed by default, so latent-64 and base-64 draw their scenes from one stream.
+  const meta = await buildLatentSet({ vaeDir, outDir, root: int('root', 20250101), counts: { train: int('train', 3072), heldout: int('heldout', 256) }, log });
+  const train = readSplit(outDir, 'train', meta.counts.train, meta.side, meta.channels);
+  const map = fitPreviewMap(train.latents, train.lows, meta.channels);
+  const held = readSplit(outDir, 'heldout', meta.counts.heldout, meta.side, meta.channels);
+  const heldMse = mse(applyPreview(held.latents, map), held.lows);
+  writeFileSync(join(outDir, 'preview.json'), JSON.stringify({ ...map, heldOutMse: heldMse, note: 'least squares from unscaled latent cells to the 64² area-downsampled render' }, null, 1) + '\n');
+  log(`${outDir}: ${meta.counts.train} + ${meta.counts.heldout} latents (${meta.seconds.toFixed(0)} s); preview map held-out MSE ${heldMse.toFixed(4)}`);
+  return 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`latents: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
