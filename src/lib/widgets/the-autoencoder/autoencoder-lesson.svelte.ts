@@ -10,7 +10,7 @@ import type { VaeDecoder, VaeJob, VaeOutcome, VaeSource } from '$lib/engine/vae-
 import { deriveSeed } from '$lib/math/rng';
 import { pageEngine, type EngineState } from '$lib/state/engine.svelte';
 import { enumParam, intParam, UrlState } from '$lib/state/url.svelte';
-import { decodeMask, emptyMask, encodeMask, painted, type BrushMask } from '../brush-mask';
+import { decodeMask, emptyMask, encodeMask, painted, stamp, type BrushMask } from '../brush-mask';
 import { gridValues, MAX_SEED, snapToGrid } from '../reverse-settings';
 import { squaredDifference } from '../stage-difference';
 import { channelStats, mixLatent, priorLatent } from './latent-mix';
@@ -50,6 +50,14 @@ export interface SceneResult {
   side: number;
   channels: number;
   ms: { render: number | null; encode: number | null; final: number | null; phase1: number | null };
+}
+
+/** The brush a link without cells starts with: the 3×3 cells around cell (32, 32), a 48×48-pixel square. */
+export function defaultCells(size: number): BrushMask {
+  const mask = emptyMask(size);
+  const centre = (Math.floor(size / 2) + 0.5) / size;
+  stamp(mask, centre, centre, 1.5 / size);
+  return mask;
 }
 
 /** One decode of a latent the page made, with its own run state. */
@@ -169,9 +177,7 @@ export class AutoencoderLesson {
   }
 
   #withCells(url: URL): URL {
-    const text = encodeMask(this.brush);
-    if (text === '') url.searchParams.delete('cells');
-    else url.searchParams.set('cells', text);
+    url.searchParams.set('cells', encodeMask(this.brush));
     return url;
   }
 
@@ -187,7 +193,10 @@ export class AutoencoderLesson {
       else params.set(key, v);
     }
     this.url.readFrom(params);
-    const mask = decodeMask(params.get('cells') ?? '', this.brush.size);
+    // No cells in the link: 3×3 cells in the middle, under the loupe's first window, so the widget shows
+    // a result before the reader paints. An empty brush is written as cells= (and read back as empty).
+    const cells = params.get('cells');
+    const mask = cells === null ? defaultCells(this.brush.size) : decodeMask(cells, this.brush.size);
     if ('error' in mask) this.maskProblem = mask.error;
     else this.brush = mask;
     this.#manifestReady = this.#fetchManifest();

@@ -3,7 +3,8 @@ import type { VaeJob, VaeOutcome } from '../../../../src/lib/engine/vae-job';
 import type { EngineState } from '../../../../src/lib/state/engine.svelte';
 
 vi.mock('$app/navigation', () => ({ replaceState: vi.fn() }));
-const { AutoencoderLesson, CHANNELS } = await import('../../../../src/lib/widgets/the-autoencoder/autoencoder-lesson.svelte');
+const { painted } = await import('../../../../src/lib/widgets/brush-mask');
+const { AutoencoderLesson, CHANNELS, defaultCells } = await import('../../../../src/lib/widgets/the-autoencoder/autoencoder-lesson.svelte');
 
 const C = 4;
 const SIDE = 64;
@@ -65,7 +66,7 @@ describe('AutoencoderLesson', () => {
     expect(jobs[0].job.source).toEqual({ type: 'scene', sceneKind: 3, seed: 5, size: 1024 });
     expect(lesson.sceneState).toBe('done');
     expect(lesson.scene?.phase1?.[0]).toBeCloseTo(0.2);
-    expect(jobs.map((j) => j.channel)).toEqual([CHANNELS.scene, CHANNELS.mix, CHANNELS.prior]);
+    expect(jobs.map((j) => j.channel)).toEqual([CHANNELS.scene, CHANNELS.mix, CHANNELS.patch, CHANNELS.prior]);
     expect(lesson.mixed.state).toBe('done');
     expect(lesson.prior.state).toBe('done');
   });
@@ -86,7 +87,7 @@ describe('AutoencoderLesson', () => {
   });
 
   it('painted cells decode the painted latent and map the difference to the unpainted decode', async () => {
-    const { lesson, jobs } = lessonWith(false, '?amt=2&ch=1');
+    const { lesson, jobs } = lessonWith(false, '?amt=2&ch=1&cells=');
     await lesson.runScene();
     lesson.brush.alpha[10] = 1;
     lesson.brushChanged();
@@ -98,6 +99,13 @@ describe('AutoencoderLesson', () => {
     const changed = Array.from(sent).flatMap((v, i) => (v !== z[i] ? [i] : []));
     expect(changed).toEqual([10 * C + 1]);
     expect(lesson.patchMap?.length).toBe(1024 * 1024);
+  });
+
+  it('a link without cells starts with the 3×3 cells in the middle; an empty cells= starts empty', async () => {
+    expect(painted(lessonWith(false).lesson.brush)).toBe(painted(defaultCells(64)));
+    expect(painted(defaultCells(64))).toBe(9);
+    expect(defaultCells(64).alpha[32 * 64 + 32]).toBe(1);
+    expect(painted(lessonWith(false, '?cells=').lesson.brush)).toBe(0);
   });
 
   it('a file that is not an image leaves the previous picture and sends nothing', async () => {
