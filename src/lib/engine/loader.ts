@@ -4,9 +4,10 @@ import { loadModel, parseManifest, weightFileBytes, type LoadedModel, type Manif
 import { loadVae, parseVaeManifest, vaeFileBytes, type LoadedVae, type VaeManifest } from '../models/vae-manifest';
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineError, toEngineError } from './protocol';
+import { MODEL_CACHE } from './model-cache';
 
-/** Cache name; bump the suffix if the stored layout ever changes. */
-export const MODEL_CACHE = 'noisebook-models-v1';
+// The cache name lives in model-cache.ts so the page and the service worker can name it without tfjs.
+export { MODEL_CACHE };
 
 export interface LoadProgress {
   /** Weight bytes received so far. */
