@@ -11,5 +11,8 @@ export default {
     adapter: adapter({ pages: 'build', assets: 'build', fallback: '404.html', strict: true }),
     alias: { $lessons: 'lessons' },
     prerender: { handleHttpError: 'fail', handleMissingId: 'warn' },
+    // src/service-worker/ is registered by the layout (state/offline.svelte.ts) only where the browser
+    // supports it and never in dev, and without the inline script SvelteKit would otherwise add.
+    serviceWorker: { register: false },
   },
 };
