@@ -30,7 +30,24 @@ type UiKey =
   | 'notFoundBody'
   | 'errorTitle'
   | 'errorBody'
-  | 'backToIndex';
+  | 'backToIndex'
+  | 'offlineHeading'
+  | 'offlineIntro'
+  | 'offlineSize'
+  | 'offlineMeasuring'
+  | 'offlineSave'
+  | 'offlineSavingSite'
+  | 'offlineSavingModels'
+  | 'offlineSaved'
+  | 'offlinePartial'
+  | 'offlinePartialFiles'
+  | 'offlinePartialModels'
+  | 'offlineFailed'
+  | 'offlineUnsupported'
+  | 'offlineDev'
+  | 'offlineProgress'
+  | 'updateReady'
+  | 'updateReload';
 
 export const ui: Translations<UiKey> = {
   en: {
@@ -63,6 +80,26 @@ export const ui: Translations<UiKey> = {
     errorTitle: 'Something went wrong',
     errorBody: 'This page could not be shown (error {status}: {message}).',
     backToIndex: 'Back to the lessons',
+    offlineHeading: 'Use the course offline',
+    offlineIntro: 'Save every lesson and every model on this device, so the course opens and runs in this browser with no network.',
+    offlineSize: 'The download is about {mb} MB ({lessons} lesson pages, {models} models).',
+    offlineMeasuring: 'Working out the size…',
+    offlineSave: 'Save the whole course for offline use',
+    offlineSavingSite: 'Saving the pages and the app: {done} of {total} files',
+    offlineSavingModels: 'Saving the models: {done} of {total} MB',
+    offlineSaved: 'Saved. The whole course ({mb} MB) now opens and runs on this device without a network.',
+    offlinePartial:
+      'The download did not finish: {what} could not be saved. Everything saved before still works; try again when the connection is back.',
+    offlinePartialFiles: '{n} files of the pages and app',
+    offlinePartialModels: 'the models {names}',
+    offlineFailed:
+      'The course could not be saved: the offline store of this browser did not answer. Nothing saved before was changed; reload the page and try again.',
+    offlineUnsupported:
+      'This browser cannot keep the course offline here (a private window, or a site served without https). The lessons still work while you are online.',
+    offlineDev: 'Saving for offline use works in the built course (npm run build), not on the dev server.',
+    offlineProgress: 'Download progress',
+    updateReady: 'A new version of the course has been downloaded.',
+    updateReload: 'Reload to use it',
   },
   vi: {
     skipToContent: 'Chuyển tới nội dung chính',
@@ -94,6 +131,26 @@ export const ui: Translations<UiKey> = {
     errorTitle: 'Đã xảy ra lỗi',
     errorBody: 'Không thể hiển thị trang này (lỗi {status}: {message}).',
     backToIndex: 'Quay lại danh sách bài học',
+    offlineHeading: 'Dùng khoá học khi không có mạng',
+    offlineIntro: 'Lưu mọi bài học và mọi mô hình vào thiết bị này, để khoá học mở và chạy được trên trình duyệt này khi không có mạng.',
+    offlineSize: 'Dung lượng tải về khoảng {mb} MB ({lessons} trang bài học, {models} mô hình).',
+    offlineMeasuring: 'Đang tính dung lượng…',
+    offlineSave: 'Lưu toàn bộ khoá học để dùng khi không có mạng',
+    offlineSavingSite: 'Đang lưu các trang và ứng dụng: {done}/{total} tệp',
+    offlineSavingModels: 'Đang lưu các mô hình: {done}/{total} MB',
+    offlineSaved: 'Đã lưu xong. Toàn bộ khoá học ({mb} MB) giờ mở và chạy được trên thiết bị này khi không có mạng.',
+    offlinePartial:
+      'Chưa tải xong: không lưu được {what}. Những gì đã lưu trước đó vẫn dùng được; hãy thử lại khi có mạng trở lại.',
+    offlinePartialFiles: '{n} tệp của các trang và ứng dụng',
+    offlinePartialModels: 'các mô hình {names}',
+    offlineFailed:
+      'Không lưu được khoá học: bộ nhớ ngoại tuyến của trình duyệt không phản hồi. Những gì đã lưu trước đó không bị thay đổi; hãy tải lại trang và thử lại.',
+    offlineUnsupported:
+      'Trình duyệt này không thể lưu khoá học để dùng khi không có mạng ở đây (cửa sổ ẩn danh, hoặc trang không dùng https). Các bài học vẫn chạy bình thường khi có mạng.',
+    offlineDev: 'Chức năng lưu để dùng khi không có mạng chỉ chạy trên bản đã build (npm run build), không chạy trên máy chủ dev.',
+    offlineProgress: 'Tiến độ tải về',
+    updateReady: 'Đã tải về phiên bản mới của khoá học.',
+    updateReload: 'Tải lại trang để dùng',
   },
 };
 
