@@ -41,6 +41,7 @@ type UiKey =
   | 'offlineSaved'
   | 'offlinePartial'
   | 'offlinePartialFiles'
+  | 'offlinePartialModel'
   | 'offlinePartialModels'
   | 'offlineFailed'
   | 'offlineUnsupported'
@@ -82,7 +83,7 @@ export const ui: Translations<UiKey> = {
     backToIndex: 'Back to the lessons',
     offlineHeading: 'Use the course offline',
     offlineIntro: 'Save every lesson and every model on this device, so the course opens and runs in this browser with no network.',
-    offlineSize: 'The download is about {mb} MB ({lessons} lesson pages, {models} models).',
+    offlineSize: 'The download is about {mb} MB: {pages} lesson pages in {langs} languages, and {models} models.',
     offlineMeasuring: 'Working out the size…',
     offlineSave: 'Save the whole course for offline use',
     offlineSavingSite: 'Saving the pages and the app: {done} of {total} files',
@@ -91,6 +92,7 @@ export const ui: Translations<UiKey> = {
     offlinePartial:
       'The download did not finish: {what} could not be saved. Everything saved before still works; try again when the connection is back.',
     offlinePartialFiles: '{n} files of the pages and app',
+    offlinePartialModel: 'the model {names}',
     offlinePartialModels: 'the models {names}',
     offlineFailed:
       'The course could not be saved: the offline store of this browser did not answer. Nothing saved before was changed; reload the page and try again.',
@@ -133,7 +135,7 @@ export const ui: Translations<UiKey> = {
     backToIndex: 'Quay lại danh sách bài học',
     offlineHeading: 'Dùng khoá học khi không có mạng',
     offlineIntro: 'Lưu mọi bài học và mọi mô hình vào thiết bị này, để khoá học mở và chạy được trên trình duyệt này khi không có mạng.',
-    offlineSize: 'Dung lượng tải về khoảng {mb} MB ({lessons} trang bài học, {models} mô hình).',
+    offlineSize: 'Dung lượng tải về khoảng {mb} MB: {pages} trang bài học bằng {langs} ngôn ngữ, và {models} mô hình.',
     offlineMeasuring: 'Đang tính dung lượng…',
     offlineSave: 'Lưu toàn bộ khoá học để dùng khi không có mạng',
     offlineSavingSite: 'Đang lưu các trang và ứng dụng: {done}/{total} tệp',
@@ -142,6 +144,7 @@ export const ui: Translations<UiKey> = {
     offlinePartial:
       'Chưa tải xong: không lưu được {what}. Những gì đã lưu trước đó vẫn dùng được; hãy thử lại khi có mạng trở lại.',
     offlinePartialFiles: '{n} tệp của các trang và ứng dụng',
+    offlinePartialModel: 'mô hình {names}',
     offlinePartialModels: 'các mô hình {names}',
     offlineFailed:
       'Không lưu được khoá học: bộ nhớ ngoại tuyến của trình duyệt không phản hồi. Những gì đã lưu trước đó không bị thay đổi; hãy tải lại trang và thử lại.',

@@ -42,21 +42,29 @@ export class OfflineState {
   /** Registers the service worker; never throws and never delays the page (call from onMount). */
   register(isDev: boolean, scriptUrl: string): void {
     if (isDev) return void (this.availability = 'dev'); // a dev server has no build to precache
-    if (!('serviceWorker' in navigator) || !('caches' in globalThis)) return void (this.availability = 'unsupported');
-    const sw = navigator.serviceWorker;
-    sw.addEventListener('controllerchange', () => {
-      if (this.#reloadOnTakeover) location.reload();
-    });
-    sw.register(scriptUrl, { type: 'classic' }).then(
-      (registration) => {
-        this.#registration = registration;
-        this.availability = 'available';
-        this.#watch(registration.waiting);
-        this.#watch(registration.installing);
-        registration.addEventListener('updatefound', () => this.#watch(registration.installing));
-      },
-      () => (this.availability = 'unsupported'), // Firefox private windows refuse, as do some policies
-    );
+    const sw = globalThis.navigator?.serviceWorker; // absent over http (not localhost) and in some private modes
+    if (!sw || !('caches' in globalThis)) return void (this.availability = 'unsupported');
+    // After the load event: the install downloads the whole build, which must not compete with the
+    // page's own first scripts and styles.
+    if (document.readyState === 'complete') void this.#register(sw, scriptUrl);
+    else addEventListener('load', () => void this.#register(sw, scriptUrl), { once: true });
+  }
+
+  async #register(sw: ServiceWorkerContainer, scriptUrl: string): Promise<void> {
+    try {
+      sw.addEventListener('controllerchange', () => {
+        if (this.#reloadOnTakeover) location.reload();
+      });
+      const registration = await sw.register(scriptUrl, { type: 'classic' });
+      if (!registration) throw new Error('no registration'); // a blocked register() may resolve to nothing
+      this.#registration = registration;
+      this.availability = 'available';
+      this.#watch(registration.waiting);
+      this.#watch(registration.installing);
+      registration.addEventListener('updatefound', () => this.#watch(registration.installing));
+    } catch {
+      this.availability = 'unsupported'; // Firefox private windows refuse, as do some policies
+    }
   }
 
   /** A worker that finishes installing while another controls the page is a new build waiting. */
