@@ -29,6 +29,11 @@ export interface OpenOptions {
   before?: (page: Page) => Promise<void>;
   viewport?: { width: number; height: number };
   waitUntil?: 'load' | 'domcontentloaded' | 'networkidle';
+  /**
+   * 'block' by default: the course's service worker would answer scripts and wasm from its cache,
+   * past page.route (Playwright's advice for routing tests); offline.e2e.ts tests it with its own contexts.
+   */
+  serviceWorkers?: 'allow' | 'block';
 }
 
 /** Listens for console errors and uncaught exceptions on a page. */
@@ -67,7 +72,7 @@ export function useBrowser() {
 
   async function openPage(path: string, options: OpenOptions = {}): Promise<OpenedPage> {
     if (!browser) throw new Error('openPage called outside a test (the browser is launched in beforeAll)');
-    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, serviceWorkers: options.serviceWorkers ?? 'block' });
     contexts.push(context);
     const page = await context.newPage();
     const errors = recordErrors(page);

@@ -10,7 +10,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
 import { MODEL_CACHE } from '../../src/lib/engine/model-cache';
 import { ui } from '../../src/lib/i18n/ui';
-import { recordErrors, screenshot } from './browser';
+import { expectAccessible, recordErrors, screenshot } from './browser';
 import { CHROMIUM_ARGS } from './chromium';
 import { RUN_STATE, countRuns, structure, waitForEngine, waitForRun, x0Pixels } from './engine-probe';
 import { BUILD_DIR, requireBuild, serveStatic, type StaticServer } from './static-server';
@@ -82,6 +82,7 @@ describe('offline after one visit', () => {
     expect(sitePaths).toEqual(expect.arrayContaining(['/en/removing-noise/', '/vi/removing-noise/', '/models.json']));
     expect(sitePaths.some((p) => p.includes('/workers/') && p.endsWith('.wasm'))).toBe(true);
     expect(sitePaths.filter((p) => p.startsWith('/models/'))).toEqual([]);
+    expect(errors, 'console errors of the online visit, the registration and install included').toEqual([]);
 
     await context.setOffline(true);
     await server.close(); // no server at all: nothing can come from the network
@@ -166,6 +167,7 @@ describe('save the whole course', () => {
     expect(await alert.textContent()).toContain('the model sr-256 could not be saved');
     expect(await alert.textContent()).toContain('Everything saved before still works');
     await screenshot(page, 'offline-save-failed', '.save-course');
+    await expectAccessible(page, '.save-course');
     const stored = await cachedPaths(page, MODEL_CACHE);
     expect(stored).toEqual(expect.arrayContaining(['/models/base-64/weights.bin', '/models/vae/weights.bin', '/models/sr-1024/manifest.json']));
     expect(stored.filter((p) => p.startsWith('/models/sr-256/'))).toEqual([]);
