@@ -1,8 +1,8 @@
 // Lesson 4 (The autoencoder) in Chromium, issue 14 item 5: a scene is rendered at 1024², encoded to
 // the latent and decoded (the reconstruction is a picture, not a blank canvas; the latent's channels are
 // drawn; PSNR is shown); a file that is not an image gets a message in the reader's language and the
-// upload widget keeps its previous picture and keeps working; a painted latent cell changes mostly its
-// own 16×16 patch; the engine's tensor count is flat after repeated jobs. They run when both lesson
+// upload widget keeps its previous picture and keeps working; painted latent cells change mostly their
+// own 16×16 patches; the engine's tensor count is flat after repeated jobs. They run when both lesson
 // files and the autoencoder exist (a checkout without pretrained/vae skips them).
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
@@ -13,7 +13,9 @@ import { expectAccessible, screenshot, useBrowser } from './browser';
 
 const LIVE = ['en', 'vi'].every((lang) => existsSync(`lessons/${lang}/the-autoencoder.svx`)) && existsSync('pretrained/vae/manifest.json');
 const SCENE = '[data-testid="vae-scene-state"]';
+// Each job encodes or decodes a 1024² image on wasm, seconds apiece on a shared two-core machine: a test runs several.
 const TIMEOUT = 240_000;
+const TEST_TIMEOUT = 360_000;
 type Probe = { __noisebookEngine: EngineClient };
 
 const waitState = (page: Page, selector: string, state: string) =>
@@ -70,8 +72,8 @@ describe.skipIf(!LIVE)('lesson 4, /en/the-autoencoder/', () => {
   const { openPage } = useBrowser();
   const manifest = LIVE ? (JSON.parse(readFileSync('pretrained/vae/manifest.json', 'utf8')) as { config: { latentChannels: number }; phase1Weights?: unknown[] }) : null;
 
-  test('a scene is squeezed into c channels of 64×64 and restored: the reconstruction is a picture, with PSNR; the loupe moves by keys', async () => {
-    const { page, expectNoConsoleErrors } = await openPage('/en/the-autoencoder/?kind=dunes&seed=5');
+  test('a scene is squeezed into c channels of 64×64 and restored: the reconstruction is a picture, with PSNR; the loupe moves by keys', { timeout: TEST_TIMEOUT }, async () => {
+    const { page, expectNoConsoleErrors } = await openPage('/en/the-autoencoder/?kind=dunes&seed=5&mix=0&cells=');
     await waitState(page, SCENE, 'done');
     const c = manifest!.config.latentChannels;
     const count = page.locator('[data-testid="squeeze-count"]');
@@ -97,7 +99,7 @@ describe.skipIf(!LIVE)('lesson 4, /en/the-autoencoder/', () => {
     expectNoConsoleErrors();
   });
 
-  test('the decoders, the loss curves and the prior: two decoders or a plain note, a curve per term, mix and prior decoded', async () => {
+  test('the decoders, the loss curves and the prior: two decoders or a plain note, a curve per term, mix and prior decoded', { timeout: TEST_TIMEOUT }, async () => {
     const { page } = await openPage('/en/the-autoencoder/?kind=dunes&seed=5&mix=0.5');
     await waitState(page, SCENE, 'done');
     await waitState(page, '[data-testid="mix-figure"]', 'done');
@@ -116,8 +118,8 @@ describe.skipIf(!LIVE)('lesson 4, /en/the-autoencoder/', () => {
     for (const widget of ['decoder-compare', 'loss-curves', 'latent-prior']) await expectAccessible(page, `[data-widget="${widget}"]`);
   });
 
-  test('a file that is not an image gets a message; a picture is restored; a later bad file keeps it', async () => {
-    const { page } = await openPage('/en/the-autoencoder/?kind=dunes&seed=5');
+  test('a file that is not an image gets a message; a picture is restored; a later bad file keeps it', { timeout: TEST_TIMEOUT }, async () => {
+    const { page } = await openPage('/en/the-autoencoder/?kind=dunes&seed=5&mix=0&cells=');
     await waitState(page, SCENE, 'done');
     const input = page.locator('[data-testid="upload-input"]');
     await input.setInputFiles(TEXT_FILE);
@@ -139,25 +141,25 @@ describe.skipIf(!LIVE)('lesson 4, /en/the-autoencoder/', () => {
     await expectAccessible(page, '[data-widget="own-image"]');
   });
 
-  test('painting a latent cell changes mostly its own 16×16 patch; the tensor count is flat after repeated jobs', async () => {
+  test('painting latent cells changes their own 16×16 patches far more than the rest; the tensor count is flat after repeated jobs', { timeout: TEST_TIMEOUT }, async () => {
     const { page } = await openPage('/en/the-autoencoder/?kind=dunes&seed=5&mix=0.5&amt=3&cells=');
     await waitState(page, SCENE, 'done');
     await waitState(page, '[data-testid="prior-figure"]', 'done');
     expect(await page.locator('[data-testid="patch-share"]').getAttribute('data-share')).toBe(''); // nothing painted yet
+    await page.locator('[data-testid="latent-canvas"]').scrollIntoViewIfNeeded(); // the mouse only reaches what is on screen
     const box = await page.locator('[data-testid="latent-canvas"]').boundingBox();
     if (!box) throw new Error('the painting surface has no box');
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5, { steps: 4 });
     await page.mouse.up();
-    await waitState(page, '[data-widget="latent-patch"]', 'done');
     const share = page.locator('[data-testid="patch-share"]');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="patch-share"]')?.dataset.share !== '', null, { timeout: TIMEOUT });
-    // The stroke paints a few cells, well under 1 % of the image's area; far more of the change than that lies in their patches.
+    // The stroke paints a few dozen cells, a percent or two of the image's area; ten times that share of the change lies in their patches.
     const cells = Number((await page.locator('[data-testid="painted-latent-cells"]').textContent())?.match(/\d+/)?.[0]);
     expect(cells).toBeGreaterThan(0);
-    expect(cells / 4096).toBeLessThan(0.01);
-    expect(Number(await share.getAttribute('data-share'))).toBeGreaterThan(0.25);
+    expect(cells / 4096).toBeLessThan(0.03);
+    expect(Number(await share.getAttribute('data-share'))).toBeGreaterThan(Math.max(0.25, (10 * cells) / 4096));
     expect(page.url()).toContain('cells=');
     await screenshot(page, 'the-autoencoder-en-patch', '[data-widget="latent-patch"]');
     await expectAccessible(page, '[data-widget="latent-patch"]');
@@ -181,7 +183,7 @@ describe.skipIf(!LIVE)('lesson 4, /en/the-autoencoder/', () => {
 describe.skipIf(!LIVE)('lesson 4, /vi/the-autoencoder/', () => {
   const { openPage } = useBrowser();
 
-  test('runs in Vietnamese, with the upload message in Vietnamese and counts in Vietnamese notation', async () => {
+  test('runs in Vietnamese, with the upload message in Vietnamese and counts in Vietnamese notation', { timeout: TEST_TIMEOUT }, async () => {
     const { page, response } = await openPage('/vi/the-autoencoder/?kind=city&seed=3');
     expect(response?.status()).toBe(200);
     await waitState(page, SCENE, 'done');
