@@ -1,8 +1,8 @@
 // Lesson 4 (The autoencoder) in Chromium, issue 14 item 5: a scene is rendered at 1024², encoded to
 // the latent and decoded (the reconstruction is a picture, not a blank canvas; the latent's channels are
 // drawn; PSNR is shown); a file that is not an image gets a message in the reader's language and the
-// upload widget keeps its previous picture and keeps working; painted latent cells change mostly their
-// own 16×16 patches; the engine's tensor count is flat after repeated jobs. They run when both lesson
+// upload widget keeps its previous picture and keeps working; painted latent cells change their own
+// 16×16 patches far more than the rest; the engine's tensor count is flat after repeated jobs. They run when both lesson
 // files and the autoencoder exist (a checkout without pretrained/vae skips them).
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
