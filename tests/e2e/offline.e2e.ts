@@ -104,9 +104,9 @@ describe('offline after one visit', () => {
 });
 
 describe('a new build', () => {
-  test('installs whole beside the old one, waits for the page to switch, then replaces the old cache', async () => {
+  test('installs whole beside the old one, waits for the page to switch, then replaces the old cache in every tab', async () => {
     const { dir, server } = await serveCopy();
-    const { page, errors } = await newPage();
+    const { context, page, errors } = await newPage();
     await page.goto(`${server.url}/en/`);
     await controlled(page);
     const [oldCache] = await cacheNames(page);
@@ -128,9 +128,13 @@ describe('a new build', () => {
     expect(await cacheNames(page)).toEqual([oldCache, `${SITE_PREFIX}${version}2`].sort());
     expect((await cachedPaths(page, `${SITE_PREFIX}${version}2`)).length).toBe(oldCount);
     await screenshot(page, 'offline-update-ready', '.update');
+    const otherTab = await context.newPage(); // a second tab on the old build
+    await otherTab.goto(`${server.url}/en/`);
+    expect(await otherTab.locator('meta[name="nb-build"]').count()).toBe(0);
 
     await Promise.all([page.waitForEvent('load'), notice.click()]);
     await expect.poll(() => page.locator('meta[name="nb-build"]').count()).toBe(1);
+    await expect.poll(() => otherTab.locator('meta[name="nb-build"]').count()).toBe(1); // it reloaded too
     await expect.poll(() => cacheNames(page)).toEqual([`${SITE_PREFIX}${version}2`]);
     expect(pageErrors(errors)).toEqual([]);
   });
@@ -150,6 +154,7 @@ describe('save the whole course', () => {
     await page.goto(`${server.url}/en/`);
     await controlled(page);
     const section = page.locator('.save-course');
+    await section.scrollIntoViewIfNeeded(); // the size is measured once the control is in view
     await expect.poll(() => section.textContent(), { timeout: 30_000 }).toMatch(/about \d+\.\d MB: \d+ lesson pages in 2 languages, and 5 models\./);
 
     // Slow the page's network so the progress bar can be seen while the models download.
@@ -200,6 +205,7 @@ describe('save the whole course', () => {
     const { page } = await newPage();
     await page.goto(`${server.url}/vi/`);
     await controlled(page);
+    await page.locator('.save-course').scrollIntoViewIfNeeded();
     await expect.poll(() => page.locator('.save-course').textContent(), { timeout: 30_000 }).toMatch(/khoảng \d+,\d MB/);
     expect(await saveButton(page, 'vi').isVisible()).toBe(true);
     await screenshot(page, 'offline-save-vi', '.save-course');

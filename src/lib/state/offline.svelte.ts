@@ -52,8 +52,11 @@ export class OfflineState {
 
   async #register(sw: ServiceWorkerContainer, scriptUrl: string): Promise<void> {
     try {
+      // A takeover of a page that already had a controller is a new build: reload every such tab, so
+      // none keeps running the old build once its cache is gone. The first visit's claim is not one.
+      const hadController = sw.controller !== null;
       sw.addEventListener('controllerchange', () => {
-        if (this.#reloadOnTakeover) location.reload();
+        if (this.#reloadOnTakeover || hadController) location.reload();
       });
       const registration = await sw.register(scriptUrl, { type: 'classic' });
       if (!registration) throw new Error('no registration'); // a blocked register() may resolve to nothing
