@@ -35,7 +35,8 @@ export async function closeSite(): Promise<void> {
 /** A fresh page (own context) at `path` of the served build, with a desktop-sized viewport. */
 export async function newPage(path: string): Promise<Page> {
   const { url, browser } = await openSite();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // No service worker: its install would download the whole build during the measured page load.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   await page.goto(new URL(path, url).href, { waitUntil: 'load' });
   return page;

@@ -36,7 +36,8 @@ export const bundle: BenchSection = {
   title: `Lesson 1 download (${PAGE}): files the page loads, gzip -9`,
   async run() {
     const { url, browser } = await openSite();
-    const context = await browser.newContext();
+    // No service worker: its precache of the whole build is not what the page itself loads.
+    const context = await browser.newContext({ serviceWorkers: 'block' });
     const fetched = new Set<string>();
     context.on('response', (response) => {
       const u = new URL(response.url());
