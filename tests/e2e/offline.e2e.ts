@@ -1,8 +1,8 @@
 // Offline after one visit (issue 17, item 2), in Chromium against copies of build/ on their own servers:
 // a lesson visited once reloads and samples with the network cut (the server closed too); a new build
-// waits, whole, beside the old one until the page switches, then the old cache is gone; "save the whole
-// course" shows MB and progress, says plainly what failed, and keeps the previous copy; without service
-// workers the course still runs.
+// waits, whole, beside the old one until the page switches, then the old cache is gone (one that cannot
+// be downloaded whole is dropped, the old one kept); "save the whole course" shows MB and progress, says
+// plainly what failed, and keeps the previous copy; without service workers the course still runs.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +136,42 @@ describe('a new build', () => {
     await expect.poll(() => page.locator('meta[name="nb-build"]').count()).toBe(1);
     await expect.poll(() => otherTab.locator('meta[name="nb-build"]').count()).toBe(1); // it reloaded too
     await expect.poll(() => cacheNames(page)).toEqual([`${SITE_PREFIX}${version}2`]);
+    expect(pageErrors(errors)).toEqual([]);
+  });
+  test('that cannot be downloaded whole is dropped, and the old build keeps working', async () => {
+    const { dir, server } = await serveCopy();
+    const { context, page, errors } = await newPage();
+    await page.goto(`${server.url}/en/adding-noise/`);
+    await controlled(page);
+    const before = await cacheNames(page);
+
+    const version = (JSON.parse(readFileSync(join(dir, '_app/version.json'), 'utf8')) as { version: string }).version;
+    const swPath = join(dir, 'service-worker.js');
+    const sw = readFileSync(swPath, 'utf8');
+    writeFileSync(swPath, sw.replaceAll(version, `${version}2`));
+    const aChunk = /"\/(_app\/immutable\/chunks\/[\w-]+\.js)"/.exec(sw)?.[1];
+    expect(aChunk).toBeDefined();
+    rmSync(join(dir, aChunk!)); // one file of the "new build" answers 404: its install must fail
+
+    const state = await page.evaluate(async () => {
+      const registration = (await navigator.serviceWorker.getRegistration())!;
+      const settled = new Promise<string>((done) =>
+        registration.addEventListener('updatefound', () => {
+          const worker = registration.installing!;
+          worker.addEventListener('statechange', () => (worker.state === 'installed' || worker.state === 'redundant') && done(worker.state));
+        }),
+      );
+      await registration.update();
+      return settled;
+    });
+    expect(state).toBe('redundant');
+    expect(await cacheNames(page)).toEqual(before); // no half-filled cache of the new version
+    expect(await page.getByRole('button', { name: ui.en.updateReload }).count()).toBe(0);
+
+    await context.setOffline(true);
+    await server.close();
+    await page.reload();
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Adding noise');
     expect(pageErrors(errors)).toEqual([]);
   });
 });
