@@ -78,7 +78,8 @@ export class UrlState<S extends Record<string, ParamSpec>> {
     this.values = $state(initial);
     this.#debounceMs = options.debounceMs ?? 250;
     this.#write = options.write ?? ((url) => history.replaceState(history.state, '', url));
-    this.#currentUrl = options.currentUrl ?? (() => location.href);
+    // Outside a browser (prerendering, unit tests of lesson state) there is no URL to keep in step.
+    this.#currentUrl = options.currentUrl ?? (() => globalThis.location?.href ?? '');
   }
 
   get<K extends keyof S>(key: K): ParamValues<S>[K] {
@@ -121,7 +122,9 @@ export class UrlState<S extends Record<string, ParamSpec>> {
     if (this.#timer === undefined) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const url = this.toUrl(this.#currentUrl());
+    const current = this.#currentUrl();
+    if (current === '') return;
+    const url = this.toUrl(current);
     if (url.href !== this.#currentUrl()) this.#write(url);
   }
 

@@ -99,4 +99,14 @@ describe('UrlState', () => {
     vi.advanceTimersByTime(1000);
     expect(written).toHaveLength(0);
   });
+
+  it('outside a browser (no location) a pending write is dropped, not thrown from a timer', () => {
+    expect(globalThis.location).toBeUndefined();
+    const written: string[] = [];
+    const state = new UrlState(spec, { write: (url) => written.push(url.href) });
+    state.set('t', 400);
+    expect(() => vi.advanceTimersByTime(1000)).not.toThrow();
+    expect(written).toHaveLength(0);
+    expect(state.get('t')).toBe(400);
+  });
 });
