@@ -132,3 +132,16 @@ describe('autoencoder training (tiny net, wasm)', () => {
     expect(() => overrideVaeConfig(c, { crop: '50' })).toThrow(/multiple of f = 16/);
   });
 });
+
+describe('autoencoder eval crops', () => {
+  it('lays out one tile per column and row, each the truth\'s busiest window', async () => {
+    const { vaeCropsPng } = await import('../../train/vae/vae-crops');
+    const { PNG } = await import('pngjs');
+    const img = (v: number) => new Float32Array(64 * 64 * 3).fill(v);
+    const out = vaeCropsPng([{ label: 'city', images: [img(0.5), img(-0.5), img(0)] }], ['truth', 'bicubic', 'decoder'], 64, 16, 2);
+    const png = PNG.sync.read(out.png);
+    expect(png.height).toBeGreaterThanOrEqual(32);
+    expect(png.width).toBeGreaterThanOrEqual(3 * 32);
+    expect(out.legend).toMatch(/columns: truth, bicubic, decoder/);
+  });
+});

@@ -66,6 +66,18 @@ export function drawLabel(rgba: Uint8Array, width: number, x: number, y: number,
   });
 }
 
+/** Draws a [crop, crop, 3] image in [−1, 1] into an RGBA buffer `width` wide at (x0, y0), each pixel as zoom×zoom. */
+export function pasteTile(rgba: Uint8Array, width: number, img: Float32Array, crop: number, zoom: number, x0: number, y0: number): void {
+  const tile = crop * zoom;
+  for (let y = 0; y < tile; y++)
+    for (let x = 0; x < tile; x++) {
+      const s = (Math.floor(y / zoom) * crop + Math.floor(x / zoom)) * 3;
+      const o = ((y0 + y) * width + x0 + x) * 4;
+      for (let c = 0; c < 3; c++) rgba[o + c] = Math.round(255 * Math.min(1, Math.max(0, (img[s + c] + 1) / 2)));
+      rgba[o + 3] = 255;
+    }
+}
+
 export interface CropLayout {
   /** Full image side. */
   size: number;
@@ -92,15 +104,7 @@ export function srCropsPng(rows: CropRow[], { size, factor, crop, zoom }: CropLa
   const png = new PNG({ width, height, colorType: 6 });
   png.data.fill(255);
   const rgba = png.data as unknown as Uint8Array;
-  const paste = (img: Float32Array, x0: number, y0: number) => {
-    for (let y = 0; y < tile; y++)
-      for (let x = 0; x < tile; x++) {
-        const s = (Math.floor(y / zoom) * crop + Math.floor(x / zoom)) * 3;
-        const o = ((y0 + y) * width + x0 + x) * 4;
-        for (let c = 0; c < 3; c++) rgba[o + c] = Math.round(255 * Math.min(1, Math.max(0, (img[s + c] + 1) / 2)));
-        rgba[o + 3] = 255;
-      }
-  };
+  const paste = (img: Float32Array, x0: number, y0: number) => pasteTile(rgba, width, img, crop, zoom, x0, y0);
   columns.forEach((name, i) => drawLabel(rgba, width, labelWidth + i * (tile + GAP), GAP, name, scale, INK));
   const windows = rows.map((row, j) => {
     const y0 = header + j * (tile + GAP);

@@ -3,7 +3,7 @@
 // detail, shown enlarged with nearest pixels so the reader sees the texture each one has or lacks.
 import { PNG } from 'pngjs';
 import { GLYPH_HEIGHT, textWidth } from '../eval/pixel-font';
-import { busiestWindow, cropImage, drawLabel } from '../eval/sr-grid';
+import { busiestWindow, cropImage, drawLabel, pasteTile } from '../eval/sr-grid';
 import { HF_FACTOR } from './vae-metrics';
 
 const GAP = 4;
@@ -20,15 +20,7 @@ export function vaeCropsPng(rows: { label: string; images: Float32Array[] }[], c
   const png = new PNG({ width, height, colorType: 6 });
   png.data.fill(255);
   const rgba = png.data as unknown as Uint8Array;
-  const paste = (img: Float32Array, x0: number, y0: number) => {
-    for (let y = 0; y < tile; y++)
-      for (let x = 0; x < tile; x++) {
-        const s = (Math.floor(y / zoom) * crop + Math.floor(x / zoom)) * 3;
-        const o = ((y0 + y) * width + x0 + x) * 4;
-        for (let c = 0; c < 3; c++) rgba[o + c] = Math.round(255 * Math.min(1, Math.max(0, (img[s + c] + 1) / 2)));
-        rgba[o + 3] = 255;
-      }
-  };
+  const paste = (img: Float32Array, x0: number, y0: number) => pasteTile(rgba, width, img, crop, zoom, x0, y0);
   columns.forEach((name, i) => drawLabel(rgba, width, labelWidth + i * (tile + GAP), GAP, name, scale, INK));
   rows.forEach((row, j) => {
     const y0 = header + j * (tile + GAP);
