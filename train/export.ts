@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeSchedule } from '../src/lib/diffusion/schedule';
 import { flopsTable } from '../src/lib/models/count';
@@ -148,8 +148,12 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
     rmSync(tmp, { recursive: true, force: true });
     throw e instanceof ExportError ? e : new ExportError(`export of ${state.model} failed, ${final} left untouched: ${(e as Error).message}`);
   }
-  // Swap: old → aside, new → in place, then drop the old. A crash in between leaves one of them whole.
-  const aside = join(dirname(final), `.${state.model}.old-${process.pid}`);
+  return swapFolder(tmp, final);
+}
+
+/** Swap: old → aside, new → in place, then drop the old. A crash in between leaves one of them whole. Returns `final`. */
+export function swapFolder(tmp: string, final: string): string {
+  const aside = join(dirname(final), `.${basename(final)}.old-${process.pid}`);
   if (existsSync(final)) renameSync(final, aside);
   renameSync(tmp, final);
   rmSync(aside, { recursive: true, force: true });

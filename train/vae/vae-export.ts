@@ -1,15 +1,15 @@
 // Export of the autoencoder: a checkpoint's EMA encoder and decoders → pretrained/vae/manifest.json +
 // weights.bin (int8 kernels with per-channel scales, float16 biases; src/lib/models/weights.ts), written
 // to a temp folder, loaded back, checked on held-out crops, and only then swapped in.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildVae } from '../../src/lib/models/vae';
 import { loadVae, parseVaeManifest, PHASE1_PREFIX, VAE_MANIFEST_VERSION, type VaeManifest } from '../../src/lib/models/vae-manifest';
 import { vaeCounts } from '../../src/lib/models/vae-config';
 import { encodeWeights } from '../../src/lib/models/weights';
 import type { CheckpointState, LossRecord } from '../checkpoint';
-import { describeMachine, ExportError, gitCommit } from '../export';
+import { describeMachine, ExportError, gitCommit, swapFolder } from '../export';
 import { renderCrops, describeVaeData } from './vae-data';
 import { exportedWeights } from './vae-loop';
 import type { VaeTrainConfig } from './vae-train-config';
@@ -109,9 +109,5 @@ export async function exportVae(state: CheckpointState<VaeTrainConfig>, o: { pre
     rmSync(tmp, { recursive: true, force: true });
     throw e instanceof ExportError ? e : new ExportError(`export of vae failed, ${final} left untouched: ${(e as Error).message}`);
   }
-  const aside = join(dirname(final), `.vae.old-${process.pid}`);
-  if (existsSync(final)) renameSync(final, aside);
-  renameSync(tmp, final);
-  rmSync(aside, { recursive: true, force: true });
-  return final;
+  return swapFolder(tmp, final);
 }
