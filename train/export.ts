@@ -14,6 +14,7 @@ import { buildUNet, type UNet } from '../src/lib/models/unet';
 import { encodeWeights, type EncodedWeights, type StoredWeightSpec } from '../src/lib/models/weights';
 import type { CheckpointState, LossRecord } from './checkpoint';
 import { describeData, heldOutBatch } from './dataset';
+import { describeLatentData, heldOutLatents, latentRecord } from './latent/latent-data';
 import { evalLoss, stepNoise } from './objective';
 import { describeSrData } from './sr-data';
 import { srHeldOutLoss } from './sr-objective';
@@ -60,7 +61,7 @@ export function heldOutLoss(unet: UNet, weights: tf.NamedTensorMap, config: Trai
   const schedule = makeSchedule(config.schedule, { T: config.T, resolution: config.resolution });
   // A super-resolution model is scored on held-out crops with a clean low-res input (aug level 0).
   if (config.sr) return srHeldOutLoss(unet, weights, config, schedule, count);
-  const batch = heldOutBatch(config.seed, count, config.resolution);
+  const batch = config.latent ? heldOutLatents(config.latent, count) : heldOutBatch(config.seed, count, config.resolution);
   const noise = stepNoise({ ...config, condDropout: 0 }, 0, batch);
   return evalLoss(unet, weights, batch, noise, config, schedule);
 }
@@ -103,8 +104,8 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
     // output size (the grid is smaller by the space-to-depth factor).
     flops: flopsTable(unet.config, config.sr ? [[config.resolution / config.sr.spaceToDepth, config.resolution / config.sr.spaceToDepth], [config.sr.fullSize / config.sr.spaceToDepth, config.sr.fullSize / config.sr.spaceToDepth]] : [[config.resolution, config.resolution]]),
     data: {
-      description: config.sr ? describeSrData(config, state.step) : describeData(config.seed, state.step, config.batch, config.resolution),
-      details: { seed: config.seed, batch: config.batch, resolution: config.resolution, condDropout: config.condDropout, schedule: config.schedule, T: config.T, prediction: config.prediction, ...(srDetails ? { sr: srDetails } : {}) },
+      description: config.sr ? describeSrData(config, state.step) : config.latent ? describeLatentData(config.latent, state.step, config.batch) : describeData(config.seed, state.step, config.batch, config.resolution),
+      details: { seed: config.seed, batch: config.batch, resolution: config.resolution, condDropout: config.condDropout, schedule: config.schedule, T: config.T, prediction: config.prediction, ...(srDetails ? { sr: srDetails } : {}), ...(config.latent ? { latent: latentRecord(config.latent) } : {}) },
     },
     steps: state.step,
     wallTimeSeconds: state.wallSeconds,
@@ -139,7 +140,7 @@ export async function exportModel(state: CheckpointState, o: ExportOptions = {})
     const stored = p ? 'int8 (per-channel scales)' : 'float16';
     manifest.evaluation = {
       heldOutLoss: loss,
-      heldOutLossNote: `L_simple (${config.prediction}) of the ${stored} EMA weights on 16 held-out ${config.sr ? 'crops with a clean low-res input' : 'scenes'}, fixed t and ε`,
+      heldOutLossNote: `L_simple (${config.prediction}) of the ${stored} EMA weights on 16 held-out ${config.sr ? 'crops with a clean low-res input' : config.latent ? 'latents (scenes encoded by the autoencoder)' : 'scenes'}, fixed t and ε`,
       ...(predictorLoss !== undefined ? { predictorHeldOutLoss: predictorLoss, predictorHeldOutLossNote: 'the predictor\'s loss on the same crops at t = T, ε = 0, unweighted components' } : {}),
     };
     writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');

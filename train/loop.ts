@@ -13,6 +13,7 @@ import { clipByGlobalNorm } from './clip';
 import { trainingBatch } from './dataset';
 import { Ema } from './ema';
 import { lrAt } from './lr-schedule';
+import { latentBatches, loadLatentData } from './latent/latent-data';
 import { lossAndGrads, stepNoise } from './objective';
 import { Progress } from './progress';
 import { srTrainingBatch } from './sr-data';
@@ -71,17 +72,29 @@ function snapshot(prefix: string, tensors: tf.NamedTensorMap, out: Map<string, N
   for (const [k, t] of Object.entries(tensors)) out.set(prefix + k, { shape: [...t.shape], data: t.dataSync() as Float32Array });
 }
 
+type StepFn = (unet: UNet, params: tf.NamedTensorMap, config: TrainConfig, step: number, schedule: Schedule) => ReturnType<typeof lossAndGrads>;
+
 /** A base model's step (unchanged since base-64 began): its batch, its noise, L_simple and gradients. */
-function baseStep(unet: UNet, params: tf.NamedTensorMap, config: TrainConfig, step: number, schedule: Schedule) {
+const baseStep: StepFn = (unet, params, config, step, schedule) => {
   const batch = trainingBatch(config.seed, step, config.batch, config.resolution);
   return lossAndGrads(unet, params, batch, stepNoise(config, step, batch), config, schedule);
+};
+
+/** A latent model's step: the same objective as a base model's, on standardised latents (latent/latent-data.ts). */
+function latentStep(config: TrainConfig): StepFn {
+  if (!config.latent) throw new Error('latentStep: the config has no latent block');
+  const batchOf = latentBatches(loadLatentData(config.latent), config.seed, config.batch);
+  return (unet, params, c, step, schedule) => {
+    const batch = batchOf(step);
+    return lossAndGrads(unet, params, batch, stepNoise(c, step, batch), c, schedule);
+  };
 }
 
 /** A super-resolution model's step: high-res crop, low-res crop and aug draws (train/sr-data.ts, sr-objective.ts). */
-function srStep(unet: UNet, params: tf.NamedTensorMap, config: TrainConfig, step: number, schedule: Schedule) {
+const srStep: StepFn = (unet, params, config, step, schedule) => {
   const batch = srTrainingBatch(config, step);
   return srLossAndGrads(unet, params, batch, srStepNoise(config, step, batch, schedule), config, schedule);
-}
+};
 
 export async function train(o: RunOptions): Promise<RunResult> {
   const config = o.resume?.config ?? o.config;
@@ -89,6 +102,7 @@ export async function train(o: RunOptions): Promise<RunResult> {
   const schedule = makeSchedule(config.schedule, { T: config.T, resolution: config.resolution });
   const adam = new AdamW({ beta1: config.beta1, beta2: config.beta2, eps: config.adamEps, weightDecay: config.weightDecay });
   const ema = new Ema(config.emaDecay);
+  const stepFn = config.sr ? srStep : config.latent ? latentStep(config) : baseStep;
   let params: tf.NamedTensorMap;
   let step = 0;
   let lossLog: LossRecord[] = [];
@@ -132,7 +146,7 @@ export async function train(o: RunOptions): Promise<RunResult> {
     while (step < end) {
       const ts = performance.now();
       const lr = lrAt(config, step);
-      const { loss, grads } = config.sr ? srStep(unet, params, config, step, schedule) : baseStep(unet, params, config, step, schedule);
+      const { loss, grads } = stepFn(unet, params, config, step, schedule);
       if (!Number.isFinite(loss)) {
         tf.dispose(grads);
         throw new DivergedError(`loss is ${loss} at step ${step}; stopped without saving (last good checkpoint: ${checkpoint || 'none this session'})`);

@@ -5,6 +5,7 @@ import type { Prediction } from '../src/lib/diffusion/prediction';
 import { resolveConfig, type UNetConfig } from '../src/lib/models/config';
 import { applyOverrides, closestKey, ConfigError, type ConfigTree } from './overrides';
 import type { SrSettings } from './sr-data';
+import type { LatentSettings } from './latent/latent-data';
 
 export interface TrainConfig {
   /** The network, fully spelled out (src/lib/models/config.ts documents each field). */
@@ -53,6 +54,8 @@ export interface TrainConfig {
   backend: 'wasm' | 'cpu';
   /** Super-resolution models only (train/sr-data.ts): crops of fullSize renders, conditioned on the low-res crop. */
   sr?: SrSettings;
+  /** Latent models only (train/latent/latent-data.ts): the autoencoder's latents instead of pixels. */
+  latent?: LatentSettings;
 }
 
 /** Keys whose numbers must be whole. */
@@ -61,7 +64,7 @@ export const INTEGER_KEYS: readonly string[] = [
   'model.imageChannels', 'model.extraChannels', 'model.baseChannels', 'model.channelMults', 'model.resBlocks',
   'model.groups', 'model.timeFeatures', 'model.embedDim', 'model.classes', 'model.outChannels',
   'sr.fullSize', 'sr.factor', 'sr.spaceToDepth', 'sr.residualPcaCrops', 'sr.augZeroFrom', 'sr.varianceWeightFrom',
-  'sr.lowNoiseFrom', 'sr.refineFrom',
+  'sr.lowNoiseFrom', 'sr.refineFrom', 'latent.trainCount', 'latent.heldoutCount',
 ];
 
 /**
@@ -73,7 +76,7 @@ export const INTEGER_KEYS: readonly string[] = [
 export const RESUMABLE_KEYS: readonly string[] = ['ckptMinutes', 'keepCheckpoints', 'threads', 'steps'];
 
 /** Model names with a config file (train/configs/<name>.ts). */
-export const MODEL_NAMES = ['tiny', 'base-64', 'sr-256', 'sr-1024', 'sr-256-predictor', 'sr-1024-predictor'] as const;
+export const MODEL_NAMES = ['tiny', 'base-64', 'sr-256', 'sr-1024', 'sr-256-predictor', 'sr-1024-predictor', 'latent-64'] as const;
 
 /** Loads train/configs/<name>.ts. Throws ConfigError naming the closest model for an unknown name. */
 export async function loadTrainConfig(name: string): Promise<TrainConfig> {
@@ -121,6 +124,12 @@ export function checkConfig(c: TrainConfig): void {
   }
   need(c.resolution % 2 ** (c.model.channelMults.length - 1) === 0, 'resolution', 'must be divisible by 2^(levels−1)');
   if (c.sr) checkSr(c, c.sr, need);
+  if (c.latent) {
+    need(!c.sr, 'latent', 'and sr cannot both be set');
+    need(c.latent.trainCount >= c.batch, 'latent.trainCount', 'must be at least one batch');
+    need(c.latent.heldoutCount >= 1, 'latent.heldoutCount', 'must be ≥ 1');
+    need(c.model.imageChannels === c.model.outChannels && c.model.extraChannels === 0, 'model.imageChannels', 'must equal outChannels (the latent channels), with no extra channels');
+  }
 }
 
 /** A super-resolution config's inputs must match its net: 3k² image, conditioning and output channels, one scalar. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initTrainingBackend } from '../backend';
 import { buildLatentSet, readSplit } from './latent-set';
+import { defaultLatentDir } from './latent-data';
 import { fitPreviewMap } from './preview-fit';
 import { applyPreview } from '../../src/lib/pipelines/latent-preview';
 import { mse } from '../../src/lib/data';
@@ -30,7 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   const vaeDir = v['vae-dir'] ?? join('pretrained', 'vae');
   const sha = (JSON.parse(readFileSync(join(vaeDir, 'manifest.json'), 'utf8')) as { weightsSha256: string }).weightsSha256;
-  const outDir = v.out ?? join('.latents', `vae-${sha.slice(0, 12)}`);
+  const outDir = v.out ?? defaultLatentDir(sha);
   await initTrainingBackend({ threads: int('threads', 1) === 2 ? 2 : 1, verbose: false });
   const log = (line: string) => process.stderr.write(line + '\n');
   // The base model's root seed by default, so latent-64 and base-64 draw their scenes from one stream.
