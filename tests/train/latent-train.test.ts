@@ -9,6 +9,7 @@ import vaeBase from '../../train/configs/vae';
 import { exportModel } from '../../train/export';
 import { epochOrder, latentBatches, loadLatentData, standardise, vaeShaOf, type LatentData } from '../../train/latent/latent-data';
 import { buildLatentSet } from '../../train/latent/latent-set';
+import { writePreview } from '../../train/latent/preview-fit';
 import { train } from '../../train/loop';
 import { checkConfig } from '../../train/train-config';
 import { exportVae } from '../../train/vae/vae-export';
@@ -72,7 +73,7 @@ describe('a tiny latent denoiser (wasm)', () => {
     const vaeDir = await exportVae(readCheckpoint<VaeTrainConfig>(vrun.checkpoint), { pretrainedDir: tempDir('lt-vae-out'), machine: 'test' });
     // 256² scenes → 16×16×4 latents, the tiny U-Net's resolution.
     const setDir = tempDir('lt-set');
-    await buildLatentSet({ vaeDir, outDir: setDir, root: 11, counts: { train: 12, heldout: 16 }, size: 256 });
+    writePreview(setDir, await buildLatentSet({ vaeDir, outDir: setDir, root: 11, counts: { train: 12, heldout: 16 }, size: 256 }));
     const base = tinyConfig({ steps: 4, batch: 4, latent: { vaeDir, vaeSha256: vaeShaOf(vaeDir), setDir, trainCount: 12, heldoutCount: 16 } });
     base.model = { ...base.model, imageChannels: 4, outChannels: 4 };
     checkConfig(base);
@@ -93,6 +94,7 @@ describe('a tiny latent denoiser (wasm)', () => {
     expect(m.data.details.latent.mean).toEqual(meta.mean);
     expect(m.data.details.latent.std).toEqual(meta.std);
     expect(m.data.details.latent.vaeSha256).toBe(vaeShaOf(vaeDir));
+    expect(m.data.details.latent.preview.weights).toHaveLength(4);
     expect(m.data.description).toMatch(/12 procedural scenes .* encoded once/);
     expect(Number.isFinite(m.evaluation.heldOutLoss)).toBe(true);
   }, 240_000);

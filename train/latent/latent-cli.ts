@@ -2,15 +2,13 @@
 // builds (or finishes building) the latent data set of latent-64 (latent-set.ts) with the shipped
 // encoder, outside git (default .latents/vae-<first 12 hex of the encoder's SHA-256>/), then fits the
 // colour preview map on its training latents and writes it beside the set (preview.json).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initTrainingBackend } from '../backend';
-import { buildLatentSet, readSplit } from './latent-set';
+import { buildLatentSet } from './latent-set';
 import { defaultLatentDir } from './latent-data';
-import { fitPreviewMap } from './preview-fit';
-import { applyPreview } from '../../src/lib/pipelines/latent-preview';
-import { mse } from '../../src/lib/data';
+import { writePreview } from './preview-fit';
 
 const FLAGS = ['train', 'heldout', 'root', 'vae-dir', 'out', 'threads'] as const;
 
@@ -36,12 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(line + '\n');
   // The base model's root seed by default, so latent-64 and base-64 draw their scenes from one stream.
   const meta = await buildLatentSet({ vaeDir, outDir, root: int('root', 20250101), counts: { train: int('train', 3072), heldout: int('heldout', 256) }, log });
-  const train = readSplit(outDir, 'train', meta.counts.train, meta.side, meta.channels);
-  const map = fitPreviewMap(train.latents, train.lows, meta.channels);
-  const held = readSplit(outDir, 'heldout', meta.counts.heldout, meta.side, meta.channels);
-  const heldMse = mse(applyPreview(held.latents, map), held.lows);
-  writeFileSync(join(outDir, 'preview.json'), JSON.stringify({ ...map, heldOutMse: heldMse, note: 'least squares from unscaled latent cells to the 64² area-downsampled render' }, null, 1) + '\n');
-  log(`${outDir}: ${meta.counts.train} + ${meta.counts.heldout} latents (${meta.seconds.toFixed(0)} s); preview map held-out MSE ${heldMse.toFixed(4)}`);
+  const preview = writePreview(outDir, meta);
+  log(`${outDir}: ${meta.counts.train} + ${meta.counts.heldout} latents (${meta.seconds.toFixed(0)} s); preview map held-out MSE ${preview.heldOutMse.toFixed(4)}`);
   return 0;
 }
 

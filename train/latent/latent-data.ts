@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { deriveSeed, makeRng } from '../../src/lib/math/rng';
 import type { Batch, Split } from '../dataset';
 import { readLatentMeta, readSplit, type LatentSetMeta } from './latent-set';
+import { readPreview } from './preview-fit';
 
 /** The `latent` block of a TrainConfig (train/configs/latent-64.ts). */
 export interface LatentSettings {
@@ -139,9 +140,14 @@ export function describeLatentData(settings: LatentSettings, steps: number, batc
 
 /**
  * The manifest's record of a latent model's data: the encoder it belongs to and the per-channel statistics
- * the browser needs to undo the standardisation before decoding, z = z'·std_c + mean_c.
+ * the browser needs to undo the standardisation before decoding, z = z'·std_c + mean_c, and the colour
+ * preview map (src/lib/pipelines/latent.ts reads all three).
  */
 export function latentRecord(settings: LatentSettings, dir = latentSetDir(settings)) {
   const meta = readLatentMeta(dir, settings.vaeSha256);
-  return { vaeSha256: meta.vaeSha256, trainCount: settings.trainCount, heldoutCount: settings.heldoutCount, encoding: meta.encoding, scaling: 'per channel' as const, mean: meta.mean, std: meta.std };
+  const { weights, bias, heldOutMse } = readPreview(dir);
+  return {
+    vaeSha256: meta.vaeSha256, trainCount: settings.trainCount, heldoutCount: settings.heldoutCount, encoding: meta.encoding,
+    scaling: 'per channel' as const, mean: meta.mean, std: meta.std, preview: { weights, bias, heldOutMse },
+  };
 }

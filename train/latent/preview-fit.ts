@@ -1,7 +1,17 @@
 // Fits the latent preview map (src/lib/pipelines/latent-preview.ts) by ordinary least squares: for every
 // cell of every training latent, RGB of its area-downsampled patch ≈ W·z + b. The normal equations are
 // (c+1)×(c+1), solved by Gaussian elimination with partial pivoting in float64.
-import type { PreviewMap } from '../../src/lib/pipelines/latent-preview';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { mse } from '../../src/lib/data';
+import { applyPreview, type PreviewMap } from '../../src/lib/pipelines/latent-preview';
+import { readSplit, type LatentSetMeta } from './latent-set';
+
+export interface FittedPreview extends PreviewMap {
+  /** Mean squared error of the (clipped) preview against the 64² render on the held-out latents. */
+  heldOutMse: number;
+  note: string;
+}
 
 /** Solves A·x = B for x, A [n, n], B [n, m] (row-major arrays of rows); throws on a singular A. */
 export function solve(A: number[][], B: number[][]): number[][] {
@@ -40,4 +50,21 @@ export function fitPreviewMap(latents: Float32Array, rgb: Float32Array, c: numbe
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) XtX[a][b] = XtX[b][a];
   const W = solve(XtX, XtY); // [c+1, 3]
   return { weights: W.slice(0, c), bias: W[c] };
+}
+
+/** Fits the map on a built set's training latents, scores it on its held-out ones, writes preview.json. */
+export function writePreview(dir: string, meta: LatentSetMeta): FittedPreview {
+  const train = readSplit(dir, 'train', meta.counts.train, meta.side, meta.channels);
+  const map = fitPreviewMap(train.latents, train.lows, meta.channels);
+  const held = readSplit(dir, 'heldout', meta.counts.heldout, meta.side, meta.channels);
+  const out: FittedPreview = { ...map, heldOutMse: mse(applyPreview(held.latents, map), held.lows), note: 'least squares from unscaled latent cells to the 64² area-downsampled render' };
+  writeFileSync(join(dir, 'preview.json'), JSON.stringify(out, null, 1) + '\n');
+  return out;
+}
+
+/** A set's preview.json (written by `npm run latents`). */
+export function readPreview(dir: string): FittedPreview {
+  const path = join(dir, 'preview.json');
+  if (!existsSync(path)) throw new Error(`${path} does not exist: npm run latents writes it after the set`);
+  return JSON.parse(readFileSync(path, 'utf8')) as FittedPreview;
 }

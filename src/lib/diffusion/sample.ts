@@ -58,6 +58,12 @@ export interface SampleOptions {
   /** Start the reverse process at this t instead of T (with xStart: SDEdit-style partial denoising). */
   tStart?: number;
   onStep?: (tap: StepTap) => void | Promise<void>;
+  /**
+   * Called after step i with its result x at tPrev (after onStep); a returned tensor replaces x and the loop
+   * owns it (the old x is disposed), undefined keeps x. Lesson 5 puts defects into a run this way; a run
+   * without it, or whose hook returns undefined, is bit for bit the plain run.
+   */
+  intervene?: (i: number, tPrev: number, x: tf.Tensor) => tf.Tensor | undefined;
   /** Checked before every step; an aborted run disposes its tensors and throws the signal's reason. */
   signal?: AbortSignal;
 }
@@ -134,6 +140,11 @@ export async function sample(opts: SampleOptions): Promise<tf.Tensor> {
       } finally {
         tf.dispose([out.eps, out.x0, xt]);
         x = out.next;
+      }
+      const edited = opts.intervene?.(i, tPrev, x);
+      if (edited && edited !== x) {
+        x.dispose();
+        x = edited;
       }
     }
     return x;
