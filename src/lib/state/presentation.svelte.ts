@@ -1,6 +1,7 @@
 // Presentation mode's state: the lesson's presentable widgets in page order, the one that fills the
 // screen, the high-contrast option and the open key list. Mirrored into the URL (?present=<id>, and
 // &contrast=high) beside the widget's own parameters already there, so a bookmark opens the exact demo.
+import { untrack } from 'svelte';
 import { replaceState } from '$app/navigation';
 import { neighbour } from './presentation-keys';
 
@@ -38,11 +39,14 @@ export class Presentation {
   readonly current = $derived(this.widgets.find((w) => w.id === this.requested) ?? null);
   readonly index = $derived(this.current === null ? -1 : this.widgets.indexOf(this.current));
 
-  /** Adds a widget (kept in page order); returns the function that removes it again. */
+  /**
+   * Adds a widget (kept in page order); returns the function that removes it again. Untracked: it is
+   * called from the widget's attachment (an effect), which must not rerun whenever the list changes.
+   */
   register(widget: PresentableWidget): () => void {
-    this.widgets = [...this.widgets.filter((w) => w.element !== widget.element), widget].sort(pageOrder);
+    untrack(() => (this.widgets = [...this.widgets.filter((w) => w.element !== widget.element), widget].sort(pageOrder)));
     return () => {
-      this.widgets = this.widgets.filter((w) => w !== widget);
+      untrack(() => (this.widgets = this.widgets.filter((w) => w !== widget)));
       widget.handlers.dispose?.();
     };
   }
