@@ -1,13 +1,13 @@
 // Micro-benchmark of the wasm training kernels (measurements.md §1.2–1.3 figures are the bar):
-// conv fwd, dW, dx at 64×64, 32→32, batch 16, and GN/SiLU/resample fwd+bwd, on 1 and 2 threads.
-// Usage: npx tsx train/bench-kernels.ts [--threads 1|2] [--reps N]   (no --threads: runs both)
+// conv fwd, dW (both methods), dx at base-64's conv shapes, batch 16, and GN/SiLU/resample fwd+bwd.
+// Usage: npx tsx train/bench-kernels.ts [--threads 1|2] [--reps N] [--only conv|ops]   (no --threads: both)
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { referenceOps, type ModelOps } from '../src/lib/models/ops';
 import { initTrainingBackend } from './backend';
-import { stockWasmKernel } from './kernels/conv-grad';
+import { stockWasmKernel, useFilterGrad, type FilterGradMethod } from './kernels/conv-grad';
 import { trainingOps } from './kernels/ops';
 
 const [B, H, W, C, K] = [16, 64, 64, 32, 3];
@@ -18,37 +18,75 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-interface Timing { median: number; min: number }
+interface Timing { median: number; min: number; cpu: number }
 const fmt = (t: Timing) => `${t.median.toFixed(1)} (${t.min.toFixed(1)})`;
 
 /**
- * Median and min wall ms of each function after 2 warm-up calls. Calls are interleaved (one of each
- * per round) so that load from other processes hits all of them alike, and the min is the better
- * estimate of the uncontended speed on a shared machine. Returned tensors are disposed.
+ * Median and min wall ms of each function after 2 warm-up calls, and the median CPU ms of this
+ * process. Calls are interleaved (one of each per round) so that load from other processes hits all
+ * of them alike. On one thread the CPU time is the figure to compare on a shared machine: it does
+ * not count the time other processes held the core (only their cache traffic still shows).
+ * Returned tensors are disposed.
  */
 function timeAll(fns: (() => tf.TensorContainer)[], reps: number): Timing[] {
   for (const fn of fns) for (let i = 0; i < 2; i++) tf.dispose(fn());
   const ms = fns.map(() => [] as number[]);
+  const cpu = fns.map(() => [] as number[]);
   for (let r = 0; r < reps; r++) {
     fns.forEach((fn, i) => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const out = fn(); // wasm kernels run synchronously: the work is done when this returns
       ms[i].push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu[i].push((c.user + c.system) / 1000);
       tf.dispose(out);
     });
   }
-  return ms.map((m) => {
-    m.sort((a, b) => a - b);
-    return { median: m[Math.floor(m.length / 2)], min: m[0] };
-  });
+  const med = (m: number[]) => [...m].sort((a, b) => a - b)[Math.floor(m.length / 2)];
+  return ms.map((m, i) => ({ median: med(m), min: Math.min(...m), cpu: med(cpu[i]) }));
 }
 
 function fwdBwd(op: (x: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D, dy: tf.Tensor): () => tf.TensorContainer {
   return () => tf.grad((a: tf.Tensor) => op(a as tf.Tensor4D))(x, dy);
 }
 
-async function runOne(threads: 1 | 2, reps: number): Promise<void> {
+/** Conv layers of base-64 (batch 16): [H = W, Ci, Co, K]. */
+const CONV_SHAPES: [number, number, number, number][] = [[64, 32, 32, 3], [32, 64, 64, 3], [16, 64, 64, 3], [64, 96, 32, 3], [32, 64, 128, 1]];
+
+/** Interleaved timings of conv fwd, dW (both methods) and dx at each shape, with GFLOP/s. */
+function convRows(threads: number, reps: number): string[] {
+  const fns: (() => tf.TensorContainer)[] = [];
+  const labels: [string, number][] = [];
+  for (const [s, ci, co, k] of CONV_SHAPES) {
+    const x = tf.randomNormal([B, s, s, ci]) as tf.Tensor4D;
+    const w = tf.mul(tf.randomNormal([k, k, ci, co]), 0.1) as tf.Tensor4D;
+    const dy = tf.randomNormal([B, s, s, co]) as tf.Tensor4D;
+    const gflop = (2 * B * s * s * ci * co * k * k) / 1e9;
+    const attrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap;
+    const dW = (method: FilterGradMethod) => () => {
+      useFilterGrad(method);
+      return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [k, k, ci, co] });
+    };
+    const shape = `${s}×${s} ${ci}→${co} k${k}`;
+    fns.push(() => tf.conv2d(x, w, 1, 'same'), dW('conv'), dW('gemm'),
+      () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [B, s, s, ci] }));
+    labels.push([`${shape} fwd (Conv2D)`, gflop], [`${shape} dW, batch-as-channels conv (before)`, gflop],
+      [`${shape} dW, chunked GEMM (now)`, gflop], [`${shape} dx (flipped-filter conv)`, gflop]);
+  }
+  const times = timeAll(fns, reps);
+  useFilterGrad('gemm');
+  // On one thread GFLOP/s from CPU time (see timeAll); on two, from the median wall time.
+  const gf = (g: number, t: Timing) => (g / ((threads === 1 ? t.cpu : t.median) / 1000)).toFixed(1);
+  return [`\n## conv kernels, batch ${B}, ${threads} thread(s); load average ${os.loadavg()[0].toFixed(1)}`,
+    `| kernel | wall ms, median (min) | CPU ms | GFLOP/s (${threads === 1 ? 'CPU' : 'wall'}) |`, '|---|---|---|---|',
+    ...labels.map(([label, g], i) => `| ${label} | ${fmt(times[i])} | ${times[i].cpu.toFixed(1)} | ${gf(g, times[i])} |`)];
+}
+
+async function runOne(threads: 1 | 2, reps: number, only: string | undefined): Promise<void> {
   const info = await initTrainingBackend({ threads, verbose: false });
+  if (only !== 'ops') for (const line of convRows(info.threads, reps)) console.log(line);
+  if (only === 'conv') return;
   const x = tf.randomNormal([B, H, W, C]) as tf.Tensor4D;
   const w = tf.mul(tf.randomNormal([K, K, C, C]), 0.1) as tf.Tensor4D;
   const dy = tf.randomNormal([B, H, W, C]) as tf.Tensor4D;
@@ -56,11 +94,6 @@ async function runOne(threads: 1 | 2, reps: number): Promise<void> {
   const convAttrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as tf.NamedAttrMap;
   const convFns: [string, () => tf.TensorContainer][] = [];
   const conv = (label: string, fn: () => tf.TensorContainer) => convFns.push([label, fn]);
-  conv('conv fwd (Conv2D)', () => tf.conv2d(x, w, 1, 'same'));
-  conv('dW  (Conv2DBackpropFilter, ours)', () =>
-    tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...convAttrs, filterShape: [K, K, C, C] }));
-  conv('dx  (Conv2DBackpropInput, ours)', () =>
-    tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...convAttrs, inputShape: [B, H, W, C] }));
   const native = stockWasmKernel('Conv2DBackpropInput');
   if (native !== undefined && threads === 1) {
     // The replaced scalar loop, called directly through the backend (~0.3 s per call unloaded).
@@ -95,9 +128,10 @@ async function runOne(threads: 1 | 2, reps: number): Promise<void> {
 }
 
 const reps = Number(arg('--reps') ?? 10);
+const only = arg('--only'); // 'conv' or 'ops': one half of the tables
 const threadsArg = arg('--threads');
 if (threadsArg === '1' || threadsArg === '2') {
-  await runOne(Number(threadsArg) as 1 | 2, reps);
+  await runOne(Number(threadsArg) as 1 | 2, reps, only);
 } else {
   // The thread count is fixed when the wasm module loads, so each count runs in its own process.
   for (const t of ['1', '2']) {

@@ -1,10 +1,12 @@
 // The wasm conv-gradient kernels of train/kernels/conv-grad.ts against the cpu backend's gradients,
-// over odd/even sizes, 1×1/2×2/3×3/4×4 filters, stride 1/2, SAME/VALID/explicit padding, batch 1/3.
+// over odd/even sizes, 1×1/2×2/3×3/4×4 filters, stride 1/2, SAME/VALID/explicit padding, batch 1–5,
+// and at stride 1 both dW methods (filter-grad.ts's chunked GEMM and the batch-as-channels conv).
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { makeRng } from '../../src/lib/math/rng';
 import { initTrainingBackend } from '../../train/backend';
+import { useFilterGrad } from '../../train/kernels/conv-grad';
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 interface Case { b: number; h: number; w: number; ci: number; co: number; k: number; stride: 1 | 2; pad: Pad }
@@ -22,6 +24,10 @@ const CASES: Case[] = [
   { b: 2, h: 6, w: 5, ci: 3, co: 2, k: 3, stride: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
   { b: 2, h: 7, w: 8, ci: 2, co: 3, k: 3, stride: 2, pad: [[0, 0], [0, 1], [1, 1], [0, 0]] },
   { b: 3, h: 16, w: 16, ci: 8, co: 8, k: 3, stride: 1, pad: 'same' },
+  // The GEMM's chunks (8192 positions of whole padded images): 42² → 4 images a chunk, then 1 more.
+  { b: 5, h: 40, w: 40, ci: 2, co: 3, k: 3, stride: 1, pad: 'same' },
+  // 64×60 VALID → 2 images a chunk, then 1; non-square, and dy ends 2 rows/cols before the grid does.
+  { b: 3, h: 64, w: 60, ci: 3, co: 2, k: 3, stride: 1, pad: 'valid' },
 ];
 
 function normals(n: number, seed: number): Float32Array {
@@ -73,6 +79,16 @@ describe('wasm conv-gradient kernels', () => {
     expect(relErr(got.y, want.y)).toBeLessThan(1e-5);
     expect(relErr(got.dw, want.dw)).toBeLessThan(1e-5);
     expect(relErr(got.dx, want.dx)).toBeLessThan(1e-5);
+  });
+
+  const strideOne = CASES.map((c, i) => [label(c), i] as const).filter(([, i]) => CASES[i].stride === 1);
+  it.each(strideOne)('dW by the batch-as-channels conv also matches the cpu backend (%s)', (_name, i) => {
+    useFilterGrad('conv');
+    try {
+      expect(relErr(convGrads(CASES[i], 100 * i).dw, reference[i].dw)).toBeLessThan(1e-5);
+    } finally {
+      useFilterGrad('gemm');
+    }
   });
 
   it('conv2dTranspose forward (which is Conv2DBackpropInput) matches the cpu backend', async () => {

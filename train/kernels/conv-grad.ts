@@ -1,8 +1,11 @@
-// Conv2D gradients for tfjs-backend-wasm 4.22, each rewritten as one fast forward Conv2D (XNNPACK):
-// dW as a batch-as-channels convolution and dx as a stride-1 convolution of the zero-dilated dy with
-// the rotated filter (the standard transposed-convolution identities; measurements.md §1.3).
+// Conv2D gradients for tfjs-backend-wasm 4.22, rewritten as fast XNNPACK kernels: dW at stride 1 as
+// chunked GEMMs over a shifted-window im2col (filter-grad.ts), at other strides as a batch-as-channels
+// convolution, and dx as a stride-1 convolution of the zero-dilated dy with the rotated filter (the
+// standard transposed-convolution identities; measurements.md §1.3).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { filterGradGemm } from './filter-grad';
+import { KernelScratch } from './kernel-scratch';
 
 /** Per-side padding of a stride-1 convolution; a negative value crops that many input rows/cols. */
 interface Pads {
@@ -10,35 +13,6 @@ interface Pads {
   bottom: number;
   left: number;
   right: number;
-}
-
-/**
- * Runs wasm kernels by name and remembers every intermediate so one `free()` releases them. We call
- * kernels directly (not tf ops) because we are already inside a kernel: no engine bookkeeping.
- */
-class KernelScratch {
-  private temps: TensorInfo[] = [];
-  constructor(private readonly backend: KernelBackend) {}
-
-  run(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
-    const kernel = tf.getKernel(name, 'wasm');
-    if (kernel === undefined) throw new Error(`wasm kernel ${name} is not registered`);
-    const out = kernel.kernelFunc({ inputs, attrs, backend: this.backend }) as TensorInfo;
-    this.temps.push(out);
-    return out;
-  }
-
-  /** Hand `t` to the caller: it is no longer freed by `free()`. */
-  keep(t: TensorInfo): TensorInfo {
-    this.temps = this.temps.filter((u) => u !== t);
-    return t;
-  }
-
-  free(): void {
-    // Reshape returns the same dataId with its refCount raised, so each entry is one release.
-    for (const t of this.temps) this.backend.disposeData(t.dataId);
-    this.temps = [];
-  }
 }
 
 /**
@@ -73,10 +47,20 @@ function convGeometry(inShape: number[], filterShape: number[], attrs: ConvGradA
   return info;
 }
 
+/** How dW is computed at stride 1: chunked GEMMs (filter-grad.ts) or the batch-as-channels conv. */
+export type FilterGradMethod = 'gemm' | 'conv';
+let strideOneMethod: FilterGradMethod = 'gemm';
+
+/** Picks dW's method at stride 1 (benchmarks compare both in one process); strides > 1 always use the conv. */
+export function useFilterGrad(method: FilterGradMethod): void {
+  strideOneMethod = method;
+}
+
 /**
  * dW[kh, kw, ci, co] = Σ_{b,i,j} x[b, s·i + kh − top, s·j + kw − left, ci] · dy[b, i, j, co].
- * Read as a convolution: input xᵀ [Ci, H, W, B] (batch ↔ channels), filter dyᵀ [Ho, Wo, B, Co] with
- * dilation s, stride 1; output [Ci, KH, KW, Co], transposed to [KH, KW, Ci, Co].
+ * At stride 1, chunked GEMMs over a shifted-window im2col (filter-grad.ts). Otherwise read as a
+ * convolution: input xᵀ [Ci, H, W, B] (batch ↔ channels), filter dyᵀ [Ho, Wo, B, Co] with dilation s,
+ * stride 1; output [Ci, KH, KW, Co], transposed to [KH, KW, Ci, Co].
  */
 function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }): TensorInfo {
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
@@ -89,6 +73,10 @@ function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend: Kerne
   const { top, left } = info.padInfo;
   const s = new KernelScratch(args.backend);
   try {
+    if (sh === 1 && sw === 1 && strideOneMethod === 'gemm') {
+      const { bottom, right } = info.padInfo;
+      return filterGradGemm(s, x, dy, { kh, kw, top, bottom, left, right });
+    }
     const xT = s.run('Transpose', { x }, { perm: [3, 1, 2, 0] }); // [Ci, H, W, B]
     const dyT = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [Ho, Wo, B, Co]
     // Output height KH = H + top + bottom − (sh·(Ho−1) + 1) + 1 fixes the bottom/right padding.
