@@ -15,7 +15,7 @@ import { closestKey, ConfigError, leafKeys, type ConfigTree } from './overrides'
 import { registerCoreGradients } from './kernels/core-gradients';
 import { Progress } from './progress';
 import { vaeMain } from './vae/vae-cli';
-import { vaeShaOf } from './latent/latent-data';
+import { encoderShaOf } from './latent/latent-data';
 import { adoptFutureSchedule, FUTURE_SCHEDULE_KEYS, loadTrainConfig, MODEL_NAMES, overrideConfig, type TrainConfig } from './train-config';
 
 /** Flags of the CLI itself (not config keys). Boolean flags take no value. */
@@ -123,7 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     } else {
       config = overrideConfig(base, args.overrides);
       // A latent run is tied to the encoder shipped when it starts: its SHA goes into every checkpoint.
-      if (config.latent && !config.latent.vaeSha256) config = { ...config, latent: { ...config.latent, vaeSha256: vaeShaOf(config.latent.vaeDir) } };
+      if (config.latent && !config.latent.encoderSha256) config = { ...config, latent: { ...config.latent, encoderSha256: encoderShaOf(config.latent.vaeDir) } };
       if (latest && !args.flags.fresh) {
         throw new ConfigError(`${dir} already holds checkpoints (latest ${latest}); pass --resume to continue or --fresh to start over`);
       }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readCheckpoint } from '../../train/checkpoint';
 import vaeBase from '../../train/configs/vae';
 import { exportModel } from '../../train/export';
-import { epochOrder, latentBatches, loadLatentData, standardise, vaeShaOf, type LatentData } from '../../train/latent/latent-data';
+import { epochOrder, latentBatches, loadLatentData, standardise, encoderShaOf, type LatentData } from '../../train/latent/latent-data';
 import { buildLatentSet } from '../../train/latent/latent-set';
 import { writePreview } from '../../train/latent/preview-fit';
 import { train } from '../../train/loop';
@@ -74,7 +74,7 @@ describe('a tiny latent denoiser (wasm)', () => {
     // 256² scenes → 16×16×4 latents, the tiny U-Net's resolution.
     const setDir = tempDir('lt-set');
     writePreview(setDir, await buildLatentSet({ vaeDir, outDir: setDir, root: 11, counts: { train: 12, heldout: 16 }, size: 256 }));
-    const base = tinyConfig({ steps: 4, batch: 4, latent: { vaeDir, vaeSha256: vaeShaOf(vaeDir), setDir, trainCount: 12, heldoutCount: 16 } });
+    const base = tinyConfig({ steps: 4, batch: 4, latent: { vaeDir, encoderSha256: encoderShaOf(vaeDir), setDir, trainCount: 12, heldoutCount: 16 } });
     base.model = { ...base.model, imageChannels: 4, outChannels: 4 };
     checkConfig(base);
     const tensors = tf.memory().numTensors;
@@ -93,7 +93,7 @@ describe('a tiny latent denoiser (wasm)', () => {
     const meta = JSON.parse(readFileSync(join(setDir, 'meta.json'), 'utf8'));
     expect(m.data.details.latent.mean).toEqual(meta.mean);
     expect(m.data.details.latent.std).toEqual(meta.std);
-    expect(m.data.details.latent.vaeSha256).toBe(vaeShaOf(vaeDir));
+    expect(m.data.details.latent.encoderSha256).toBe(encoderShaOf(vaeDir));
     expect(m.data.details.latent.preview.weights).toHaveLength(4);
     expect(m.data.description).toMatch(/12 procedural scenes .* encoded once/);
     expect(Number.isFinite(m.evaluation.heldOutLoss)).toBe(true);

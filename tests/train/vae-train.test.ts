@@ -123,6 +123,13 @@ describe('autoencoder training (tiny net, wasm)', () => {
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(d1!['dec.out.w'], loaded.weights['dec.out.w']))).dataSync()[0]);
     expect(diff).toBeGreaterThan(0);
     tf.dispose(Object.values(loaded.weights));
+    // The encoder's own hash names it across phase 2: an export at step 8 (decoder still warming) has the
+    // same encoderSha256 as the one at step 10, while the whole file's hash differs.
+    const early = await exportVae(readCheckpoint<VaeTrainConfig>(mid.checkpoint), { pretrainedDir: tempDir('vae-out7'), machine: 'test' });
+    const m7 = parseVaeManifest(readFileSync(join(early, 'manifest.json'), 'utf8'), 'manifest.json');
+    expect(manifest.encoderSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(m7.encoderSha256).toBe(manifest.encoderSha256);
+    expect(m7.weightsSha256).not.toBe(manifest.weightsSha256);
   });
 
   it('a resumed run may change the phase lengths, not the recipe', () => {

@@ -2,12 +2,11 @@
 // builds (or finishes building) the latent data set of latent-64 (latent-set.ts) with the shipped
 // encoder, outside git (default .latents/vae-<first 12 hex of the encoder's SHA-256>/), then fits the
 // colour preview map on its training latents and writes it beside the set (preview.json).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initTrainingBackend } from '../backend';
 import { buildLatentSet } from './latent-set';
-import { defaultLatentDir } from './latent-data';
+import { defaultLatentDir, encoderShaOf } from './latent-data';
 import { writePreview } from './preview-fit';
 
 const FLAGS = ['train', 'heldout', 'root', 'vae-dir', 'out', 'threads'] as const;
@@ -28,7 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return n;
   };
   const vaeDir = v['vae-dir'] ?? join('pretrained', 'vae');
-  const sha = (JSON.parse(readFileSync(join(vaeDir, 'manifest.json'), 'utf8')) as { weightsSha256: string }).weightsSha256;
+  const sha = encoderShaOf(vaeDir);
   const outDir = v.out ?? defaultLatentDir(sha);
   await initTrainingBackend({ threads: int('threads', 1) === 2 ? 2 : 1, verbose: false });
   const log = (line: string) => process.stderr.write(line + '\n');

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveSeed, makeRng } from '../../src/lib/math/rng';
+import { encoderShaOfManifest, parseVaeManifest } from '../../src/lib/models/vae-manifest';
 import type { Batch, Split } from '../dataset';
 import { readLatentMeta, readSplit, type LatentSetMeta } from './latent-set';
 import { readPreview } from './preview-fit';
@@ -18,8 +19,8 @@ export interface LatentSettings {
   /** The exported autoencoder whose encoder made the set (its weights' SHA-256 names the set's folder). */
   vaeDir: string;
   /** The encoder's SHA-256, filled in when a run starts, so a resumed run refuses a set of another encoder. */
-  vaeSha256?: string;
-  /** The set's folder; default .latents/vae-<first 12 hex of vaeSha256>, where `npm run latents` writes it. */
+  encoderSha256?: string;
+  /** The set's folder; default .latents/vae-<first 12 hex of encoderSha256>, where `npm run latents` writes it. */
   setDir?: string;
   /** Training latents used (the first n of the set's training split). */
   trainCount: number;
@@ -39,18 +40,19 @@ export interface LatentData {
 }
 
 /** Where the set of an encoder lives by default: where `npm run latents` writes it. */
-export function defaultLatentDir(vaeSha256: string): string {
-  return join('.latents', `vae-${vaeSha256.slice(0, 12)}`);
+export function defaultLatentDir(encoderSha256: string): string {
+  return join('.latents', `vae-${encoderSha256.slice(0, 12)}`);
 }
 
 /** The folder of a config's set. */
 export function latentSetDir(settings: LatentSettings): string {
-  return settings.setDir ?? defaultLatentDir(settings.vaeSha256 ?? vaeShaOf(settings.vaeDir));
+  return settings.setDir ?? defaultLatentDir(settings.encoderSha256 ?? encoderShaOf(settings.vaeDir));
 }
 
-/** The SHA-256 of the encoder exported in `vaeDir`. */
-export function vaeShaOf(vaeDir: string): string {
-  return (JSON.parse(readFileSync(join(vaeDir, 'manifest.json'), 'utf8')) as { weightsSha256: string }).weightsSha256;
+/** The SHA-256 of the encoder exported in `vaeDir` (vae-manifest.ts encoderShaOfManifest). */
+export function encoderShaOf(vaeDir: string): string {
+  const path = join(vaeDir, 'manifest.json');
+  return encoderShaOfManifest(parseVaeManifest(readFileSync(path, 'utf8'), path));
 }
 
 /** z' = (z − mean_c) / std_c in place, channels last. */
@@ -60,9 +62,9 @@ export function standardise(latents: Float32Array, mean: readonly number[], std:
   return latents;
 }
 
-/** Reads and standardises the set made by the encoder `settings.vaeSha256` (throws a fixable message if absent). */
+/** Reads and standardises the set made by the encoder `settings.encoderSha256` (throws a fixable message if absent). */
 export function loadLatentData(settings: LatentSettings, dir = latentSetDir(settings)): LatentData {
-  const meta = readLatentMeta(dir, settings.vaeSha256);
+  const meta = readLatentMeta(dir, settings.encoderSha256);
   for (const split of ['train', 'heldout'] as const) {
     const want = split === 'train' ? settings.trainCount : settings.heldoutCount;
     if (want > meta.counts[split]) throw new Error(`${dir} holds ${meta.counts[split]} ${split} latents, the config asks for ${want} (npm run latents -- --${split}=${want})`);
@@ -123,7 +125,7 @@ export function latentBatches(data: LatentData, seed: number, batch: number): (s
 
 /** The first `count` held-out latents, standardised (held-out loss and evaluation; never trained on). */
 export function heldOutLatents(settings: LatentSettings, count: number, dir = latentSetDir(settings)): Batch {
-  const meta = readLatentMeta(dir, settings.vaeSha256);
+  const meta = readLatentMeta(dir, settings.encoderSha256);
   const s = readSplit(dir, 'heldout', count, meta.side, meta.channels);
   return { x0: standardise(s.latents, meta.mean, meta.std), labels: s.labels, seeds: s.seeds };
 }
@@ -132,7 +134,7 @@ export function heldOutLatents(settings: LatentSettings, count: number, dir = la
 export function describeLatentData(settings: LatentSettings, steps: number, batch: number): string {
   const seen = steps * batch;
   return (
-    `${settings.trainCount} procedural scenes rendered at 1024² and encoded once by the autoencoder ${(settings.vaeSha256 ?? '').slice(0, 12)} ` +
+    `${settings.trainCount} procedural scenes rendered at 1024² and encoded once by the autoencoder ${(settings.encoderSha256 ?? '').slice(0, 12)} ` +
     `(posterior means, 64×64×c, standardised per channel), ${seen} examples in all (each seen about ${(seen / settings.trainCount).toFixed(1)} times, ` +
     `one shuffled order per epoch, no flips); held-out: the first ${settings.heldoutCount} held-out scenes (top seed bit set)`
   );
@@ -144,10 +146,10 @@ export function describeLatentData(settings: LatentSettings, steps: number, batc
  * preview map (src/lib/pipelines/latent.ts reads all three).
  */
 export function latentRecord(settings: LatentSettings, dir = latentSetDir(settings)) {
-  const meta = readLatentMeta(dir, settings.vaeSha256);
+  const meta = readLatentMeta(dir, settings.encoderSha256);
   const { weights, bias, heldOutMse } = readPreview(dir);
   return {
-    vaeSha256: meta.vaeSha256, trainCount: settings.trainCount, heldoutCount: settings.heldoutCount, encoding: meta.encoding,
+    encoderSha256: meta.encoderSha256, trainCount: settings.trainCount, heldoutCount: settings.heldoutCount, encoding: meta.encoding,
     scaling: 'per channel' as const, mean: meta.mean, std: meta.std, preview: { weights, bias, heldOutMse },
   };
 }

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { downsampleArea, renderScene, sampleScene, SCENE_KINDS } from '../../src/lib/data';
-import { loadVae, parseVaeManifest } from '../../src/lib/models/vae-manifest';
+import { encoderShaOfManifest, loadVae, parseVaeManifest } from '../../src/lib/models/vae-manifest';
 import { kindOf, sceneSeed, type Split } from '../dataset';
 
 /** Scenes per chunk file: a build loses at most one chunk's work when it is stopped. */
@@ -17,8 +17,8 @@ export const CHUNK = 64;
 export interface LatentSetMeta {
   format: 'noisebook-latents';
   version: 1;
-  /** The encoder that made the latents: a set is only valid for those weights. */
-  vaeSha256: string;
+  /** The encoder that made the latents (its stored bytes' SHA-256): a set is only valid for those weights. */
+  encoderSha256: string;
   vaeSteps: number;
   channels: number;
   /** Latent side (64 for 1024² scenes at f = 16). */
@@ -83,10 +83,10 @@ export async function buildLatentSet(o: BuildOptions): Promise<LatentSetMeta> {
   const side = size / vae.factor;
   mkdirSync(o.outDir, { recursive: true });
   const stamp = join(o.outDir, 'encoder.txt');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() !== manifest.weightsSha256) {
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() !== encoderShaOfManifest(manifest)) {
     throw new Error(`${o.outDir} holds latents of another encoder (${readFileSync(stamp, 'utf8').trim().slice(0, 12)}…); use another --out`);
   }
-  writeFileSync(stamp, manifest.weightsSha256 + '\n');
+  writeFileSync(stamp, encoderShaOfManifest(manifest) + '\n');
   try {
     for (const split of ['train', 'heldout'] as const) {
       for (let k = 0; k * CHUNK < o.counts[split]; k++) {
@@ -124,7 +124,7 @@ export async function buildLatentSet(o: BuildOptions): Promise<LatentSetMeta> {
   const n = train.latents.length / c;
   const mean = [...sum].map((s) => s / n);
   const meta: LatentSetMeta = {
-    format: 'noisebook-latents', version: 1, vaeSha256: manifest.weightsSha256, vaeSteps: manifest.steps, channels: c, side, size, root: o.root,
+    format: 'noisebook-latents', version: 1, encoderSha256: encoderShaOfManifest(manifest), vaeSteps: manifest.steps, channels: c, side, size, root: o.root,
     counts: o.counts, encoding: 'posterior mean', mean, std: [...sq].map((s, j) => Math.sqrt(Math.max(1e-12, s / n - mean[j] ** 2))),
     seconds: (performance.now() - t0) / 1000, createdAt: new Date().toISOString(),
   };
@@ -158,12 +158,12 @@ export function readSplit(dir: string, split: Split, count: number, side: number
   return { latents, lows, labels, seeds };
 }
 
-/** Reads a built set's meta.json, refusing one made by another encoder than `vaeSha256` (when given). */
-export function readLatentMeta(dir: string, vaeSha256?: string): LatentSetMeta {
+/** Reads a built set's meta.json, refusing one made by another encoder than `encoderSha256` (when given). */
+export function readLatentMeta(dir: string, encoderSha256?: string): LatentSetMeta {
   const path = join(dir, 'meta.json');
   if (!existsSync(path)) throw new Error(`${path} does not exist: build the set first (npm run latents)`);
   const meta = JSON.parse(readFileSync(path, 'utf8')) as LatentSetMeta;
   if (meta.format !== 'noisebook-latents' || meta.version !== 1) throw new Error(`${path}: not a latent set`);
-  if (vaeSha256 && meta.vaeSha256 !== vaeSha256) throw new Error(`${path}: made by encoder ${meta.vaeSha256.slice(0, 12)}…, the shipped one is ${vaeSha256.slice(0, 12)}… (rebuild)`);
+  if (encoderSha256 && meta.encoderSha256 !== encoderSha256) throw new Error(`${path}: made by encoder ${meta.encoderSha256.slice(0, 12)}…, the shipped one is ${encoderSha256.slice(0, 12)}… (rebuild)`);
   return meta;
 }

@@ -8,6 +8,7 @@ import { buildVae } from '../../src/lib/models/vae';
 import { loadVae, parseVaeManifest, PHASE1_PREFIX, VAE_MANIFEST_VERSION, type VaeManifest } from '../../src/lib/models/vae-manifest';
 import { vaeCounts } from '../../src/lib/models/vae-config';
 import { encodeWeights } from '../../src/lib/models/weights';
+import { sha256Hex } from '../../src/lib/models/sha256';
 import type { CheckpointState, LossRecord } from '../checkpoint';
 import { describeMachine, ExportError, gitCommit, swapFolder } from '../export';
 import { renderCrops, describeVaeData } from './vae-data';
@@ -75,6 +76,8 @@ export async function exportVae(state: CheckpointState<VaeTrainConfig>, o: { pre
     weights: encoded.specs.slice(0, n),
     ...(parts.decoder2 ? { phase1Weights: encoded.specs.slice(n).map((s) => ({ ...s, name: s.name.slice(PHASE1_PREFIX.length) })) } : {}),
     weightsSha256: encoded.sha256,
+    // The encoder's specs come first (vae.specs), so its bytes are the file's head up to the first decoder tensor.
+    encoderSha256: await sha256Hex(encoded.bin.subarray(0, encoded.specs[vae.encoderSpecs.length].offset)),
     paramCount: { encoder: k.encoderParams, decoder: k.decoderParams },
     flops: [counts(c.fullSize), counts(c.crop)],
     data: {

@@ -24,6 +24,12 @@ export interface VaeManifest {
   /** The phase-1 decoder (reconstruction + KL only), in decoderSpecs order; absent before phase 2. */
   phase1Weights?: StoredWeightSpec[];
   weightsSha256: string;
+  /**
+   * SHA-256 of the encoder's bytes alone (the head of the weights file). Phase 2 freezes the encoder, so
+   * every export from the end of phase 1 on has the same one even as the decoder changes: latent data sets
+   * and latent models name the encoder they belong to by it. Absent in exports made before it existed.
+   */
+  encoderSha256?: string;
   /** Scalars of the encoder and of one decoder. */
   paramCount: { encoder: number; decoder: number };
   /** Forward FLOPs of one 1024² (or other) image through each half. */
@@ -85,6 +91,8 @@ export function parseVaeManifest(json: unknown, fileName: string): VaeManifest {
   const phase1Weights = m.phase1Weights === undefined ? undefined : specList('phase1Weights', vae.decoderSpecs);
   const sha = field('weightsSha256');
   if (typeof sha !== 'string' || !/^[0-9a-f]{64}$/.test(sha)) fail('field "weightsSha256" must be 64 lowercase hex digits');
+  const encSha = m.encoderSha256;
+  if (encSha !== undefined && (typeof encSha !== 'string' || !/^[0-9a-f]{64}$/.test(encSha))) fail('field "encoderSha256" must be 64 lowercase hex digits');
   for (const key of ['paramCount', 'data', 'phases', 'lossCurves', 'evaluation']) if (!isObj(field(key))) fail(`field "${key}" must be an object`);
   if (!Array.isArray(field('flops'))) fail('field "flops" must be an array');
   for (const key of ['name', 'weightsFile', 'machine', 'commit', 'createdAt']) if (typeof field(key) !== 'string') fail(`field "${key}" must be a string`);
@@ -122,4 +130,9 @@ export async function loadVae(m: VaeManifest, bin: Uint8Array, fileName = `pretr
   const sha = await sha256Hex(bin);
   if (sha !== m.weightsSha256) throw new Error(`${fileName}: SHA-256 ${sha} does not match the manifest's ${m.weightsSha256} (corrupt or from another model)`);
   return { vae: buildVae(m.config), weights: weightsToTensors(decodeWeights(bin, all, fileName), all) };
+}
+
+/** The encoder's identity: its own SHA-256 where the export recorded it, else the whole file's (older exports). */
+export function encoderShaOfManifest(m: VaeManifest): string {
+  return m.encoderSha256 ?? m.weightsSha256;
 }

@@ -17,8 +17,8 @@ export interface LatentModel extends BaseModel {
   /** Per-channel statistics of the training latents: z = z'·std + mean (z' is what the U-Net sees). */
   mean: number[];
   std: number[];
-  /** The encoder the latents came from: only its decoder may decode them. */
-  vaeSha256: string;
+  /** The encoder the latents came from (its manifest's encoderSha256): only a decoder trained with it may decode them. */
+  encoderSha256: string;
   preview: PreviewMap;
 }
 
@@ -34,11 +34,11 @@ export function latentModelFrom(manifest: Manifest, unet: UNet, weights: UNetWei
   const c = unet.config.imageChannels;
   const mean = isNums(d.mean, c) ? d.mean : fail('mean');
   const std = isNums(d.std, c) && d.std.every((s) => s > 0) ? d.std : fail('std');
-  const vaeSha256 = typeof d.vaeSha256 === 'string' && /^[0-9a-f]{64}$/.test(d.vaeSha256) ? d.vaeSha256 : fail('vaeSha256');
+  const encoderSha256 = typeof d.encoderSha256 === 'string' && /^[0-9a-f]{64}$/.test(d.encoderSha256) ? d.encoderSha256 : fail('encoderSha256');
   const p = d.preview as { weights?: unknown; bias?: unknown } | undefined;
   const okWeights = Array.isArray(p?.weights) && p.weights.length === c && p.weights.every((row) => isNums(row, 3));
   const preview = okWeights && isNums(p?.bias, 3) ? { weights: p.weights as number[][], bias: p.bias as number[] } : fail('preview');
-  return { ...base, channels: c, mean, std, vaeSha256, preview };
+  return { ...base, channels: c, mean, std, encoderSha256, preview };
 }
 
 /** z' → z in the decoder's units, channels last (inside a tidy or disposed by the caller). */

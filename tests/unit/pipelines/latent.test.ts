@@ -17,7 +17,7 @@ const C = 4;
 const unet = buildUNet({ ...tiny.model, imageChannels: C, outChannels: C });
 const rng = makeRng(9);
 const preview = { weights: Array.from({ length: C }, () => [rng.normal(), rng.normal(), rng.normal()].map((v) => 0.3 * v)), bias: [0.1, -0.2, 0.05] };
-const latent = { mean: [0.2, -0.4, 0.3, 0], std: [0.9, 0.6, 1.5, 1.1], vaeSha256: 'ab'.repeat(32), preview };
+const latent = { mean: [0.2, -0.4, 0.3, 0], std: [0.9, 0.6, 1.5, 1.1], encoderSha256: 'ab'.repeat(32), preview };
 const details = { schedule: 'cosine', T: 1000, resolution: tiny.resolution, prediction: 'v', latent };
 const manifest = (d: Record<string, unknown>) => ({ name: 'latent-tiny', data: { description: '', details: d } }) as unknown as Manifest;
 const side = tiny.resolution;
