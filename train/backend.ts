@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { setTrainingOps } from '../src/lib/models/ops';
-import { registerWasmTrainingKernels } from './kernels/conv-grad';
+import { registerWasmTrainingKernels } from './kernels/register';
 import { registerCoreGradients } from './kernels/core-gradients';
 import { trainingOps } from './kernels/ops';
 import { enableNodeWasmThreads, finishNodeWasmThreads, threadStartFailure } from './kernels/node-threads';

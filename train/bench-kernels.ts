@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { referenceOps, type ModelOps } from '../src/lib/models/ops';
 import { initTrainingBackend } from './backend';
-import { stockWasmKernel, useFilterGrad, type FilterGradMethod } from './kernels/conv-grad';
+import { useFilterGrad, type FilterGradMethod } from './kernels/conv-grad';
+import { stockWasmKernel } from './kernels/register';
 import { trainingOps } from './kernels/ops';
 
 const [B, H, W, C, K] = [16, 64, 64, 32, 3];

@@ -62,7 +62,7 @@ export function useFilterGrad(method: FilterGradMethod): void {
  * convolution: input xᵀ [Ci, H, W, B] (batch ↔ channels), filter dyᵀ [Ho, Wo, B, Co] with dilation s,
  * stride 1; output [Ci, KH, KW, Co], transposed to [KH, KW, Ci, Co].
  */
-function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }): TensorInfo {
+export function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }): TensorInfo {
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const attrs = args.attrs as unknown as ConvGradAttrs & { filterShape: [number, number, number, number] };
   const [kh, kw] = attrs.filterShape;
@@ -93,7 +93,7 @@ function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend: Kerne
  * convolution of dy dilated by s (s−1 zeros after every row/column) with rot180(W) in/out-swapped
  * [KH, KW, Co, Ci], padded by KH−1−top on top.
  */
-function conv2dBackpropInput(args: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }): TensorInfo {
+export function conv2dBackpropInput(args: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }): TensorInfo {
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const attrs = args.attrs as unknown as ConvGradAttrs & { inputShape: [number, number, number, number] };
   const [, h, w] = attrs.inputShape;
@@ -118,31 +118,4 @@ function conv2dBackpropInput(args: { inputs: NamedTensorInfoMap; backend: Kernel
   } finally {
     s.free();
   }
-}
-
-const stock = new Map<string, tf.KernelConfig>();
-
-/**
- * Registers Conv2DBackpropFilter (missing in wasm 4.22) and replaces the scalar-loop
- * Conv2DBackpropInput. Call after the wasm backend is initialised (so the stock kernels' setup has
- * run and they stay callable through stockWasmKernel); safe to call again.
- */
-export function registerWasmTrainingKernels(): void {
-  for (const [kernelName, kernelFunc] of [
-    ['Conv2DBackpropFilter', conv2dBackpropFilter],
-    ['Conv2DBackpropInput', conv2dBackpropInput],
-  ] as const) {
-    // registerKernel warns and keeps the old one if the name is taken, so remove the stock kernel first.
-    const previous = tf.getKernel(kernelName, 'wasm');
-    if (previous !== undefined) {
-      if (previous.kernelFunc !== (kernelFunc as unknown)) stock.set(kernelName, previous);
-      tf.unregisterKernel(kernelName, 'wasm');
-    }
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-  }
-}
-
-/** The backend's own kernel that registerWasmTrainingKernels replaced (for benchmarks), if any. */
-export function stockWasmKernel(kernelName: string): tf.KernelConfig | undefined {
-  return stock.get(kernelName);
 }
