@@ -69,7 +69,8 @@ const finiteArray = (v: unknown): v is Float32Array => v instanceof Float32Array
 const MAX_BRUSH = 1024;
 const MAX_BLUR = 0.25;
 
-function maskProblem(m: unknown): string | null {
+/** Why a mask is not one, or null (lesson 5's latent edits use the same masks). */
+export function maskProblem(m: unknown): string | null {
   if (!isObj(m)) return 'mask is not an object';
   switch (m.kind) {
     case 'all':

@@ -9,6 +9,9 @@ import {
   type EngineRequest,
   type EngineResponse,
   type FaultKind,
+  type LatentFrame,
+  type LatentJob,
+  type LatentOutcome,
   type ModelRole,
   type PropagationJob,
   type PropagationSummary,
@@ -71,6 +74,11 @@ export interface VaeResult extends VaeOutcome {
   msTotal: number;
 }
 
+/** A latent job's end (latent-job.ts): the final latent, its preview, the decoded image, the steps' and the decode's ms, and the whole job's ms. */
+export interface LatentResult extends LatentOutcome {
+  msTotal: number;
+}
+
 export interface PropagationResult extends CascadeResult {
   propagation: PropagationSummary;
 }
@@ -101,6 +109,7 @@ type Pending =
   | { kind: 'run'; resolve: (v: RunResult) => void; reject: (e: EngineError) => void; onFrame?: (f: StepFrame) => void }
   | { kind: 'cascade'; resolve: (v: CascadeResult) => void; reject: (e: EngineError) => void; handlers: CascadeHandlers; stages: StageDone[]; clean: StageDone[] }
   | { kind: 'vae'; resolve: (v: VaeResult) => void; reject: (e: EngineError) => void }
+  | { kind: 'latent'; resolve: (v: LatentResult) => void; reject: (e: EngineError) => void; onFrame?: (f: LatentFrame) => void }
   | { kind: 'fault'; fault: FaultKind; resolve: () => void; reject: (e: EngineError) => void }
   | { kind: 'memory'; resolve: (v: EngineMemory) => void; reject: (e: EngineError) => void };
 
@@ -198,6 +207,15 @@ export class EngineClient {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { kind: 'vae', resolve, reject });
+      this.send({ type: 'run', id, channel, job });
+    });
+  }
+
+  /** Runs a latent job on a widget's channel (latest wins, like `run`); its steps' frames arrive through `onFrame`. */
+  runLatent(channel: string, job: LatentJob, onFrame?: (f: LatentFrame) => void): Promise<LatentResult> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { kind: 'latent', resolve, reject, onFrame });
       this.send({ type: 'run', id, channel, job });
     });
   }
@@ -322,6 +340,10 @@ export class EngineClient {
       this.pending.delete(m.id);
       p.resolve({ x: m.x, shape: m.shape, ms: m.ms });
     } else if (m.type === 'vae-result' && p.kind === 'vae') {
+      this.pending.delete(m.id);
+      p.resolve({ ...m.outcome, msTotal: m.ms });
+    } else if (m.type === 'latent-progress' && p.kind === 'latent') p.onFrame?.(m.frame);
+    else if (m.type === 'latent-result' && p.kind === 'latent') {
       this.pending.delete(m.id);
       p.resolve({ ...m.outcome, msTotal: m.ms });
     } else if (m.type === 'fault-set' && p.kind === 'fault') {

@@ -2,6 +2,7 @@
 // guidance, Ho & Salimans 2022 Eq. 6) on a loaded U-Net; a "latest wins" scheduler runs one job at a time.
 import * as tf from '@tensorflow/tfjs-core';
 import { baseModelFrom, guidedDenoiser as baseDenoiser, PipelineError, sampleBase, type BaseModel } from '../pipelines/base';
+import { latentModelFrom, type LatentModel } from '../pipelines/latent';
 import { augAlphaBar, sampleSuperResolution, srDenoiser, srModelFrom, type SrModel } from '../pipelines/super-resolution';
 import type { Manifest } from '../models/manifest';
 import type { UNet, UNetWeights } from '../models/unet';
@@ -9,20 +10,24 @@ import { EngineError, toEngineError, type ModelRole, type SampleJob, type StepFr
 
 /**
  * A loaded model, ready to run: a base model (src/lib/pipelines/base.ts) or, when it carries `sr`, a
- * super-resolution one (pipelines/super-resolution.ts; an SrModel is a BaseModel plus its SR settings).
+ * super-resolution one (pipelines/super-resolution.ts; an SrModel is a BaseModel plus its SR settings),
+ * or, when it carries the latent statistics, a latent one (pipelines/latent.ts, also a BaseModel).
  */
-export type RunnableModel = BaseModel | SrModel;
+export type RunnableModel = BaseModel | SrModel | LatentModel;
 
 export const isSr = (model: RunnableModel): model is SrModel => 'sr' in model;
-export const roleOf = (model: RunnableModel): ModelRole => (isSr(model) ? 'sr' : 'base');
+export const isLatent = (model: RunnableModel): model is LatentModel => 'preview' in model && 'encoderSha256' in model;
+export const roleOf = (model: RunnableModel): ModelRole => (isSr(model) ? 'sr' : isLatent(model) ? 'latent' : 'base');
 
 /**
  * The pipeline's reading of a manifest, with its complaint reported as a corrupt model. The manifest
- * says which kind it is: export writes data.details.sr for super-resolution models only.
+ * says which kind it is: export writes data.details.sr for super-resolution models only, and
+ * data.details.latent for models trained on the autoencoder's latents only.
  */
 export function runnableFrom(manifest: Manifest, unet: UNet, weights: UNetWeights): RunnableModel {
+  const d = manifest.data.details;
   try {
-    return manifest.data.details?.sr !== undefined ? srModelFrom(manifest, unet, weights) : baseModelFrom(manifest, unet, weights);
+    return d?.sr !== undefined ? srModelFrom(manifest, unet, weights) : d?.latent !== undefined ? latentModelFrom(manifest, unet, weights) : baseModelFrom(manifest, unet, weights);
   } catch (error) {
     throw error instanceof PipelineError ? new EngineError('model-corrupt', error.message) : error;
   }

@@ -2,9 +2,11 @@
 // Worker"): plain structured-clone data, with pixel arrays moved (transferred), never copied.
 import { cascadeJobProblem, type CascadeJob, type PropagationJob } from './cascade-job';
 import { vaeJobProblem, type VaeJob, type VaeOutcome } from './vae-job';
+import { latentJobProblem, type LatentFrame, type LatentJob, type LatentOutcome } from './latent-job';
 
 export type { CascadeJob, DefectSpec, PropagationJob } from './cascade-job';
 export type { VaeDecoder, VaeJob, VaeOutcome, VaeSource } from './vae-job';
+export type { LatentEditSpec, LatentFrame, LatentJob, LatentOutcome } from './latent-job';
 
 /** Why a job or a load failed: a closed set, so the page can map each to a sentence in the reader's language. */
 export const ENGINE_ERROR_CODES = ['backend-failed', 'model-missing', 'model-corrupt', 'nan-output', 'worker-crashed', 'context-lost', 'cancelled'] as const;
@@ -34,8 +36,8 @@ export function toEngineError(error: unknown, fallback: EngineErrorCode): Engine
 
 export type EngineBackend = 'webgl' | 'wasm' | 'cpu';
 
-/** What a loaded model does in a pipeline: sample an image from noise, super-resolve one, or encode and decode (the autoencoder). */
-export type ModelRole = 'base' | 'sr' | 'vae';
+/** What a loaded model does in a pipeline: sample an image from noise, super-resolve one, encode and decode (the autoencoder), or sample the autoencoder's latent. */
+export type ModelRole = 'base' | 'sr' | 'vae' | 'latent';
 export const ENGINE_BACKENDS: readonly EngineBackend[] = ['webgl', 'wasm', 'cpu'];
 
 /**
@@ -62,9 +64,10 @@ export interface SampleJob {
 /**
  * Every job the engine runs. Stepping and scrubbing in lesson 2 read the frames of one sample job (its
  * whole trajectory arrives step by step), so no separate single-step job is needed. Lesson 3 runs the
- * cascade (cascade-job.ts), and the clean-vs-defected pair as one propagation job.
+ * cascade (cascade-job.ts), and the clean-vs-defected pair as one propagation job; lessons 4 and 5 the
+ * autoencoder (vae-job.ts) and the latent pipeline (latent-job.ts).
  */
-export type Job = SampleJob | CascadeJob | PropagationJob | VaeJob;
+export type Job = SampleJob | CascadeJob | PropagationJob | VaeJob | LatentJob;
 
 /**
  * Faults a test (or a curious reader, from the console) can force, so each recovery path runs on
@@ -177,6 +180,9 @@ export type EngineResponse =
   | { type: 'cascade-result'; id: number; channel: string; stages: { chain: CascadeChain; stage: number; size: number; ms: number }[]; ms: number; propagation: PropagationSummary | null }
   /** An autoencoder job's end (vae-job.ts): its arrays and times, and the whole job's ms. */
   | { type: 'vae-result'; id: number; channel: string; outcome: VaeOutcome; ms: number }
+  /** A latent job's step (latent-job.ts), and its end: the final latent, its preview, the one decode, and the whole job's ms. */
+  | { type: 'latent-progress'; id: number; channel: string; frame: LatentFrame }
+  | { type: 'latent-result'; id: number; channel: string; outcome: LatentOutcome; ms: number }
   | { type: 'error'; id: number | null; channel: string | null; code: EngineErrorCode; detail: string }
   /** A forced fault is in place ('nan': armed for the next job; 'context-lost': the context is gone). */
   | { type: 'fault-set'; id: number; kind: FaultKind }
@@ -200,6 +206,8 @@ export function transferablesOf(message: EngineRequest | EngineResponse): ArrayB
   else if (message.type === 'stage') arrays.push(message.stage.image, message.stage.fed);
   else if (message.type === 'cascade-result') arrays.push(...(message.propagation?.stages.map((s) => s.map) ?? []));
   else if (message.type === 'vae-result') arrays.push(message.outcome.image, message.outcome.latent, message.outcome.logvar, ...Object.values(message.outcome.decoded));
+  else if (message.type === 'latent-progress') arrays.push(message.frame.xt, message.frame.x0, message.frame.xtPreview, message.frame.x0Preview, message.frame.decoded);
+  else if (message.type === 'latent-result') arrays.push(message.outcome.latent, message.outcome.preview, message.outcome.image);
   else if (message.type === 'run' && message.job.kind === 'vae') {
     const src = message.job.source;
     arrays.push(src.type === 'pixels' ? src.pixels : src.type === 'latent' ? src.latent : undefined);
@@ -223,6 +231,7 @@ export function jobProblem(job: unknown): string | null {
   if (!isObj(job)) return 'job is not an object';
   if (job.kind === 'cascade' || job.kind === 'propagation') return cascadeJobProblem(job);
   if (job.kind === 'vae') return vaeJobProblem(job);
+  if (job.kind === 'latent') return latentJobProblem(job);
   if (job.kind !== 'sample') return `unknown job kind ${String(job.kind)}`;
   if (typeof job.model !== 'string' || job.model === '') return 'model must be a name';
   if (job.sampler !== 'ddpm' && job.sampler !== 'ddim') return `unknown sampler ${String(job.sampler)}`;

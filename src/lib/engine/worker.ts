@@ -8,7 +8,9 @@ import type { SrModel } from '../pipelines/super-resolution';
 import { LatestWins, oneStep, roleOf, runSampleJob, runnableFrom, warmUp, type RunnableModel } from './jobs';
 import { fetchAnyModel } from './loader';
 import { autoencoderFrom, oneDecode, runVaeJob, type Autoencoder } from './vae-run';
-import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type CascadeJob, type EngineBackend, type EngineRequest, type EngineResponse, type FaultKind, type Job, type ModelRole, type PropagationJob, type StepFrame, type VaeOutcome } from './protocol';
+import { runLatentJob } from './latent-run';
+import type { LatentModel } from '../pipelines/latent';
+import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type CascadeJob, type EngineBackend, type EngineRequest, type EngineResponse, type FaultKind, type Job, type LatentFrame, type LatentOutcome, type ModelRole, type PropagationJob, type StepFrame, type VaeOutcome } from './protocol';
 import { selectBackend, type Selection } from './select';
 
 /** The worker's side of the channel (the worker global scope, or a fake in tests). */
@@ -171,10 +173,11 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   function model(name: string, role: 'base'): RunnableModel;
   function model(name: string, role: 'sr'): SrModel;
   function model(name: string, role: 'vae'): Autoencoder;
+  function model(name: string, role: 'latent'): LatentModel;
   function model(name: string, role: ModelRole): RunnableModel | Autoencoder {
     const entry = models.get(name);
     if (!entry) throw new EngineError('model-missing', `model "${name}" is not loaded`);
-    const words = { base: 'a base model', sr: 'a super-resolution model', vae: 'an autoencoder' };
+    const words = { base: 'a base model', sr: 'a super-resolution model', vae: 'an autoencoder', latent: 'a latent model' };
     const has: ModelRole = entry.runnable ? roleOf(entry.runnable) : 'vae';
     if (has !== role) throw new EngineError('backend-failed', `bad job: "${name}" is ${words[has]}, not ${words[role]}`);
     return entry.runnable ?? entry.autoencoder;
@@ -187,8 +190,8 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     return runCascadeJob({ base, sr }, job, signal, emit, now);
   }
 
-  type Progress = { kind: 'frame'; frame: StepFrame } | CascadeEvent;
-  type Outcome = ({ kind: 'sample'; x: Float32Array; shape: number[] } | ({ kind: 'cascade' } & CascadeOutcome) | { kind: 'vae'; outcome: VaeOutcome }) & { ms: number };
+  type Progress = { kind: 'frame'; frame: StepFrame } | { kind: 'latent-frame'; frame: LatentFrame } | CascadeEvent;
+  type Outcome = ({ kind: 'sample'; x: Float32Array; shape: number[] } | ({ kind: 'cascade' } & CascadeOutcome) | { kind: 'vae'; outcome: VaeOutcome } | { kind: 'latent'; outcome: LatentOutcome }) & { ms: number };
   const scheduler = new LatestWins<Job, Progress, Outcome>({
     run: (job, signal, progress, ticket) =>
       exclusive(async () => {
@@ -203,13 +206,16 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
             ? { kind: 'sample', ...(await runSampleJob(poison(model(job.model, 'base')), job, signal, (frame) => progress({ kind: 'frame', frame }))), ms: 0 }
             : job.kind === 'vae'
               ? { kind: 'vae', outcome: await runVaeJob(model(job.model, 'vae'), job, signal, now, hit), ms: 0 }
-              : { kind: 'cascade', ...(await cascade(job, signal, progress, poison)) };
+              : job.kind === 'latent'
+                ? { kind: 'latent', outcome: await runLatentJob({ latent: poison(model(job.model, 'latent')), ae: model(job.vae, 'vae') }, job, signal, (frame) => progress({ kind: 'latent-frame', frame }), now), ms: 0 }
+                : { kind: 'cascade', ...(await cascade(job, signal, progress, poison)) };
         // A lost context can hand back zeros instead of throwing: such a result is not the model's.
         if (contextLost()) throw new EngineError('context-lost', 'the WebGL context was lost during the job');
         return out.kind === 'cascade' ? out : { ...out, ms: now() - start };
       }),
     progress: (t, p) => {
       if (p.kind === 'frame') post({ type: 'progress', id: t.id, channel: t.channel, frame: p.frame });
+      else if (p.kind === 'latent-frame') post({ type: 'latent-progress', id: t.id, channel: t.channel, frame: p.frame });
       else if (p.kind === 'stage-progress') post({ type: 'stage-progress', id: t.id, channel: t.channel, step: p.step });
       else post({ type: 'stage', id: t.id, channel: t.channel, stage: p.stage });
     },
@@ -219,7 +225,9 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
           ? { type: 'result', id: t.id, channel: t.channel, x: r.x, shape: r.shape, ms: r.ms }
           : r.kind === 'vae'
             ? { type: 'vae-result', id: t.id, channel: t.channel, outcome: r.outcome, ms: r.ms }
-            : { type: 'cascade-result', id: t.id, channel: t.channel, stages: r.stages, ms: r.ms, propagation: r.propagation },
+            : r.kind === 'latent'
+              ? { type: 'latent-result', id: t.id, channel: t.channel, outcome: r.outcome, ms: r.ms }
+              : { type: 'cascade-result', id: t.id, channel: t.channel, stages: r.stages, ms: r.ms, propagation: r.propagation },
       ),
     fail: (t, error) => {
       const lost = error.code !== 'cancelled' && (error.code === 'context-lost' || contextLost());

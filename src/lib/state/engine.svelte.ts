@@ -1,8 +1,8 @@
 // The page's one engine (design.md, "The engine is a Web Worker"): an EngineClient made lazily in the
 // browser on first use (never while prerendering), with what the widgets show about it as reactive state:
 // the backend and its speed, each model's download progress, and faults as codes the page puts in words.
-import { EngineClient, type ReadyInfo, type RunResult, type VaeResult } from '$lib/engine/client';
-import { EngineError, type EngineBackend, type EngineErrorCode, type SampleJob, type StepFrame, type VaeJob } from '$lib/engine/protocol';
+import { EngineClient, type LatentResult, type ReadyInfo, type RunResult, type VaeResult } from '$lib/engine/client';
+import { EngineError, type EngineBackend, type EngineErrorCode, type LatentFrame, type LatentJob, type SampleJob, type StepFrame, type VaeJob } from '$lib/engine/protocol';
 
 export interface ModelLoad {
   /** Weight bytes received and expected (null until the manifest has arrived). */
@@ -28,6 +28,7 @@ export interface Fault {
 
 export type RunOutcome = { status: 'done'; result: RunResult } | { status: 'cancelled' } | { status: 'failed'; code: EngineErrorCode };
 export type VaeRunOutcome = { status: 'done'; result: VaeResult } | { status: 'cancelled' } | { status: 'failed'; code: EngineErrorCode };
+export type LatentRunOutcome = { status: 'done'; result: LatentResult } | { status: 'cancelled' } | { status: 'failed'; code: EngineErrorCode };
 
 /** Share of a model downloaded, in [0, 1]; 0 until the size is known. */
 export function loadFraction(load: ModelLoad): number {
@@ -121,6 +122,23 @@ export class EngineState {
       const code = error instanceof EngineError ? error.code : 'backend-failed';
       if (code === 'cancelled') return { status: 'cancelled' };
       if (this.loads[job.model]?.done) this.fail(error, job.model);
+      return { status: 'failed', code };
+    }
+  }
+
+  /**
+   * Runs a latent job (lesson 5) like `run`, after both of its models have loaded (the latent U-Net and
+   * the autoencoder that decodes its latents); a fault is recorded against the latent model, the one the
+   * job is named after (a mismatched pair is reported there too).
+   */
+  async runLatent(channel: string, job: LatentJob, onFrame?: (frame: LatentFrame) => void): Promise<LatentRunOutcome> {
+    try {
+      await Promise.all([this.load(job.model), this.load(job.vae)]);
+      return { status: 'done', result: await this.client.runLatent(channel, job, onFrame) };
+    } catch (error) {
+      const code = error instanceof EngineError ? error.code : 'backend-failed';
+      if (code === 'cancelled') return { status: 'cancelled' };
+      if (this.loads[job.model]?.done && this.loads[job.vae]?.done) this.fail(error, job.model);
       return { status: 'failed', code };
     }
   }
