@@ -1,10 +1,12 @@
 // Installs the project's kernels over tfjs-backend-wasm 4.22's for training: the conv gradients
-// (conv-grad.ts: Conv2DBackpropFilter is missing, Conv2DBackpropInput is a scalar loop) and the
-// data-movement kernels that copy less (data-movement.ts). The stock kernels stay reachable through
+// (conv-grad.ts: Conv2DBackpropFilter is missing, Conv2DBackpropInput is a scalar loop), the
+// data-movement kernels that copy less (data-movement.ts) and the bias-gradient Sum as a global
+// average pool (reduce-sum.ts). The stock kernels stay reachable through
 // stockWasmKernel, for benchmarks and for the calls our kernels leave to them (e.g. string tensors).
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv-grad';
 import { DATA_MOVEMENT_KERNELS } from './data-movement';
+import { spatialSum, spatialSumHandles } from './reduce-sum';
 
 const stock = new Map<string, tf.KernelConfig>();
 
@@ -24,6 +26,7 @@ const KERNELS: [string, tf.KernelFunc][] = [
   ['Conv2DBackpropInput', conv2dBackpropInput as unknown as tf.KernelFunc],
   ...DATA_MOVEMENT_KERNELS.map(([name, fn, handles]) =>
     [name, withFallback(name, fn as unknown as tf.KernelFunc, handles as unknown as (a: Args) => boolean)] as [string, tf.KernelFunc]),
+  ['Sum', withFallback('Sum', spatialSum as unknown as tf.KernelFunc, spatialSumHandles as unknown as (a: Args) => boolean)],
 ];
 
 /**
