@@ -2,7 +2,7 @@
 // runs in flight and restarts the worker with its models, repeated crashes move the engine into the page.
 import { describe, expect, it } from 'vitest';
 import { EngineClient, type WorkerLike } from '../../../src/lib/engine/client';
-import { EngineError, type CascadeJob, type EngineErrorCode, type EngineRequest, type EngineResponse, type SampleJob, type StageDone } from '../../../src/lib/engine/protocol';
+import { EngineError, type CascadeJob, type EngineErrorCode, type EngineRequest, type EngineResponse, type LatentJob, type SampleJob, type StageDone } from '../../../src/lib/engine/protocol';
 
 /** A worker that records what it is sent; the test answers for it. */
 class FakeWorker implements WorkerLike {
@@ -110,6 +110,25 @@ describe('EngineClient', () => {
     const propagation = { at: null, injected: 0, stages: [{ stage: 0, size: 2, energy: 0, ratio: null }] };
     w.answer({ type: 'cascade-result', id: next, channel: 'cascade', stages: [], ms: 6, propagation });
     await expect(pairing).resolves.toEqual({ stages: [], clean: [clean], ms: 6, propagation });
+  });
+
+  it('runLatent sends the job, routes its frames in order, resolves with the outcome and the whole job\'s ms; a superseded one rejects', async () => {
+    const { client, workers } = setup();
+    const w = workers[0];
+    const latentJob: LatentJob = { kind: 'latent', model: 'latent-64', vae: 'vae', classIndex: 0, guidance: 2, seed: 1, steps: 2, sampler: 'ddim', eta: 0, edits: [], decodeAt: [0], previewEvery: 1 };
+    const seen: number[] = [];
+    const running = client.runLatent('l5', latentJob, (f) => seen.push(f.i));
+    const { id, job: sent } = w.last('run');
+    expect(sent).toEqual(latentJob);
+    const a = () => new Float32Array(4);
+    for (const i of [0, 1]) w.answer({ type: 'latent-progress', id, channel: 'l5', frame: { i, steps: 2, t: 999 - i, tPrev: 0, side: 1, channels: 4, size: 16, xt: a(), x0: a(), xtPreview: a(), x0Preview: a(), ms: 3 } });
+    const outcome = { latent: a(), preview: a(), image: a(), side: 1, channels: 4, size: 16, ms: { steps: 6, decode: 2 } };
+    w.answer({ type: 'latent-result', id, channel: 'l5', outcome, ms: 11 });
+    await expect(running).resolves.toEqual({ ...outcome, msTotal: 11 });
+    expect(seen).toEqual([0, 1]);
+    const superseded = client.runLatent('l5', latentJob);
+    w.answer({ type: 'error', id: w.last('run').id, channel: 'l5', code: 'cancelled', detail: 'superseded by request 9' });
+    expect(await codeOf(superseded)).toBe('cancelled');
   });
 
   it('a superseded run rejects with cancelled; the ready report is kept for the badge', async () => {

@@ -182,7 +182,7 @@ const fetcher = (async (input: RequestInfo | URL) => {
 }) as typeof fetch;
 
 describe('the latent job in the engine host', () => {
-  it('loads the latent model by its manifest, streams latent-progress in order, delivers latent-result; latest wins; a wrong pair and a wrong role are refused; tensors flat', async () => {
+  it('loads the latent model by its manifest, streams latent-progress in order, delivers latent-result; latest wins; a wrong pair, a wrong role, a NaN and a cancel are answered with codes; tensors flat', async () => {
     const messages: EngineResponse[] = [];
     const host = createEngineHost({ postMessage: (m) => messages.push(m) }, { tf, fetch: fetcher, caches: null, contextLost: () => false, activate: async () => void (await tf.setBackend('cpu')) });
     const of = <T extends EngineResponse['type']>(type: T) => messages.filter((m): m is Extract<EngineResponse, { type: T }> => m.type === type);
@@ -213,6 +213,19 @@ describe('the latent job in the engine host', () => {
     expect(error(13)?.detail).toMatch(/"latent-tiny" is a latent model, not a base model/);
     expect(error(14)?.detail).toMatch(/"latent-tiny" is a latent model, not an autoencoder/);
     expect(error(15)?.detail).toMatch(/bad job: decodeAt must list step indices in \[0, 3\]/);
+    expect(tf.memory().numTensors).toBe(before);
+
+    // A forced NaN aimed at the lesson's channel fails its next job; a cancel stops a run in flight; neither leaks.
+    await host.handle({ type: 'fault', id: 20, kind: 'nan', channel: 'l5' });
+    await host.handle({ type: 'run', id: 21, channel: 'l5', job: job() });
+    await host.idle();
+    expect(error(21)?.code).toBe('nan-output');
+    await host.handle({ type: 'run', id: 22, channel: 'l5', job: job({ previewEvery: 1 }) });
+    await host.handle({ type: 'cancel', channel: 'l5' });
+    await host.idle();
+    expect(error(22)?.code).toBe('cancelled');
+    expect(of('latent-progress').filter((m) => m.id === 22)).toEqual([]);
+    expect(of('latent-result').map((m) => m.id)).toEqual([11]);
     expect(tf.memory().numTensors).toBe(before);
     host.dispose();
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { EngineClient } from '../../../src/lib/engine/client';
-import { EngineError, type SampleJob } from '../../../src/lib/engine/protocol';
+import { EngineError, type LatentJob, type SampleJob } from '../../../src/lib/engine/protocol';
 import { EngineState, loadFraction, modelUrl } from '../../../src/lib/state/engine.svelte';
 
 const job: SampleJob = { kind: 'sample', model: 'base-64', sampler: 'ddim', steps: 2, eta: 0, seed: 1, classIndex: 0, guidance: 2, batch: 1, tapEvery: 1 };
@@ -51,6 +51,25 @@ describe('EngineState', () => {
     expect(outcomes[0].status).toBe('done');
     expect(engine.loads['base-64']).toMatchObject({ done: true, failed: false, total: 200 });
     expect(loadFraction(engine.loads['base-64'])).toBe(1);
+  });
+
+  it('runLatent loads the latent model and its autoencoder before the job; a mismatched pair is one notice against the latent model', async () => {
+    const fake = fakeClient();
+    const runLatent = vi.fn(async () => ({ latent: new Float32Array(4), preview: new Float32Array(3), image: new Float32Array(768), side: 1, channels: 4, size: 16, ms: { steps: 5, decode: 2 }, msTotal: 8 }));
+    Object.assign(fake.client, { runLatent });
+    const engine = new EngineState(() => fake.client);
+    const latentJob: LatentJob = { kind: 'latent', model: 'latent-64', vae: 'vae', classIndex: 0, guidance: 2, seed: 1, steps: 2, sampler: 'ddim', eta: 0, edits: [], decodeAt: [], previewEvery: 1 };
+    const done = await engine.runLatent('l5', latentJob);
+    expect(fake.calls.load.sort()).toEqual(['/models/latent-64/', '/models/vae/']);
+    expect(done).toMatchObject({ status: 'done', result: { msTotal: 8, ms: { steps: 5, decode: 2 } } });
+    runLatent.mockRejectedValueOnce(new EngineError('model-corrupt', '"latent-64" was trained on the latents of encoder ab…'));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(await engine.runLatent('l5', latentJob)).toEqual({ status: 'failed', code: 'model-corrupt' });
+    expect(engine.faults).toEqual([expect.objectContaining({ code: 'model-corrupt', model: 'latent-64' })]);
+    runLatent.mockRejectedValueOnce(new EngineError('cancelled', 'superseded'));
+    expect(await engine.runLatent('l5', latentJob)).toEqual({ status: 'cancelled' });
+    expect(engine.faults).toHaveLength(1);
+    warn.mockRestore();
   });
 
   it('a superseded run is neither a failure nor a notice', async () => {
