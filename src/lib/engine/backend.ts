@@ -67,6 +67,9 @@ export const loadWasm: BackendLoader = async () => {
     if (!tf.getKernel(config.kernelName, 'wasm')) tf.registerKernel(config);
   }
   wasm.setWasmPaths(WASM_PATHS);
+  // One thread in the page: threaded wasm starts its workers from blob: URLs, which the page's
+  // Content-Security-Policy does not allow (svelte.config.js), and elementwise ops gain nothing from them.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   await activate('wasm');
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   return { simd, threads: wasm.getThreadsCount() };

@@ -28,7 +28,12 @@ export async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, 
   }
   if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
   else if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
-  else (await import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(WASM_PATHS);
+  else {
+    (await import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(WASM_PATHS);
+    // In a worker threads are free to start (a page's <meta> policy never reaches a worker); in the
+    // page (the in-page fallback) their blob: workers would break its Content-Security-Policy.
+    if (typeof document !== 'undefined') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed to initialise`);
   await tf.ready();
   const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
