@@ -52,8 +52,8 @@ function fwdBwd(op: (x: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D, dy: tf.Tensor
   return () => tf.grad((a: tf.Tensor) => op(a as tf.Tensor4D))(x, dy);
 }
 
-/** Conv layers of base-64 (batch 16): [H = W, Ci, Co, K]. */
-const CONV_SHAPES: [number, number, number, number][] = [[64, 32, 32, 3], [32, 64, 64, 3], [16, 64, 64, 3], [64, 96, 32, 3], [32, 64, 128, 1]];
+/** Conv layers of base-64 (batch 16): [H = W, Ci, Co, K]; the last two are in.conv and out.conv. */
+const CONV_SHAPES: [number, number, number, number][] = [[64, 32, 32, 3], [32, 64, 64, 3], [16, 64, 64, 3], [64, 96, 32, 3], [32, 128, 64, 1], [64, 3, 32, 3], [64, 32, 3, 3]];
 
 /** Interleaved timings of conv fwd, dW (both methods) and dx at each shape, with GFLOP/s. */
 function convRows(threads: number, reps: number): string[] {

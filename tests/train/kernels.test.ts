@@ -24,9 +24,9 @@ const CASES: Case[] = [
   { b: 2, h: 6, w: 5, ci: 3, co: 2, k: 3, stride: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
   { b: 2, h: 7, w: 8, ci: 2, co: 3, k: 3, stride: 2, pad: [[0, 0], [0, 1], [1, 1], [0, 0]] },
   { b: 3, h: 16, w: 16, ci: 8, co: 8, k: 3, stride: 1, pad: 'same' },
-  // The GEMM's chunks (8192 positions of whole padded images): 42² → 4 images a chunk, then 1 more.
+  // The GEMM's chunks of 8192 positions: 4·42² + 39·42 + 40 = 8734 positions → a cut inside image 5.
   { b: 5, h: 40, w: 40, ci: 2, co: 3, k: 3, stride: 1, pad: 'same' },
-  // 64×60 VALID → 2 images a chunk, then 1; non-square, and dy ends 2 rows/cols before the grid does.
+  // 64×60 VALID: 11398 positions → a cut inside image 3; dy ends 2 rows/cols before the grid does.
   { b: 3, h: 64, w: 60, ci: 3, co: 2, k: 3, stride: 1, pad: 'valid' },
 ];
 

@@ -16,16 +16,15 @@
 // The batch-as-channels conv this replaces (conv-grad.ts, still used at stride 2) hands XNNPACK a
 // 64×64-tap filter with only B = 16 channels per tap, and repacks that filter on every call; as a
 // GEMM it is M = KH·KW·Ci rows by N = Co columns with the positions as a plain reduction, the shape
-// XNNPACK's matMul is built for. We cut n into chunks of whole images (about CHUNK positions) so the
-// scratch copy of A stays a few MB, and add the chunks' products.
+// XNNPACK's matMul is built for. We cut n into chunks of CHUNK positions so the scratch copy of A
+// stays a few MB, and add the chunks' products.
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { heapView, type KernelScratch } from './kernel-scratch';
 
 /**
- * Reduction length per GEMM, in positions. A chunk's A is then ≤ 9·Ci·8192 floats and its dỹ
- * 8192·Co. Chunks of 4096–32768 positions measured the same within noise (CPU time, 1 thread,
- * batch 16 at 64², 32², 16²), all 1.4–1.7× faster than the batch-as-channels conv; 8192 keeps the
- * scratch buffers small (9 MB at 64 channels).
+ * Reduction length per GEMM, in positions: A is then ≤ 9·Ci·8192 floats (9 MB at 64 channels).
+ * Chunks of 2048–32768 positions took the same CPU time within noise (1 thread, batch 16, at 64²,
+ * 32² and 16²); 512–1024 were slower (per-call overhead of the matMul).
  */
 const CHUNK = 8192;
 
@@ -57,23 +56,23 @@ export function filterGradGemm(s: KernelScratch, x: TensorInfo, dy: TensorInfo, 
     ? s.run('PadV2', { x: dy }, { paddings: [[0, 0], [0, kh - 1], [0, kw - 1], [0, 0]], constantValue: 0 })
     : dy; // [B, Hp, Wp, Co], dy in the top-left corner
   const taps = kh * kw;
-  const perChunk = Math.max(1, Math.min(b, Math.floor(CHUNK / grid)));
+  // All positions of the batch as one sequence, up to the last one with a nonzero dỹ row, so that
+  // n + o_t never leaves x̃ᵀ's row of channel ci; cut into chunks anywhere (no image boundaries needed).
+  const total = (b - 1) * grid + (ho - 1) * wp + wo;
   let sum: TensorInfo | null = null;
-  for (let b0 = 0; b0 < b; b0 += perChunk) {
-    const nb = Math.min(perChunk, b - b0);
-    // Positions n of images b0..b0+nb−1 up to the last one with a nonzero dỹ row: + o_t stays inside.
-    const len = (nb - 1) * grid + (ho - 1) * wp + wo;
+  for (let n0 = 0; n0 < total; n0 += CHUNK) {
+    const len = Math.min(CHUNK, total - n0);
     const a = s.make([1, taps * ci, len]); // A [KH·KW·Ci, len]
     const rhs = s.make([1, len, co]); // dỹ rows of this chunk
     const xv = heapView(s.backend, xT), av = heapView(s.backend, a);
     for (let t = 0; t < taps; t++) {
       const shift = Math.floor(t / kw) * wp + (t % kw); // o_t = kh·Wp + kw
       for (let c = 0; c < ci; c++) {
-        const from = (c * b + b0) * grid + shift;
+        const from = c * b * grid + n0 + shift;
         av.set(xv.subarray(from, from + len), (t * ci + c) * len);
       }
     }
-    heapView(s.backend, rhs).set(heapView(s.backend, dyP).subarray(b0 * grid * co, (b0 * grid + len) * co));
+    heapView(s.backend, rhs).set(heapView(s.backend, dyP).subarray(n0 * co, (n0 + len) * co));
     const part = s.run('BatchMatMul', { a, b: rhs }, { transposeA: false, transposeB: false }); // [1, KH·KW·Ci, Co]
     s.release(a);
     s.release(rhs);
