@@ -3,8 +3,10 @@
 // a 4K screen show the same layout, with type in the same proportion to the screen's height.
 
 /** The laptop-sized box a presented widget is laid out in (CSS px, before the zoom). */
-export const DESIGN_WIDTH = 960;
-export const DESIGN_HEIGHT = 560;
+// 1100 wide: the lesson's widgets fit it without sideways scrolling in either language (Vietnamese
+// labels are the longer; 960 made two widgets spill over by about 70 px).
+export const DESIGN_WIDTH = 1100;
+export const DESIGN_HEIGHT = 620;
 
 /**
  * The zoom for a viewport of `width` × `height` CSS px: the largest that keeps the design box inside
