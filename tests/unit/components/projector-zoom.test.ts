@@ -8,8 +8,8 @@ describe('projectorZoom', () => {
     expect(projectorZoom(3840, 2160)).toBeCloseTo(3 * projectorZoom(1280, 720), 12);
   });
 
-  it('keeps the zoomed design box inside the screen', () => {
-    for (const [w, h] of [[1280, 720], [1920, 1080], [1024, 768], [3840, 2160], [2560, 1600]]) {
+  it('keeps the zoomed design box inside any screen at least as large as the box', () => {
+    for (const [w, h] of [[1280, 720], [1920, 1080], [1280, 1024], [3840, 2160], [2560, 1600]]) {
       const z = projectorZoom(w, h);
       expect(DESIGN_WIDTH * z).toBeLessThanOrEqual(w + 1e-9);
       expect(DESIGN_HEIGHT * z).toBeLessThanOrEqual(h + 1e-9);
@@ -17,6 +17,7 @@ describe('projectorZoom', () => {
   });
 
   it('never shrinks a widget below its lesson size, and survives a zero-sized window', () => {
+    expect(projectorZoom(1024, 768)).toBe(1);
     expect(projectorZoom(800, 500)).toBe(1);
     expect(projectorZoom(0, 0)).toBe(1);
     expect(projectorZoom(Number.NaN, 720)).toBe(1);
