@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const batches = Array.from({ length: steps }, (_, i) => trainingBatch(config.seed, i, config.batch, config.resolution));
   const renderMs = (performance.now() - renderStart) / steps;
   const times: number[] = [];
+  const cpuTimes: number[] = []; // this process's CPU ms (all threads): robust to other processes' load on 1 thread
   for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const { grads } = lossAndGrads(unet, params, batches[i], stepNoise(config, i, batches[i]), config, schedule);
     const next = adam.apply(params, grads, config.lr);
@@ -39,9 +41,12 @@ async function main(): Promise<void> {
     tf.dispose(params);
     params = next;
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuTimes.push((c.user + c.system) / 1000);
   }
   const warm = times.slice(1).sort((a, b) => a - b);
   const medianMs = warm[warm.length >> 1];
+  const warmCpu = cpuTimes.slice(1).sort((a, b) => a - b);
   const forwardFlops = countFlops(config.model, config.resolution, config.resolution) * config.batch;
   console.log(
     JSON.stringify({
@@ -51,6 +56,7 @@ async function main(): Promise<void> {
       firstMs: times[0],
       medianMs,
       minMs: warm[0],
+      cpuMs: warmCpu[warmCpu.length >> 1],
       effectiveGflops: (3 * forwardFlops) / (medianMs / 1000) / 1e9,
       renderMsPerBatch: renderMs,
       note: info.note ?? '',

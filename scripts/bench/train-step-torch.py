@@ -105,14 +105,14 @@ def main():
     opt = torch.optim.AdamW(
         [{"params": decay, "weight_decay": spec["weightDecay"]}, {"params": rest, "weight_decay": 0.0}],
         lr=spec["lr"], betas=(spec["beta1"], spec["beta2"]), eps=spec["eps"])
-    times = []
+    times, cpu = [], []  # wall ms, and this process's CPU ms (all threads)
     for _ in range(spec["steps"]):
         x0 = torch.rand(b, c["imageChannels"], s, s) * 2 - 1
         eps = torch.randn_like(x0)
         t = torch.randint(1, 1001, (b,)).float()
         ab = torch.rand(b)[:, None, None, None]  # ᾱ_t: any values in (0, 1) cost the same
         labels = torch.randint(0, c["classes"] + 1, (b,))
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         xt = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
         v = ab.sqrt() * eps - (1 - ab).sqrt() * x0  # v-target (Salimans & Ho 2022)
         loss = F.mse_loss(net(xt, t, labels), v)
@@ -120,11 +120,13 @@ def main():
         loss.backward()
         opt.step()
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
     warm = times[1:]
     print(json.dumps({
         "torch": torch.__version__, "threads": torch.get_num_threads(), "batch": b,
         "params": sum(p.numel() for p in net.parameters()),
         "firstMs": times[0], "medianMs": statistics.median(warm), "minMs": min(warm),
+        "cpuMs": statistics.median(cpu[1:]),
     }))
 
 
