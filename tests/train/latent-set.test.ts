@@ -3,14 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../src/lib/math/rng';
 import { applyPreview } from '../../src/lib/pipelines/latent-preview';
-import { readCheckpoint } from '../../train/checkpoint';
-import base from '../../train/configs/vae';
 import { buildLatentSet, CHUNK, readLatentMeta, readSplit } from '../../train/latent/latent-set';
 import { fitPreviewMap, solve } from '../../train/latent/preview-fit';
-import { exportVae } from '../../train/vae/vae-export';
-import { trainVae } from '../../train/vae/vae-loop';
-import type { VaeTrainConfig } from '../../train/vae/vae-train-config';
 import { tempDir, wasmBackend } from './harness';
+import { tinyVaeExport } from './vae-harness';
 
 describe('latent preview map', () => {
   it('recovers an exact linear map and matches the normal equations on a noisy one', () => {
@@ -50,13 +46,7 @@ describe('latent preview map', () => {
 describe('latent data set (tiny autoencoder, wasm)', () => {
   it('encodes training and held-out scenes in resumable chunks with per-channel statistics, only for its own encoder', async () => {
     await wasmBackend();
-    const c: VaeTrainConfig = {
-      ...structuredClone(base),
-      model: { imageChannels: 3, latentChannels: 4, channels: [4, 4, 4, 8, 8], encoderBlocks: [0, 1, 1, 1, 1], decoderBlocks: [1, 1, 1, 1, 1] },
-      crop: 64, batch: 1, phase1Steps: 1, phase2Steps: 0, discWarmup: 0, warmup: 0,
-    };
-    const run = await trainVae({ config: c, dir: tempDir('latent-vae'), progress: null });
-    const vaeDir = await exportVae(readCheckpoint<VaeTrainConfig>(run.checkpoint), { pretrainedDir: tempDir('latent-out'), machine: 'test' });
+    const vaeDir = await tinyVaeExport('latent');
     const outDir = tempDir('latents');
     const counts = { train: CHUNK + 3, heldout: 2 };
     await buildLatentSet({ vaeDir, outDir, root: 7, counts, size: 64 });

@@ -5,17 +5,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { readCheckpoint } from '../../train/checkpoint';
-import vaeBase from '../../train/configs/vae';
 import { exportModel } from '../../train/export';
 import { epochOrder, latentBatches, loadLatentData, standardise, encoderShaOf, type LatentData } from '../../train/latent/latent-data';
 import { buildLatentSet } from '../../train/latent/latent-set';
 import { writePreview } from '../../train/latent/preview-fit';
 import { train } from '../../train/loop';
 import { checkConfig } from '../../train/train-config';
-import { exportVae } from '../../train/vae/vae-export';
-import { trainVae } from '../../train/vae/vae-loop';
-import type { VaeTrainConfig } from '../../train/vae/vae-train-config';
 import { tempDir, tinyConfig, wasmBackend } from './harness';
+import { tinyVaeExport } from './vae-harness';
 
 /** A set of n examples whose only content is their index, for checking which examples a batch holds. */
 function indexSet(n: number, per: number): LatentData {
@@ -64,13 +61,7 @@ describe('latent training data', () => {
 describe('a tiny latent denoiser (wasm)', () => {
   it('trains on a built latent set, resumes to the same weights, and exports the statistics to undo the scaling', async () => {
     await wasmBackend();
-    const vc: VaeTrainConfig = {
-      ...structuredClone(vaeBase),
-      model: { imageChannels: 3, latentChannels: 4, channels: [4, 4, 4, 8, 8], encoderBlocks: [0, 1, 1, 1, 1], decoderBlocks: [1, 1, 1, 1, 1] },
-      crop: 64, batch: 1, phase1Steps: 1, phase2Steps: 0, discWarmup: 0, warmup: 0,
-    };
-    const vrun = await trainVae({ config: vc, dir: tempDir('lt-vae'), progress: null });
-    const vaeDir = await exportVae(readCheckpoint<VaeTrainConfig>(vrun.checkpoint), { pretrainedDir: tempDir('lt-vae-out'), machine: 'test' });
+    const vaeDir = await tinyVaeExport('lt');
     // 256² scenes → 16×16×4 latents, the tiny U-Net's resolution.
     const setDir = tempDir('lt-set');
     writePreview(setDir, await buildLatentSet({ vaeDir, outDir: setDir, root: 11, counts: { train: 12, heldout: 16 }, size: 256 }));

@@ -5,27 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { loadVae, parseVaeManifest, phase1DecoderWeights } from '../../src/lib/models/vae-manifest';
 import { readCheckpoint } from '../../train/checkpoint';
 import { renderScene, sampleScene } from '../../src/lib/data';
-import base from '../../train/configs/vae';
 import { adaptiveWeight, adaptiveWeightOf, gradientL1, hingeDiscLoss } from '../../train/vae/vae-losses';
 import { exportVae, VAE_MAX_BYTES } from '../../train/vae/vae-export';
 import { trainVae } from '../../train/vae/vae-loop';
 import { overrideVaeConfig, type VaeTrainConfig } from '../../train/vae/vae-train-config';
 import { tempDir, wasmBackend } from './harness';
+import { tinyVaeConfig } from './vae-harness';
 
 /** The shipped recipe on a narrow net and small crops: 6 steps of phase 1, then 2 of D alone and 2 adversarial. */
-function tinyVae(): VaeTrainConfig {
-  return {
-    ...structuredClone(base),
-    model: { imageChannels: 3, latentChannels: 4, channels: [4, 4, 4, 8, 8], encoderBlocks: [0, 1, 1, 1, 1], decoderBlocks: [1, 1, 1, 1, 1] },
-    crop: 64,
-    batch: 2,
-    phase1Steps: 6,
-    phase2Steps: 4,
-    discWarmup: 2,
-    warmup: 2,
-    disc: { channels: 8, layers: 3, groups: 4 },
-  };
-}
+const tinyVae = (): VaeTrainConfig => tinyVaeConfig({ batch: 2, phase1Steps: 6, phase2Steps: 4, discWarmup: 2, warmup: 2, disc: { channels: 8, layers: 3, groups: 4 } });
 
 describe('autoencoder losses', () => {
   it('the adaptive weight is the ratio of the two gradient norms at the last layer, times discWeight', async () => {
