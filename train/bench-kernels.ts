@@ -76,7 +76,7 @@ function convRows(threads: number, reps: number): string[] {
       [`${shape} dW, chunked GEMM (now)`, gflop], [`${shape} dx (flipped-filter conv)`, gflop]);
   }
   const times = timeAll(fns, reps);
-  useFilterGrad('gemm');
+  useFilterGrad('auto');
   // On one thread GFLOP/s from CPU time (see timeAll); on two, from the median wall time.
   const gf = (g: number, t: Timing) => (g / ((threads === 1 ? t.cpu : t.median) / 1000)).toFixed(1);
   return [`\n## conv kernels, batch ${B}, ${threads} thread(s); load average ${os.loadavg()[0].toFixed(1)}`,

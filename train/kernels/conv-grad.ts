@@ -47,11 +47,15 @@ function convGeometry(inShape: number[], filterShape: number[], attrs: ConvGradA
   return info;
 }
 
-/** How dW is computed at stride 1: chunked GEMMs (filter-grad.ts) or the batch-as-channels conv. */
-export type FilterGradMethod = 'gemm' | 'conv';
-let strideOneMethod: FilterGradMethod = 'gemm';
+/**
+ * How dW is computed at stride 1: chunked GEMMs (filter-grad.ts), the batch-as-channels conv, or
+ * 'auto': the GEMM unless Co < 8, where its N = Co fills less than one 8-wide XNNPACK column tile and
+ * the conv measured faster (out.conv, 32 → 3 at 64²: 22 vs 28 CPU ms, batch 16, 1 thread).
+ */
+export type FilterGradMethod = 'auto' | 'gemm' | 'conv';
+let strideOneMethod: FilterGradMethod = 'auto';
 
-/** Picks dW's method at stride 1 (benchmarks compare both in one process); strides > 1 always use the conv. */
+/** Picks dW's method at stride 1 (benchmarks and tests compare them); strides > 1 always use the conv. */
 export function useFilterGrad(method: FilterGradMethod): void {
   strideOneMethod = method;
 }
@@ -73,7 +77,8 @@ export function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend
   const { top, left } = info.padInfo;
   const s = new KernelScratch(args.backend);
   try {
-    if (sh === 1 && sw === 1 && strideOneMethod === 'gemm') {
+    const gemm = strideOneMethod === 'gemm' || (strideOneMethod === 'auto' && attrs.filterShape[3] >= 8);
+    if (sh === 1 && sw === 1 && gemm) {
       const { bottom, right } = info.padInfo;
       return filterGradGemm(s, x, dy, { kh, kw, top, bottom, left, right });
     }

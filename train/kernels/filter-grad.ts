@@ -13,10 +13,10 @@
 // Stacking the KH·KW windows as rows gives one GEMM A [KH·KW·Ci, n] · dỹ [n, Co] → [KH, KW, Ci, Co] in
 // order: the im2col of the weight gradient, built by copying whole windows (one memcpy per (t, ci)).
 //
-// The batch-as-channels conv this replaces (conv-grad.ts, still used at stride 2) hands XNNPACK a
-// 64×64-tap filter with only B = 16 channels per tap, and repacks that filter on every call; as a
-// GEMM it is M = KH·KW·Ci rows by N = Co columns with the positions as a plain reduction, the shape
-// XNNPACK's matMul is built for. We cut n into chunks of CHUNK positions so the scratch copy of A
+// The batch-as-channels conv this replaces (conv-grad.ts; still used at stride 2 and for Co < 8)
+// hands XNNPACK a 64×64-tap filter with only B = 16 channels per tap, and repacks that filter on
+// every call; as a GEMM it is M = KH·KW·Ci rows by N = Co columns with the positions as a plain
+// reduction, the shape XNNPACK's matMul is built for. We cut n into chunks of CHUNK positions so the scratch copy of A
 // stays a few MB, and add the chunks' products.
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { heapView, type KernelScratch } from './kernel-scratch';
