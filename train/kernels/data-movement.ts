@@ -20,7 +20,8 @@ function around(shape: number[], axis: number): [number, number] {
   return [prod(shape.slice(0, axis)), prod(shape.slice(axis + 1))];
 }
 
-type Args = { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs: tf.NamedAttrMap };
+/** A kernel call; every kernel here reads an input named x. */
+type Args = { inputs: { x: TensorInfo }; backend: KernelBackend; attrs: tf.NamedAttrMap };
 
 function identity({ inputs, backend }: Args): TensorInfo {
   const { x } = inputs;

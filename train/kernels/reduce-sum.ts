@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapView, KernelScratch, type WasmHeap } from './kernel-scratch';
 
-type Args = { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs: tf.NamedAttrMap };
+/** A kernel call; every kernel here reads an input named x. */
+type Args = { inputs: { x: TensorInfo }; backend: KernelBackend; attrs: tf.NamedAttrMap };
 
 const axesOf = ({ inputs, attrs }: Args) =>
   [...new Set(tf.util.parseAxisParam(attrs.axis as number | number[], inputs.x.shape))].sort((a, b) => a - b).join();
