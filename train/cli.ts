@@ -19,7 +19,7 @@ import { encoderShaOf } from './latent/latent-data';
 import { adoptFutureSchedule, FUTURE_SCHEDULE_KEYS, loadTrainConfig, MODEL_NAMES, overrideConfig, type TrainConfig } from './train-config';
 
 /** Flags of the CLI itself (not config keys). Boolean flags take no value. */
-const FLAGS = { resume: 'bool', fresh: 'bool', 'export-only': 'bool', 'no-export': 'bool', until: 'int', 'ckpt-dir': 'str', 'pretrained-dir': 'str', 'predictor-ckpt-dir': 'str' } as const;
+const FLAGS = { resume: 'bool', fresh: 'bool', 'export-only': 'bool', 'phase1-only': 'bool', 'no-export': 'bool', until: 'int', 'ckpt-dir': 'str', 'pretrained-dir': 'str', 'predictor-ckpt-dir': 'str' } as const;
 type Flag = keyof typeof FLAGS;
 
 export interface ParsedArgs {

@@ -118,6 +118,18 @@ describe('autoencoder training (tiny net, wasm)', () => {
     expect(manifest.encoderSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(m7.encoderSha256).toBe(manifest.encoderSha256);
     expect(m7.weightsSha256).not.toBe(manifest.weightsSha256);
+    // --phase1-only from the same phase-2 checkpoint: the frozen encoder and decoder 1 alone, phase 2 recorded as not shipped.
+    const p1only = await exportVae(readCheckpoint<VaeTrainConfig>(straight.checkpoint), { pretrainedDir: tempDir('vae-p1only'), machine: 'test', phase1Only: true });
+    const mp = parseVaeManifest(readFileSync(join(p1only, 'manifest.json'), 'utf8'), 'manifest.json');
+    expect(mp.phase1Weights).toBeUndefined();
+    expect(mp.phases).toEqual({ phase1Steps: 6, phase2Steps: 0, discWarmup: 0 });
+    expect(mp.encoderSha256).toBe(manifest.encoderSha256);
+    expect((mp.data.details as { phase2NotShipped?: { stepsRun: number } }).phase2NotShipped?.stepsRun).toBe(4);
+    const onlyP1 = await loadVae(mp, new Uint8Array(readFileSync(join(p1only, 'weights.bin'))));
+    const both = await loadVae(manifest, bin);
+    const d1again = phase1DecoderWeights(both)!;
+    for (const name of ['dec.out.w', 'dec.in.w']) expect(Array.from(onlyP1.weights[name].dataSync()), name).toEqual(Array.from(d1again[name].dataSync()));
+    tf.dispose([...Object.values(onlyP1.weights), ...Object.values(both.weights)]);
   });
 
   it('a resumed run may change the phase lengths, not the recipe', () => {

@@ -1,4 +1,4 @@
-// `npm run train -- vae [--key=value …] [--resume] [--fresh] [--until=N] [--export-only] [--no-export]
+// `npm run train -- vae [--key=value …] [--resume] [--fresh] [--until=N] [--export-only [--phase1-only]] [--no-export]
 // [--ckpt-dir=PATH] [--pretrained-dir=PATH]`: the autoencoder's run (train/vae/vae-loop.ts), dispatched
 // from train/cli.ts, with the same flags, checkpoints, signals and resume rules as the diffusion models.
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,7 +44,7 @@ export async function vaeMain(argv: readonly string[], parseArgs: ParseArgs): Pr
     if (!latest) throw new CheckpointError(`--export-only: no checkpoint in ${dir}`);
     const state = readCheckpoint<VaeTrainConfig>(latest);
     await initBackend(state.config);
-    const out = await exportVae(state, { pretrainedDir });
+    const out = await exportVae(state, { pretrainedDir, phase1Only: Boolean(args.flags['phase1-only']) });
     process.stderr.write(`exported ${latest} (step ${state.step}) → ${out}\n`);
     return 0;
   }

@@ -48,12 +48,18 @@ function heldOutL1(loaded: Awaited<ReturnType<typeof loadVae>>, c: VaeTrainConfi
   });
 }
 
-export async function exportVae(state: CheckpointState<VaeTrainConfig>, o: { pretrainedDir?: string; machine?: string } = {}): Promise<string> {
+/**
+ * Writes pretrained/vae/ from a checkpoint. `phase1Only` ships the encoder with the phase-1 decoder alone, also
+ * from a checkpoint in phase 2 (whose encoder is the frozen phase-1 one, bit for bit): for when phase 2's decoder
+ * is not good enough to ship. The manifest then records phase 2 as not shipped, with the steps it ran.
+ */
+export async function exportVae(state: CheckpointState<VaeTrainConfig>, o: { pretrainedDir?: string; machine?: string; phase1Only?: boolean } = {}): Promise<string> {
   const c = state.config;
   const base = o.pretrainedDir ?? 'pretrained';
   const final = join(base, 'vae');
   const tmp = join(base, `.vae.tmp-${process.pid}`);
-  const parts = exportedWeights(state);
+  const all = exportedWeights(state);
+  const parts: ReturnType<typeof exportedWeights> = o.phase1Only ? { encoder: all.encoder, decoder1: all.decoder1 } : all;
   const vae = buildVae(c.model);
   const finalDecoder = parts.decoder2 ?? parts.decoder1;
   const arrays = new Map<string, Float32Array>();
@@ -82,9 +88,14 @@ export async function exportVae(state: CheckpointState<VaeTrainConfig>, o: { pre
     flops: [counts(c.fullSize), counts(c.crop)],
     data: {
       description: describeVaeData(c, state.step),
-      details: { seed: c.seed, batch: c.batch, crop: c.crop, fullSize: c.fullSize, loss: { ...c.loss }, disc: { ...c.disc }, discWeight: c.discWeight, lr: c.lr, phase2Lr: c.phase2Lr },
+      details: {
+        seed: c.seed, batch: c.batch, crop: c.crop, fullSize: c.fullSize, loss: { ...c.loss }, disc: { ...c.disc }, discWeight: c.discWeight, lr: c.lr, phase2Lr: c.phase2Lr,
+        ...(o.phase1Only && phase2Done > 0 ? { phase2NotShipped: { stepsRun: phase2Done, note: 'the run went on into phase 2; its decoder is not in this export (phase 1\'s is)' } } : {}),
+      },
     },
-    phases: { phase1Steps: Math.min(state.step, c.phase1Steps), phase2Steps: phase2Done, discWarmup: Math.min(phase2Done, c.discWarmup) },
+    phases: o.phase1Only
+      ? { phase1Steps: Math.min(state.step, c.phase1Steps), phase2Steps: 0, discWarmup: 0 }
+      : { phase1Steps: Math.min(state.step, c.phase1Steps), phase2Steps: phase2Done, discWarmup: Math.min(phase2Done, c.discWarmup) },
     steps: state.step,
     wallTimeSeconds: state.wallSeconds,
     machine: o.machine ?? state.machine ?? describeMachine(c.threads),
