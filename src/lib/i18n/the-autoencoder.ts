@@ -10,14 +10,14 @@ type Key =
   | 'errorLabel' | 'errorAlt' | 'errorLegend' | 'psnrLine' | 'psnrWaiting'
   | 'ownTitle' | 'uploadEmpty' | 'uploadTooBig' | 'uploadTooLarge' | 'uploadNotImage' | 'uploadChecking' | 'uploadRunning' | 'uploadDone'
   | 'uploadIdle' | 'uploadLabel' | 'uploadHint' | 'uploadKept' | 'ownOriginal'
-  | 'decodersTitle' | 'noPhase2' | 'decoderPhase1' | 'decoderFinal' | 'decoderOnly' | 'rowBicubic' | 'rowCascade' | 'figHere' | 'figHeldOut'
+  | 'decodersTitle' | 'noPhase2' | 'phase2Withheld' | 'decoderPhase1' | 'decoderFinal' | 'decoderOnly' | 'rowBicubic' | 'rowCascade' | 'figHere' | 'figHeldOut'
   | 'figHeldOutPlain' | 'figWhat' | 'figDetail' | 'notMeasured' | 'figNote'
   | 'curvesTitle' | 'termL1' | 'termGrad' | 'termKl' | 'termAdv' | 'termDisc' | 'termLambda' | 'curvesIntro' | 'curvesLog' | 'curveAlt' | 'curvesX'
   | 'priorTitle' | 'histAlt' | 'histX' | 'histBars' | 'histCurve' | 'statsLine' | 'sigmaLine' | 'mixLabel' | 'mixNote' | 'mixAlt' | 'mixCaption'
   | 'priorAlt' | 'priorCaption' | 'priorAgain'
   | 'patchTitle' | 'cellsIgnored' | 'paintAlt' | 'paintKeys' | 'paintCells' | 'channelPick' | 'amountLabel' | 'brushSize' | 'erase' | 'clearBrush'
   | 'patchBefore' | 'patchAfter' | 'patchDiff' | 'patchDiffAlt' | 'patchNone' | 'patchNothing' | 'patchShare'
-  | 'archCaption' | 'archLevel' | 'archWidth' | 'archEnc' | 'archDec' | 'archParams' | 'archFlops' | 'archPhases' | 'archNoPhase1' | 'archData'
+  | 'archCaption' | 'archLevel' | 'archWidth' | 'archEnc' | 'archDec' | 'archParams' | 'archFlops' | 'archPhases' | 'archNoPhase1' | 'archPhase2Withheld' | 'archData'
   | 'archKl' | 'archScale';
 
 export const theAutoencoder: Translations<Key> = {
@@ -58,6 +58,8 @@ export const theAutoencoder: Translations<Key> = {
     decodersTitle: 'Two decoders, one latent',
     noPhase2:
       'The adversarial phase has not been trained yet for the model on this page: it has only the decoder of phase 1 (reconstruction and KL). The figures and curves below are the ones it has; the comparison appears once phase 2 has run.',
+    phase2Withheld:
+      'Phase 2 has been run ({n} steps), but its decoder is not on this page: trained that long against the discriminator, it drew bright rings around edges and shifted colours instead of texture, and came out further from the originals than the decoder of phase 1. The decoder here is phase 1’s (reconstruction and KL); the comparison appears once an adversarial decoder does better.',
     decoderPhase1: 'phase 1: reconstruction + KL',
     decoderFinal: 'final: + adversarial loss',
     decoderOnly: 'decoder (phase 1 only)',
@@ -120,6 +122,7 @@ export const theAutoencoder: Translations<Key> = {
     archParams: 'Parameters: {enc} in the encoder, {dec} in the decoder.',
     archFlops: 'Work for one 1024×1024 image: {enc} GFLOP to encode, {dec} GFLOP to decode.',
     archPhases: 'Training: {p1} steps of phase 1, then {p2} of phase 2 ({warm} of them the discriminator’s warm-up), {time} in all.',
+    archPhase2Withheld: 'Phase 2 then ran {n} more steps; its decoder is not shipped (see above).',
     archNoPhase1: 'Phase 2 has not run yet, so there is no second decoder.',
     archData: 'Each step: {batch} crops of {crop}×{crop} pixels cut from 1024×1024 renders of the world.',
     archKl: 'KL weight {w} on the mean KL per latent value.',
@@ -162,6 +165,8 @@ export const theAutoencoder: Translations<Key> = {
     decodersTitle: 'Hai bộ giải mã, một biến tiềm ẩn',
     noPhase2:
       'Mô hình trên trang này chưa được huấn luyện giai đoạn đối kháng: nó mới chỉ có bộ giải mã của giai đoạn 1 (tái tạo và KL). Các số liệu và đường cong bên dưới là những gì nó đang có; phép so sánh sẽ hiện ra khi giai đoạn 2 đã chạy xong.',
+    phase2Withheld:
+      'Giai đoạn 2 đã được chạy ({n} bước), nhưng bộ giải mã của nó không có trên trang này: huấn luyện chừng ấy bước để đối đầu với bộ phân biệt, nó vẽ những vòng sáng quanh các cạnh và làm lệch màu thay vì tạo kết cấu, và kết quả xa ảnh gốc hơn bộ giải mã của giai đoạn 1. Bộ giải mã ở đây là của giai đoạn 1 (tái tạo và KL); phép so sánh sẽ hiện ra khi có một bộ giải mã đối kháng làm tốt hơn.',
     decoderPhase1: 'giai đoạn 1: tái tạo + KL',
     decoderFinal: 'cuối cùng: + mất mát đối kháng',
     decoderOnly: 'bộ giải mã (mới có giai đoạn 1)',
@@ -224,6 +229,7 @@ export const theAutoencoder: Translations<Key> = {
     archParams: 'Tham số: {enc} ở bộ mã hoá, {dec} ở bộ giải mã.',
     archFlops: 'Khối lượng tính cho một ảnh 1024×1024: {enc} GFLOP để mã hoá, {dec} GFLOP để giải mã.',
     archPhases: 'Huấn luyện: {p1} bước giai đoạn 1, rồi {p2} bước giai đoạn 2 ({warm} bước trong đó để khởi động bộ phân biệt), tổng cộng {time}.',
+    archPhase2Withheld: 'Sau đó giai đoạn 2 chạy thêm {n} bước; bộ giải mã của nó không được đưa vào (xem ở trên).',
     archNoPhase1: 'Giai đoạn 2 chưa chạy, nên chưa có bộ giải mã thứ hai.',
     archData: 'Mỗi bước: {batch} mảnh cắt {crop}×{crop} điểm ảnh từ các ảnh dựng 1024×1024 của thế giới.',
     archKl: 'Trọng số KL {w} trên KL trung bình của mỗi giá trị tiềm ẩn.',

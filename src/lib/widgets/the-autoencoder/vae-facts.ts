@@ -42,6 +42,8 @@ export interface VaeFacts {
   wallTimeSeconds: number;
   /** Whether the weight file holds the phase-1 decoder beside the final one. */
   hasPhase1: boolean;
+  /** Steps of a phase 2 that ran but whose decoder this export leaves out (train/vae/vae-export.ts phase1Only), or null. */
+  phase2NotShipped: number | null;
   /** Per loss term (l1, grad, kl, adv, disc, lambda), the terms present only. */
   lossCurves: Record<string, [number, number][]>;
   evaluation: VaeEvaluation;
@@ -124,6 +126,7 @@ export function vaeFacts(raw: unknown, file: string): VaeFacts {
     steps: numOr(raw.steps) ?? 0,
     wallTimeSeconds: numOr(raw.wallTimeSeconds) ?? 0,
     hasPhase1: Array.isArray(raw.phase1Weights) && raw.phase1Weights.length > 0,
+    phase2NotShipped: isObj(details.phase2NotShipped) ? numOr(details.phase2NotShipped.stepsRun) : null,
     lossCurves: lossCurvesOf(raw.lossCurves),
     evaluation: evaluationOf(raw.evaluation),
     latent: latentFiguresOf(raw.evaluation),
