@@ -59,7 +59,7 @@ export const theAutoencoder: Translations<Key> = {
     noPhase2:
       'The adversarial phase has not been trained yet for the model on this page: it has only the decoder of phase 1 (reconstruction and KL). The figures and curves below are the ones it has; the comparison appears once phase 2 has run.',
     phase2Withheld:
-      'Phase 2 has been run ({n} steps), but its decoder is not on this page: trained that long against the discriminator, it drew bright rings around edges and shifted colours instead of texture, and came out further from the originals than the decoder of phase 1. The decoder here is phase 1’s (reconstruction and KL); the comparison appears once an adversarial decoder does better.',
+      'Phase 2 has been run ({n} steps), but its decoder is not on this page: trained that long against the discriminator, it drew halos around edges, blotchy noise and shifted colours instead of texture, and came out further from the originals than the decoder of phase 1. The decoder here is phase 1’s (reconstruction and KL); the comparison appears once an adversarial decoder does better.',
     decoderPhase1: 'phase 1: reconstruction + KL',
     decoderFinal: 'final: + adversarial loss',
     decoderOnly: 'decoder (phase 1 only)',
@@ -166,7 +166,7 @@ export const theAutoencoder: Translations<Key> = {
     noPhase2:
       'Mô hình trên trang này chưa được huấn luyện giai đoạn đối kháng: nó mới chỉ có bộ giải mã của giai đoạn 1 (tái tạo và KL). Các số liệu và đường cong bên dưới là những gì nó đang có; phép so sánh sẽ hiện ra khi giai đoạn 2 đã chạy xong.',
     phase2Withheld:
-      'Giai đoạn 2 đã được chạy ({n} bước), nhưng bộ giải mã của nó không có trên trang này: huấn luyện chừng ấy bước để đối đầu với bộ phân biệt, nó vẽ những vòng sáng quanh các cạnh và làm lệch màu thay vì tạo kết cấu, và kết quả xa ảnh gốc hơn bộ giải mã của giai đoạn 1. Bộ giải mã ở đây là của giai đoạn 1 (tái tạo và KL); phép so sánh sẽ hiện ra khi có một bộ giải mã đối kháng làm tốt hơn.',
+      'Giai đoạn 2 đã được chạy ({n} bước), nhưng bộ giải mã của nó không có trên trang này: huấn luyện chừng ấy bước để đối đầu với bộ phân biệt, nó vẽ những quầng viền quanh các cạnh, những vệt nhiễu loang lổ và làm lệch màu thay vì tạo kết cấu, và kết quả xa ảnh gốc hơn bộ giải mã của giai đoạn 1. Bộ giải mã ở đây là của giai đoạn 1 (tái tạo và KL); phép so sánh sẽ hiện ra khi có một bộ giải mã đối kháng làm tốt hơn.',
     decoderPhase1: 'giai đoạn 1: tái tạo + KL',
     decoderFinal: 'cuối cùng: + mất mát đối kháng',
     decoderOnly: 'bộ giải mã (mới có giai đoạn 1)',
