@@ -2,33 +2,8 @@
 // choice, forgets everything on reset, and survives stores that throw or hold garbage.
 import { describe, expect, it } from 'vitest';
 import { ANSWERS_KEY, Answers, parseAnswers } from '../../../src/lib/state/answers.svelte';
-import { PROGRESS_KEY, type KeyValueStore } from '../../../src/lib/state/progress.svelte';
-
-function memoryStore(initial: Record<string, string> = {}): KeyValueStore & { data: Record<string, string> } {
-  const data = { ...initial };
-  return {
-    data,
-    getItem: (key) => (key in data ? data[key] : null),
-    setItem: (key, value) => {
-      data[key] = value;
-    },
-    removeItem: (key) => {
-      delete data[key];
-    },
-  };
-}
-
-const throwing: KeyValueStore = {
-  getItem: () => {
-    throw new DOMException('blocked', 'SecurityError');
-  },
-  setItem: () => {
-    throw new DOMException('full', 'QuotaExceededError');
-  },
-  removeItem: () => {
-    throw new DOMException('blocked', 'SecurityError');
-  },
-};
+import { PROGRESS_KEY } from '../../../src/lib/state/progress.svelte';
+import { memoryStore, throwing } from './stores';
 
 describe('Answers', () => {
   it('a choice is stored under its own key, apart from the reading progress', () => {

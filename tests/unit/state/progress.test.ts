@@ -1,32 +1,7 @@
 // Reading progress: moves only forward, persists through a store, survives stores that throw or hold garbage.
 import { describe, expect, it } from 'vitest';
-import { PROGRESS_KEY, Progress, browserStorage, type KeyValueStore } from '../../../src/lib/state/progress.svelte';
-
-function memoryStore(initial: Record<string, string> = {}): KeyValueStore & { data: Record<string, string> } {
-  const data = { ...initial };
-  return {
-    data,
-    getItem: (key) => (key in data ? data[key] : null),
-    setItem: (key, value) => {
-      data[key] = value;
-    },
-    removeItem: (key) => {
-      delete data[key];
-    },
-  };
-}
-
-const throwing: KeyValueStore = {
-  getItem: () => {
-    throw new DOMException('blocked', 'SecurityError');
-  },
-  setItem: () => {
-    throw new DOMException('full', 'QuotaExceededError');
-  },
-  removeItem: () => {
-    throw new DOMException('blocked', 'SecurityError');
-  },
-};
+import { PROGRESS_KEY, Progress, browserStorage } from '../../../src/lib/state/progress.svelte';
+import { memoryStore, throwing } from './stores';
 
 describe('Progress', () => {
   it('starts empty and marks an opened lesson visited', () => {

@@ -42,6 +42,12 @@ export function cascadedDiffusionQuestions(lesson: CascadeLesson): Question[] {
   const f = figures;
   const blob = shareBucket(f.blobClean1024);
   const noise = changeOf(f.noiseClean256, f.noiseAug256);
+  /** Sets up the propagation widget: one defect preset, the same augmentation level for both SR stages. */
+  const presetAt = (defect: 'blob' | 'noise', aug: number) => {
+    lesson.setDefect(defect);
+    lesson.setAug(0, aug);
+    lesson.setAug(1, aug);
+  };
   return [
     {
       id: 'separately',
@@ -80,11 +86,7 @@ export function cascadedDiffusionQuestions(lesson: CascadeLesson): Question[] {
       tryIt: {
         say: { en: 'choose the blob preset and set a = 0 for both stages; the bars show each stage’s share.', vi: 'chọn lỗi vệt sai màu và đặt a = 0 cho cả hai tầng; các thanh cho thấy phần năng lượng ở mỗi tầng.' },
         anchor: errorSection.anchor,
-        apply: () => {
-          lesson.setDefect('blob');
-          lesson.setAug(0, 0);
-          lesson.setAug(1, 0);
-        },
+        apply: () => presetAt('blob', 0),
       },
     },
     {
@@ -108,11 +110,7 @@ export function cascadedDiffusionQuestions(lesson: CascadeLesson): Question[] {
       tryIt: {
         say: { en: 'choose the patch of noise and move both augmentation sliders to 0.3.', vi: 'chọn mảng nhiễu và kéo cả hai thanh trượt tăng cường tới 0,3.' },
         anchor: augSection.anchor,
-        apply: () => {
-          lesson.setDefect('noise');
-          lesson.setAug(0, 0.3);
-          lesson.setAug(1, 0.3);
-        },
+        apply: () => presetAt('noise', 0.3),
       },
     },
     {
