@@ -107,7 +107,8 @@ describe('Content-Security-Policy', () => {
     const slider = page.locator('input[type="range"]').first();
     await slider.focus();
     await page.keyboard.press('End');
-    await expect.poll(() => page.evaluate(() => new URL(location.href).searchParams.get('t'))).toBe('1000');
+    // The URL follows the slider after a 250 ms debounce: allow a loaded machine time (expect.poll's default is 1 s).
+    await expect.poll(() => page.evaluate(() => new URL(location.href).searchParams.get('t')), { timeout: 10_000 }).toBe('1000');
     expect(await violations(page, lines)).toEqual([]);
   });
 
