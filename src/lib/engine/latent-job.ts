@@ -2,7 +2,8 @@
 // standardised 64×64×c latent from a seed, with edits put in at chosen steps, stream every step's latent,
 // its colour preview and (on request) the decoded x̂₀, then decode the final latent once to 1024².
 // Plain data; the arrays the engine sends back are transferred, never copied.
-import type { LatentEdit, LatentEffect } from '../pipelines/latent';
+import type { LatentEdit, LatentEffect, LatentStart } from '../pipelines/latent';
+import { BLENDS } from '../math/slerp';
 import type { Mask } from '../pipelines/defects';
 import { defectProblem, maskProblem, resolveDefect, type DefectSpec } from './cascade-job';
 
@@ -36,6 +37,8 @@ export interface LatentJob {
   decodeAt: number[];
   /** Send every k-th step's frame (step 0, k, 2k, … and the last); 0 sends only the decodeAt steps. */
   previewEvery: number;
+  /** Start from z_T blended between `seed`'s draw and `start.seedB`'s (lesson 5's walk between seeds); absent: `seed`'s own. */
+  start?: LatentStart;
 }
 
 /**
@@ -126,6 +129,12 @@ export function latentJobProblem(job: Obj): string | null {
   }
   if (!Array.isArray(job.decodeAt) || !job.decodeAt.every((i) => isInt(i) && i >= 0 && i < steps)) return `decodeAt must list step indices in [0, ${steps - 1}]`;
   if (!isInt(job.previewEvery) || job.previewEvery < 0) return 'previewEvery must be an integer ≥ 0';
+  if (job.start !== undefined) {
+    const s = job.start;
+    if (!isObj(s) || !isInt(s.seedB)) return 'start.seedB must be an integer';
+    if (!isNum(s.u) || s.u < 0 || s.u > 1) return 'start.u must lie in [0, 1]';
+    if (!(BLENDS as readonly unknown[]).includes(s.blend)) return `start.blend must be one of ${BLENDS.join(', ')}`;
+  }
   return null;
 }
 

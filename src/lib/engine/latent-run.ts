@@ -85,6 +85,7 @@ export async function runLatentJob(models: LatentModels, job: LatentJob, signal:
       eta: job.eta,
       seed: job.seed,
       edits: job.edits.map(resolveLatentEdit),
+      start: job.start,
       signal,
       onStep: async (tap) => {
         // Reading the output's sum waits for the backend, so the time so far is the step's own (an edit

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Manifest } from '../models/manifest';
 import type { UNet, UNetWeights } from '../models/unet';
-import { makeRng } from '../math/rng';
+import { fillNormal, makeRng, type Rng } from '../math/rng';
+import { blend, type Blend } from '../math/slerp';
 import { sample } from '../diffusion/sample';
 import { baseModelFrom, guidedDenoiser, PipelineError, type BaseModel, type BaseSampleOptions } from './base';
 import { applyDefects, maskWeights, type Defect, type Mask } from './defects';
@@ -102,9 +103,35 @@ export function applyLatentEdit(zs: Float32Array, side: number, m: LatentModel, 
   return out;
 }
 
+/**
+ * Where a walk between two seeds starts (lesson 5): z_T blended from the draws of `seed` and `seedB`,
+ * spherically or linearly (math/slerp.ts; DDIM's interpolation, Song et al. 2021 §5.3). u = 0 is the
+ * plain run of `seed` bit for bit, u = 1 the start of `seedB`.
+ */
+export interface LatentStart {
+  seedB: number;
+  u: number;
+  blend: Blend;
+}
+
 export interface LatentSampleOptions extends BaseSampleOptions {
   /** Edits by step; several at one step apply in order. */
   edits?: readonly LatentEdit[];
+  /** A blended z_T instead of the seed's own draw. */
+  start?: LatentStart;
+}
+
+/**
+ * z_T of a walk, [batch, side, side, c] (the caller disposes it), and the seed's generator advanced past
+ * its own draw of z_T, exactly as sample() leaves it: the later steps' noise (DDPM, DDIM with η > 0) is
+ * then the same as in the plain run of `seed`.
+ */
+function blendedStart(shape: number[], seed: number, start: LatentStart): { x: tf.Tensor; rng: Rng } {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const rng = makeRng(seed);
+  const a = fillNormal(new Float32Array(size), rng);
+  const b = fillNormal(new Float32Array(size), makeRng(start.seedB));
+  return { x: tf.tensor(blend(start.blend, a, b, start.u), shape), rng };
 }
 
 /**
@@ -116,16 +143,19 @@ export function sampleLatent(model: LatentModel, o: LatentSampleOptions): Promis
   const side = model.resolution;
   const edits = o.edits ?? [];
   for (const e of edits) if (!Number.isInteger(e.at) || e.at < 0 || e.at >= o.steps) throw new RangeError(`an edit at step ${e.at} is outside the run's ${o.steps} steps`);
-  return sample({
+  const shape = [o.batch, side, side, model.channels];
+  const start = o.start ? blendedStart(shape, o.seed, o.start) : null;
+  const run = sample({
     model: guidedDenoiser(model, o.classIndex, o.guidance),
-    shape: [o.batch, side, side, model.channels],
+    shape,
     schedule: model.schedule,
     sampler: o.sampler,
     steps: o.steps,
     eta: o.eta,
     prediction: model.prediction,
     clipX0: null,
-    rng: makeRng(o.seed),
+    rng: start?.rng ?? makeRng(o.seed),
+    xStart: start?.x,
     signal: o.signal,
     onStep: o.onStep,
     intervene: (i, _t, x) => {
@@ -138,4 +168,6 @@ export function sampleLatent(model: LatentModel, o: LatentSampleOptions): Promis
       return tf.tensor(out, x.shape);
     },
   });
+  // sample() copies xStart: the blend is ours to free, however the run ends.
+  return start ? run.finally(() => start.x.dispose()) : run;
 }

@@ -16,6 +16,7 @@ describe('latentJobProblem', () => {
     expect(jobProblem({ ...job, classIndex: null, sampler: 'ddpm', decodeAt: [], previewEvery: 0 })).toBeNull();
     expect(jobProblem(withEdit({ at: 19, space: 'preview', defect: { preset: 'noise', mask: emptyBrush(64) } }))).toBeNull();
     expect(jobProblem(withEdit({ at: 0, space: 'latent', channel: null, effect: { kind: 'set', value: -2 }, mask: { kind: 'all' } }))).toBeNull();
+    expect(jobProblem({ ...job, start: { seedB: 8, u: 0.25, blend: 'slerp' } })).toBeNull();
   });
 
   it('names each malformed field of the job', () => {
@@ -32,6 +33,9 @@ describe('latentJobProblem', () => {
       [{ decodeAt: [20] }, /^decodeAt must list step indices in \[0, 19\]/],
       [{ decodeAt: 3 }, /^decodeAt/],
       [{ previewEvery: -1 }, /^previewEvery/],
+      [{ start: { seedB: 1.5, u: 0.5, blend: 'slerp' } }, /^start\.seedB must be an integer/],
+      [{ start: { seedB: 2, u: 1.2, blend: 'slerp' } }, /^start\.u must lie in \[0, 1\]/],
+      [{ start: { seedB: 2, u: 0.5, blend: 'nlerp' } }, /^start\.blend must be one of slerp, lerp/],
     ];
     for (const [over, message] of cases) expect(latentJobProblem({ ...job, ...over })).toMatch(message);
   });

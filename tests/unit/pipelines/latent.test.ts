@@ -1,5 +1,6 @@
 // The latent pipeline: the manifest's latent fields, the preview's pseudo-inverse, edits in the latent and on
-// the preview, and sampling with edits (an empty edit changes nothing, bit for bit; tensors accounted for).
+// the preview, sampling with edits (an empty edit changes nothing, bit for bit; tensors accounted for), and
+// a walk's blended start (its ends are the two seeds' own runs).
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { buildUNet } from '../../../src/lib/models/unet';
 import { weightsToTensors } from '../../../src/lib/models/weights';
 import { PipelineError } from '../../../src/lib/pipelines/base';
 import { emptyBrush } from '../../../src/lib/pipelines/defects';
-import { applyLatentEdit, latentModelFrom, previewLatent, sampleLatent, unscaleLatent, type LatentEdit, type LatentModel } from '../../../src/lib/pipelines/latent';
+import { applyLatentEdit, latentModelFrom, previewLatent, sampleLatent, unscaleLatent, type LatentEdit, type LatentModel, type LatentStart } from '../../../src/lib/pipelines/latent';
 import { previewPseudoInverse } from '../../../src/lib/pipelines/latent-preview';
 import tiny from '../../../train/configs/tiny';
 
@@ -117,5 +118,21 @@ describe('sampling with edits', () => {
     for (let i = 0; i < late.length; i++) expect(late[i]).toBeCloseTo(expected[i], 5);
     expect(tf.memory().numTensors).toBe(before);
     await expect(run([{ ...blob, at: 4 }])).rejects.toThrow(/outside/);
+  });
+
+  it('a walk’s start: u = 0 is the plain run of the seed bit for bit (DDPM too), u = 1 is seedB’s DDIM run; slerp and lerp differ in between; tensors flat', async () => {
+    const before = tf.memory().numTensors;
+    const walk = async (seed: number, sampler: 'ddim' | 'ddpm', start?: LatentStart) => {
+      const x = await sampleLatent(model, { classIndex: 1, guidance: 1, batch: 1, sampler, steps: 3, eta: 0, seed, start });
+      const v = Array.from(x.dataSync());
+      x.dispose();
+      return v;
+    };
+    for (const sampler of ['ddim', 'ddpm'] as const) expect(await walk(3, sampler, { seedB: 4, u: 0, blend: 'slerp' })).toEqual(await walk(3, sampler));
+    expect(await walk(3, 'ddim', { seedB: 4, u: 1, blend: 'lerp' })).toEqual(await walk(4, 'ddim'));
+    const half = await walk(3, 'ddim', { seedB: 4, u: 0.5, blend: 'slerp' });
+    expect(half).not.toEqual(await walk(3, 'ddim', { seedB: 4, u: 0.5, blend: 'lerp' }));
+    expect(half).not.toEqual(await walk(3, 'ddim'));
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
