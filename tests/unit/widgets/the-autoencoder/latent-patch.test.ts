@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyMask } from '../../../../src/lib/widgets/brush-mask';
 import { changedPixels, paintLatent, shareInsidePatches } from '../../../../src/lib/widgets/the-autoencoder/latent-patch';
-import { channelPlane, paintPlane, planeScale } from '../../../../src/lib/widgets/the-autoencoder/latent-maps';
+import { channelPlane, paintPlane, planeScale } from '../../../../src/lib/widgets/latent-maps';
 
 describe('latent-patch', () => {
   it('painting adds the amount to one channel of the painted cells only', () => {

@@ -1,4 +1,4 @@
-// The latent's c channels drawn as 64×64 maps (lesson 4, "squeeze and restore"): one channel of an HWC
+// The latent's c channels drawn as 64×64 maps (lessons 4 and 5): one channel of an HWC
 // latent pulled out as a plane, and painted on a diverging scale centred on zero, so the sign of a
 // value reads as a colour (blue below 0, orange above) and its size as the strength of that colour.
 
