@@ -51,6 +51,9 @@ async function param(page: Page, name: string): Promise<string | null> {
 describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
   const { openPage } = useBrowser();
   const path = `/${lang}/adding-noise/`;
+  // English runs every case; Vietnamese, the same code with other words, runs the cases whose words it
+  // checks (the test command must stay under 15 minutes on two cores).
+  const enOnly = test.skipIf(lang !== 'en');
 
   async function openLesson(query = '') {
     const opened = await openPage(path + query);
@@ -73,7 +76,7 @@ describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
     expectNoConsoleErrors();
   });
 
-  test('ArrowRight and End on the focused t slider move t and redraw all three canvases', async () => {
+  enOnly('ArrowRight and End on the focused t slider move t and redraw all three canvases', async () => {
     const { page, expectNoConsoleErrors } = await openLesson();
     const slider = tSlider(page);
     await slider.fill(await sliderValueAt(slider, 0.3));
@@ -94,7 +97,7 @@ describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
     expectNoConsoleErrors();
   });
 
-  test('setting the slider value redraws all three canvases and writes t into the URL', async () => {
+  enOnly('setting the slider value redraws all three canvases and writes t into the URL', async () => {
     const { page } = await openLesson();
     const slider = tSlider(page);
     const h0 = await canvasHashes(page);
@@ -104,7 +107,7 @@ describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
     await page.waitForURL((url) => url.searchParams.get('t') === value, { timeout: 5_000 });
   });
 
-  test('reloading the URL restores t, schedule and seed: the same slider value and the same pixels', async () => {
+  enOnly('reloading the URL restores t, schedule and seed: the same slider value and the same pixels', async () => {
     const { page } = await openLesson();
     const slider = tSlider(page);
     await expectRedraw(page, () => chooseOtherSchedule(page));
@@ -129,7 +132,7 @@ describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
     again.expectNoConsoleErrors();
   });
 
-  test.each(['?t=abc&seed=-5&schedule=bogus', '?t=999999&seed=1e30&schedule=', '?t=-3&seed=abc&schedule=%00'])(
+  enOnly.each(['?t=abc&seed=-5&schedule=bogus', '?t=999999&seed=1e30&schedule=', '?t=-3&seed=abc&schedule=%00'])(
     'a malformed link %s still gives a working widget',
     async (query) => {
       const { page, expectNoConsoleErrors } = await openLesson(query);
@@ -148,7 +151,7 @@ describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
     },
   );
 
-  test('the schedule picker and the new-scene button each change all three images', async () => {
+  enOnly('the schedule picker and the new-scene button each change all three images', async () => {
     const { page } = await openLesson();
     const slider = tSlider(page);
     // At t = 0 every schedule gives the clean image; pick a middle t where schedules differ.
@@ -165,7 +168,7 @@ describe.each(LANGS)('lesson 1, /%s/adding-noise/', (lang) => {
     expect(changed(h1, await canvasHashes(page))).toEqual([...SIZES]);
   });
 
-  test('every interactive control of the widget is reachable with Tab and works from the keyboard', async () => {
+  enOnly('every interactive control of the widget is reachable with Tab and works from the keyboard', async () => {
     const { page, expectNoConsoleErrors } = await openLesson();
     // Tag the widget's focusable controls, then Tab through the page and see which get focus. A radio
     // group is one Tab stop (arrow keys move inside it), so its radios share one tag.

@@ -15,6 +15,9 @@ type Probe = { __noisebookEngine: EngineClient };
 
 describe.each(LANGS)('engine faults on /%s/removing-noise/', (lang) => {
   const { openPage } = useBrowser();
+  // English runs every fault; Vietnamese runs one, which checks the notice comes in the page's language
+  // (each notice's wording is checked in tests/unit/i18n; the test command must stay under 15 minutes).
+  const enOnly = test.skipIf(lang !== 'en');
 
   async function openLesson(route?: (context: BrowserContext) => Promise<unknown>): Promise<Page> {
     const opened = await openPage(`/${lang}/removing-noise/?steps=10`, {
@@ -53,7 +56,7 @@ describe.each(LANGS)('engine faults on /%s/removing-noise/', (lang) => {
     await expectWorking(page, 31);
   });
 
-  test('a lost context (simulated on wasm): the next job fails with its notice, the lesson recovers', async () => {
+  enOnly('a lost context (simulated on wasm): the next job fails with its notice, the lesson recovers', async () => {
     const page = await openLesson();
     await waitForRun(page, { done: 0, error: 0 });
     await force(page, 'context-lost');
@@ -64,7 +67,7 @@ describe.each(LANGS)('engine faults on /%s/removing-noise/', (lang) => {
     await expectWorking(page, 33);
   });
 
-  test('NaN in the output: the run is thrown away with a notice, the next one completes', async () => {
+  enOnly('NaN in the output: the run is thrown away with a notice, the next one completes', async () => {
     const page = await openLesson();
     await waitForRun(page, { done: 0, error: 0 });
     await force(page, 'nan', MAIN_CHANNEL);
@@ -90,7 +93,7 @@ describe.each(LANGS)('engine faults on /%s/removing-noise/', (lang) => {
     ],
   ];
 
-  test.each(downloads)('a failed model download (%s) says %s; once the network is back, Run again works', async (_, code, route) => {
+  enOnly.each(downloads)('a failed model download (%s) says %s; once the network is back, Run again works', async (_, code, route) => {
     const page = await openLesson(route);
     await waitForRun(page, { done: 0, error: 0 }, 'error');
     await expectNotice(page, code);

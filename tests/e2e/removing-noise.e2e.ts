@@ -20,6 +20,9 @@ function expectScene(image: { side: number; rgb: number[] }): void {
 
 describe.each(LANGS)('lesson 2, /%s/removing-noise/', (lang) => {
   const { openPage } = useBrowser();
+  // English runs every case; Vietnamese, the same code with other words, runs the cases whose words it
+  // checks (the test command must stay under 15 minutes on two cores).
+  const enOnly = test.skipIf(lang !== 'en');
 
   /** The lesson with its first run (started by the page itself) finished. */
   async function openLesson(query = ''): Promise<Page> {
@@ -47,7 +50,7 @@ describe.each(LANGS)('lesson 2, /%s/removing-noise/', (lang) => {
     await screenshot(page, `removing-noise-${lang}-wasm`, '[data-widget="reverse-process"]');
   });
 
-  test('one seed gives one image; another seed another', async () => {
+  enOnly('one seed gives one image; another seed another', async () => {
     const page = await openLesson('?seed=7');
     const first = await x0Pixels(page);
     await runAfter(page, () => setSeed(page, 8));
@@ -58,7 +61,7 @@ describe.each(LANGS)('lesson 2, /%s/removing-noise/', (lang) => {
     expect(meanAbsDiff(other.rgb, first.rgb)).toBeGreaterThan(5);
   });
 
-  test('moving a slider mid-run delivers only the newest run; its image is that setting\'s', async () => {
+  enOnly('moving a slider mid-run delivers only the newest run; its image is that setting\'s', async () => {
     const page = await openLesson('?seed=7&w=2');
     // Log every run the page asks of the engine and how it ended.
     await page.evaluate(() => {
@@ -96,7 +99,7 @@ describe.each(LANGS)('lesson 2, /%s/removing-noise/', (lang) => {
     expect(meanAbsDiff((await x0Pixels(page)).rgb, shown.rgb)).toBe(0);
   });
 
-  test('five runs leave the engine\'s tensor count where it was', async () => {
+  enOnly('five runs leave the engine\'s tensor count where it was', async () => {
     const page = await openLesson();
     const memory = () => page.evaluate(() => (globalThis as unknown as Probe).__noisebookEngine.memory());
     const start = await memory();
@@ -150,5 +153,5 @@ describe('lesson 2 on WebGL', () => {
     await page.locator('[data-testid="backend-dropped"]').waitFor({ state: 'visible', timeout: 10_000 });
     await runAfter(page, () => setSeed(page, 10));
     expectScene(await x0Pixels(page));
-  });
+  }, 240_000); // WebGL here is SwiftShader on the CPU: 43 s alone, past 120 s beside another test file
 });
