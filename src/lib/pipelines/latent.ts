@@ -144,9 +144,10 @@ export function sampleLatent(model: LatentModel, o: LatentSampleOptions): Promis
   const edits = o.edits ?? [];
   for (const e of edits) if (!Number.isInteger(e.at) || e.at < 0 || e.at >= o.steps) throw new RangeError(`an edit at step ${e.at} is outside the run's ${o.steps} steps`);
   const shape = [o.batch, side, side, model.channels];
+  const denoiser = guidedDenoiser(model, o.classIndex, o.guidance); // may refuse the class: before any tensor is made
   const start = o.start ? blendedStart(shape, o.seed, o.start) : null;
   const run = sample({
-    model: guidedDenoiser(model, o.classIndex, o.guidance),
+    model: denoiser,
     shape,
     schedule: model.schedule,
     sampler: o.sampler,

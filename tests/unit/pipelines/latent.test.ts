@@ -133,6 +133,7 @@ describe('sampling with edits', () => {
     const half = await walk(3, 'ddim', { seedB: 4, u: 0.5, blend: 'slerp' });
     expect(half).not.toEqual(await walk(3, 'ddim', { seedB: 4, u: 0.5, blend: 'lerp' }));
     expect(half).not.toEqual(await walk(3, 'ddim'));
+    expect(() => sampleLatent(model, { classIndex: 99, guidance: 1, batch: 1, sampler: 'ddim', steps: 3, eta: 0, seed: 3, start: { seedB: 4, u: 0.5, blend: 'slerp' } })).toThrow(/class 99/);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
