@@ -1,12 +1,13 @@
 // Benchmark runner: figures, not pass/fail. Runs each section (scripts/bench/<name>.ts), prints a
 // table per section and writes everything to .bench/latest.json.
-// Usage: npm run bench [-- <section>...] [-- --n=15]     sections: render, noising, engine-step, first-sample, cascade, vae, bundle, train-step
+// Usage: npm run bench [-- <section>...] [-- --n=15]     sections: render, noising, engine-step, first-sample, cascade, vae, latent, bundle, train-step
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { bundle } from './bench/bundle';
 import { cascade } from './bench/cascade';
 import { engineStep } from './bench/engine-step';
 import { firstSample } from './bench/first-sample';
+import { latent } from './bench/latent';
 import { closeSite } from './bench/browser';
 import { noising } from './bench/noising';
 import { render } from './bench/render';
@@ -15,7 +16,7 @@ import { vae } from './bench/vae';
 import { formatTable, type BenchSection, type SectionResult } from './bench/section';
 
 /** Every section, in run order. A new section is one file under scripts/bench/ and one entry here. */
-const SECTIONS: BenchSection[] = [render, noising, engineStep, firstSample, cascade, vae, bundle, trainStep];
+const SECTIONS: BenchSection[] = [render, noising, engineStep, firstSample, cascade, vae, latent, bundle, trainStep];
 
 function parseArgs(argv: string[]): { names: string[]; n: number } {
   const nArg = argv.find((a) => a.startsWith('--n='));
