@@ -5,6 +5,10 @@
 // instead, with [--held-out=N] [--steps=20] [--aug=0,0.1] [--base-dir=<pretrained-dir>/base-64, else
 // pretrained/base-64] [--earlier-dir=<pretrained-dir>/sr-256 for a model whose input is not the base's size].
 // `npm run eval -- vae [--held-out=7] [--steps=20]` evaluates the autoencoder (train/vae/vae-eval.ts).
+// A latent model (manifest data.details.latent: latent-64) goes to train/eval/latent.ts, with [--gap=256]
+// [--samples=70] [--truth=4] [--cascade=1] [--steps=20] [--guidance=1] [--vae-dir=pretrained/vae]
+// [--latent-dir=.latents/vae-<encoder>] [--base-dir] and the SR stages <pretrained-dir>/sr-256, sr-1024 (else pretrained/).
+// base-64 also takes [--gap=256]: the scenes per set of its overfitting gap (train/eval/loss-gap.ts).
 // `npm run eval -- --train-classifier [--classifier-steps=200]` trains and ships
 // <pretrained-dir>/scene-classifier/, the feature extractor of the Fréchet distance.
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,14 +19,15 @@ import { describeMachine } from './export';
 import { CLASSIFIER_NAME, classifierTrainConfig } from './eval/classifier-config';
 import { exportClassifier } from './eval/classifier-export';
 import { trainClassifier } from './eval/classifier-train';
+import { runLatentEvaluation } from './eval/latent';
 import { runEvaluation } from './eval/run';
 import { runSrEvaluation } from './eval/super-resolution';
 import { runVaeEvaluation } from './vae/vae-eval';
 import { parseManifest } from '../src/lib/models/manifest';
 
-const VALUE_FLAGS = ['pretrained-dir', 'classifier-dir', 'held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps', 'aug', 'base-dir', 'earlier-dir'] as const;
+const VALUE_FLAGS = ['pretrained-dir', 'classifier-dir', 'held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps', 'aug', 'base-dir', 'earlier-dir', 'gap', 'vae-dir', 'latent-dir', 'truth', 'cascade'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
-const NUMERIC: readonly ValueFlag[] = ['held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps'];
+const NUMERIC: readonly ValueFlag[] = ['held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps', 'gap', 'truth', 'cascade'];
 
 export interface EvalArgs {
   model: string | null;
@@ -83,6 +88,29 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const details = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath).data.details;
+  // Another model's folder: the one beside this model, else the shipped one.
+  const beside = (name: string) => [join(pretrainedDir, name), join('pretrained', name)].find((d) => existsSync(join(d, 'manifest.json'))) ?? join(pretrainedDir, name);
+  if (details?.latent !== undefined) {
+    const evaluation = await runLatentEvaluation({
+      modelDir,
+      classifierDir: v['classifier-dir'] ?? join('pretrained', CLASSIFIER_NAME),
+      vaeDir: v['vae-dir'] ?? beside('vae'),
+      latentDir: v['latent-dir'],
+      baseDir: v['base-dir'] ?? beside('base-64'),
+      srDirs: [beside('sr-256'), beside('sr-1024')],
+      gapCount: num('gap'),
+      fdCount: num('samples'),
+      truthPerKind: num('truth'),
+      cascadePerKind: num('cascade'),
+      steps: num('steps'),
+      guidance: num('guidance'),
+      seed: num('seed'),
+      log,
+    });
+    log(`wrote the evaluation into ${manifestPath}`);
+    process.stdout.write(JSON.stringify(evaluation, null, 1) + '\n');
+    return 0;
+  }
   if (details?.sr !== undefined) {
     const aug = v.aug?.split(',').map(Number);
     if (aug?.some((a) => !(a >= 0 && a <= 1))) throw new Error(`--aug: "${v.aug}" is not a comma-separated list of levels in [0, 1]`);
@@ -109,6 +137,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     modelDir,
     classifierDir: v['classifier-dir'] ?? join('pretrained', CLASSIFIER_NAME), // the shipped one, wherever the model lies
     heldOut: num('held-out'),
+    gapCount: num('gap'),
     statsCount: num('stats'),
     fdCount: num('samples'),
     steps: num('steps'),

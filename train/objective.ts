@@ -23,7 +23,7 @@ export interface StepNoise {
 }
 
 /** The random draws of update `step`, a pure function of (config.seed, step). */
-export function stepNoise(config: TrainConfig, step: number, batch: Batch): StepNoise {
+export function stepNoise(config: Pick<TrainConfig, 'seed' | 'T' | 'condDropout' | 'model'>, step: number, batch: Batch): StepNoise {
   const rng = makeRng(deriveSeed(deriveSeed(config.seed, STEP_STREAM), step));
   const b = batch.labels.length;
   const t = sampleTrainingSteps(b, config.T, rng);
@@ -80,7 +80,7 @@ export function evalLoss(
   weights: tf.NamedTensorMap,
   batch: Batch,
   noise: StepNoise,
-  config: TrainConfig,
+  config: Pick<TrainConfig, 'resolution' | 'model' | 'prediction'>,
   schedule: Schedule,
 ): number {
   const b = noise.t.length;

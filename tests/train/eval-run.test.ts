@@ -32,7 +32,15 @@ describe('npm run eval, end to end on a tiny model', () => {
     const weightsBefore = readFileSync(join(modelDir, 'weights.bin'));
     const heldOutLoss = parseManifest(readFileSync(join(modelDir, 'manifest.json'), 'utf8'), 'm').evaluation.heldOutLoss;
 
-    const evaluation = await runEvaluation({ modelDir, classifierDir, heldOut: 8, ts: [100, 900], statsCount: 20, fdCount: 14, steps: 2, gridPerKind: 2 });
+    const options = { modelDir, classifierDir, heldOut: 8, ts: [100, 900], statsCount: 20, fdCount: 14, steps: 2, gridPerKind: 2 };
+    const without = await runEvaluation({ ...options, gapCount: 0 });
+    const evaluation = await runEvaluation(options);
+    // The overfitting gap (issue 15) is a field of its own: every other figure is what a run without it writes (times aside).
+    const figures = (e: typeof evaluation) => JSON.stringify({ ...e, evaluatedWith: null, overfitting: null }, (k, v: unknown) => (k.endsWith('Seconds') ? null : v));
+    const { overfitting } = evaluation;
+    expect(figures(evaluation)).toBe(figures(without));
+    expect((overfitting as { examples: number; heldOutChunk0: number }).examples).toBe(256);
+    expect((overfitting as { heldOutChunk0: number }).heldOutChunk0).toBe(heldOutLoss);
 
     const manifest = parseManifest(readFileSync(join(modelDir, 'manifest.json'), 'utf8'), 'manifest.json');
     expect(manifest.evaluation).toEqual(JSON.parse(JSON.stringify(evaluation)));

@@ -44,23 +44,41 @@ function distanceJson(d: { distance: number; meanTerm: number; covTerm: number }
   return { distance: d.distance, meanTerm: d.meanTerm, covTerm: d.covTerm };
 }
 
-export async function frechetStudy(o: FrechetStudyOptions): Promise<FrechetStudy> {
+/** What the study compares besides the samples themselves (the model-free half of frechetStudy). */
+export interface FrechetSetsOptions {
+  classifier: Classifier;
+  classifierWeights: Record<string, tf.Tensor>;
+  /** Side of the samples and of the held-out scenes they are compared with. */
+  resolution: number;
+  /** Root seed of the model's data (its held-out split is used). */
+  dataSeed: number;
+  /** Root of the shuffle's randomness. */
+  seed: number;
+  /** Whether the samples were conditioned on `labels` (sampleKindAccuracy is null otherwise). */
+  conditional: boolean;
+  /** How the samples were made, for the report. */
+  sampler: string;
+  sampleSeconds: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * The study of given samples [N, R, R, 3] with their kinds: two class-balanced held-out sets with the
+ * samples' kind counts, blur and shuffle of the second, and every distance to the first. base-64 hands
+ * in its own samples (frechetStudy); latent-64 its decoded samples reduced to R² (latent.ts).
+ */
+export function frechetOfSamples(samples: Float32Array, labels: Int32Array, o: FrechetSetsOptions): FrechetStudy {
   const log = o.log ?? (() => {});
-  const classes = o.unet.config.classes;
-  const labels = balancedLabels(o.count, classes > 0 ? classes : SCENE_KINDS.length);
+  const count = labels.length;
   const r = o.resolution;
   const cr = o.classifier.config.resolution;
-  log(`fréchet: rendering 2 × ${o.count} class-balanced held-out scenes`);
+  log(`fréchet: rendering 2 × ${count} class-balanced held-out scenes`);
   const [a, b] = balancedHeldOut(o.dataSeed, countKinds(labels, SCENE_KINDS.length), r, 2);
-  log(`fréchet: sampling ${o.count} images, ${o.steps} DDIM steps, guidance ${o.guidance}`);
-  const t0 = performance.now();
-  const samples = await sampleSet({ ...o, labels, onBatch: (done) => log(`  ${done}/${o.count} samples (${((performance.now() - t0) / 1000).toFixed(0)} s)`) });
-  const sampleSeconds = (performance.now() - t0) / 1000;
   const per = r * r * 3;
   const blurred = new Float32Array(b.x0.length);
   const shuffled = new Float32Array(b.x0.length);
   const rng = makeRng(deriveSeed(o.seed, SHUFFLE_STREAM));
-  for (let i = 0; i < o.count; i++) {
+  for (let i = 0; i < count; i++) {
     const img = b.x0.subarray(i * per, (i + 1) * per);
     blurred.set(gaussianBlur(img, r, BLUR_SIGMA), i * per);
     shuffled.set(shufflePixels(img, rng), i * per);
@@ -77,9 +95,9 @@ export async function frechetStudy(o: FrechetStudyOptions): Promise<FrechetStudy
   const report: { [key: string]: JsonValue } = {
     note:
       `squared Fréchet distance (FID formula, Heusel et al. 2017) in the ${f}-d penultimate features of the scene classifier (src/lib/models/classifier.ts); ` +
-      `every set is compared with held-out set A (${o.count} class-balanced scenes); lower is better; numbers are not comparable with Inception FIDs`,
-    count: o.count,
-    sampler: `DDIM η = 0, ${o.steps} steps, x̂₀ clipped to [−1, 1], guidance scale ${o.guidance} (1 = conditional model alone)`,
+      `every set is compared with held-out set A (${count} class-balanced scenes); lower is better; numbers are not comparable with Inception FIDs`,
+    count,
+    sampler: o.sampler,
     samplesVsHeldOut: distanceJson(samplesFd),
     heldOutVsHeldOut: distanceJson(floor),
     blurredVsHeldOut: distanceJson(fd(sets.blurred)),
@@ -87,9 +105,24 @@ export async function frechetStudy(o: FrechetStudyOptions): Promise<FrechetStudy
     blurSigmaPixels: BLUR_SIGMA,
     ratioToFloor: samplesFd.distance / Math.max(floor.distance, 1e-12),
     // How often the classifier calls a sample the kind it was conditioned on (held-out B: the same for real scenes).
-    sampleKindAccuracy: classes > 0 ? accuracyReport(sets.samples.predictions, labels, kinds).accuracy : null,
+    sampleKindAccuracy: o.conditional ? accuracyReport(sets.samples.predictions, labels, kinds).accuracy : null,
     heldOutKindAccuracy: accuracyReport(sets.heldOutB.predictions, b.labels, kinds).accuracy,
-    sampleSeconds,
+    sampleSeconds: o.sampleSeconds,
   };
   return { report, samples, labels, samplePredictions: sets.samples.predictions, heldOut: a, controls: { heldOutB: b.x0, blurred, shuffled, labels: b.labels } };
+}
+
+export async function frechetStudy(o: FrechetStudyOptions): Promise<FrechetStudy> {
+  const log = o.log ?? (() => {});
+  const classes = o.unet.config.classes;
+  const labels = balancedLabels(o.count, classes > 0 ? classes : SCENE_KINDS.length);
+  log(`fréchet: sampling ${o.count} images, ${o.steps} DDIM steps, guidance ${o.guidance}`);
+  const t0 = performance.now();
+  const samples = await sampleSet({ ...o, labels, onBatch: (done) => log(`  ${done}/${o.count} samples (${((performance.now() - t0) / 1000).toFixed(0)} s)`) });
+  return frechetOfSamples(samples, labels, {
+    ...o,
+    conditional: classes > 0,
+    sampler: `DDIM η = 0, ${o.steps} steps, x̂₀ clipped to [−1, 1], guidance scale ${o.guidance} (1 = conditional model alone)`,
+    sampleSeconds: (performance.now() - t0) / 1000,
+  });
 }

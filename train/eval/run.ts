@@ -13,6 +13,7 @@ import { loadModel, parseManifest, type JsonValue } from '../../src/lib/models/m
 import { heldOutBatch, renderExamples } from '../dataset';
 import { denoisingErrors } from './denoising';
 import { frechetStudy } from './frechet-study';
+import { gapRecord, lossGap, pixelGapSets } from './loss-gap';
 import { evaluatedWith, updateEvaluation, writeAtomically } from './manifest-update';
 import { sampleGridPng } from './sample-grid';
 import { sharpnessStudy, sharpnessSummary } from './sharpness-study';
@@ -26,6 +27,8 @@ export interface EvalOptions {
   classifierDir: string;
   /** Held-out scenes for the denoising error. */
   heldOut?: number;
+  /** Scenes in each set of the overfitting gap (loss-gap.ts), a multiple of 16; 0 skips it. */
+  gapCount?: number;
   /** Timesteps of the denoising error. */
   ts?: number[];
   /** Training-seed renders behind the Wiener filter's per-pixel mean and variance. */
@@ -86,6 +89,17 @@ export async function runEvaluation(o: EvalOptions): Promise<{ [metric: string]:
       rows: rows as unknown as JsonValue,
       modelBeatsWienerAtEveryT: rows.every((r) => r.modelMse < r.wienerMse),
     };
+
+    // A field of its own (issue 15 item 3): every other figure draws from its own seeded streams, so adding it changes none of them.
+    const gapCount = o.gapCount ?? 256;
+    if (gapCount > 0) {
+      const trained = manifest.steps * Number(manifest.data.details?.batch ?? 0);
+      log(`overfitting: loss on ${gapCount} training and ${gapCount} held-out scenes`);
+      const sets = pixelGapSets(d.seed, d.resolution, trained, gapCount);
+      const gap = lossGap(model.unet, model.weights, { ...d, model: model.unet.config }, schedule, sets.train, sets.heldOut);
+      log(`  train ${gap.trainLoss.toFixed(5)}, held-out ${gap.heldOutLoss.toFixed(5)}, gap ${gap.gap.toFixed(5)} ± ${gap.gapStdError.toFixed(5)}`);
+      results.overfitting = gapRecord(gap, d.prediction, ...sets.words);
+    }
 
     const fdCount = o.fdCount ?? 500;
     if (fdCount > 0) {
