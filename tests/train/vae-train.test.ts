@@ -124,7 +124,9 @@ describe('autoencoder training (tiny net, wasm)', () => {
     expect(mp.phase1Weights).toBeUndefined();
     expect(mp.phases).toEqual({ phase1Steps: 6, phase2Steps: 0, discWarmup: 0 });
     expect(mp.encoderSha256).toBe(manifest.encoderSha256);
-    expect((mp.data.details as { phase2NotShipped?: { stepsRun: number } }).phase2NotShipped?.stepsRun).toBe(4);
+    const notShipped = (mp.data.details as { phase2NotShipped?: { stepsRun: number; discWarmup: number } }).phase2NotShipped;
+    expect(notShipped?.stepsRun).toBe(4);
+    expect(notShipped?.discWarmup).toBe(2); // tinyVae's discWarmup: the loss curves shade it
     const onlyP1 = await loadVae(mp, new Uint8Array(readFileSync(join(p1only, 'weights.bin'))));
     const both = await loadVae(manifest, bin);
     const d1again = phase1DecoderWeights(both)!;

@@ -90,7 +90,7 @@ export async function exportVae(state: CheckpointState<VaeTrainConfig>, o: { pre
       description: describeVaeData(c, state.step),
       details: {
         seed: c.seed, batch: c.batch, crop: c.crop, fullSize: c.fullSize, loss: { ...c.loss }, disc: { ...c.disc }, discWeight: c.discWeight, lr: c.lr, phase2Lr: c.phase2Lr,
-        ...(o.phase1Only && phase2Done > 0 ? { phase2NotShipped: { stepsRun: phase2Done, note: 'the run went on into phase 2; its decoder is not in this export (phase 1\'s is)' } } : {}),
+        ...(o.phase1Only && phase2Done > 0 ? { phase2NotShipped: { stepsRun: phase2Done, discWarmup: Math.min(phase2Done, c.discWarmup), note: 'the run went on into phase 2; its decoder is not in this export (phase 1\'s is)' } } : {}),
       },
     },
     phases: o.phase1Only

@@ -12,7 +12,7 @@ type Key =
   | 'uploadIdle' | 'uploadLabel' | 'uploadHint' | 'uploadKept' | 'ownOriginal'
   | 'decodersTitle' | 'noPhase2' | 'phase2Withheld' | 'decoderPhase1' | 'decoderFinal' | 'decoderOnly' | 'rowBicubic' | 'rowCascade' | 'figHere' | 'figHeldOut'
   | 'figHeldOutPlain' | 'figWhat' | 'figDetail' | 'notMeasured' | 'figNote'
-  | 'curvesTitle' | 'termL1' | 'termGrad' | 'termKl' | 'termAdv' | 'termDisc' | 'termLambda' | 'curvesIntro' | 'curvesLog' | 'curveAlt' | 'curvesX'
+  | 'curvesTitle' | 'termL1' | 'termGrad' | 'termKl' | 'termAdv' | 'termDisc' | 'termLambda' | 'curvesIntro' | 'curvesIntroWithheld' | 'curvesLog' | 'curveAlt' | 'curvesX'
   | 'priorTitle' | 'histAlt' | 'histX' | 'histBars' | 'histCurve' | 'statsLine' | 'sigmaLine' | 'mixLabel' | 'mixNote' | 'mixAlt' | 'mixCaption'
   | 'priorAlt' | 'priorCaption' | 'priorAgain'
   | 'patchTitle' | 'cellsIgnored' | 'paintAlt' | 'paintKeys' | 'paintCells' | 'channelPick' | 'amountLabel' | 'brushSize' | 'erase' | 'clearBrush'
@@ -80,6 +80,7 @@ export const theAutoencoder: Translations<Key> = {
     termDisc: 'discriminator (hinge)',
     termLambda: 'adaptive weight λ',
     curvesIntro: 'Phase 1: {p1} steps of reconstruction and KL. Phase 2: {p2} steps with the encoder frozen, of which the first {warm} train the discriminator alone (shaded) before its term enters the decoder’s loss (after the dashed line).',
+    curvesIntroWithheld: 'Phase 1: {p1} steps of reconstruction and KL; its decoder is the one on this page. Phase 2: {p2} steps with the encoder frozen, of which the first {warm} train the discriminator alone (shaded) before its term enters the decoder’s loss (after the dashed line); that decoder is not shipped.',
     curvesLog: '(log scale)',
     curveAlt: 'Training curve of {term}; last value {last}',
     curvesX: 'Horizontal axis: training step. Each curve is thinned to a few hundred points.',
@@ -187,6 +188,7 @@ export const theAutoencoder: Translations<Key> = {
     termDisc: 'bộ phân biệt (hinge)',
     termLambda: 'trọng số thích nghi λ',
     curvesIntro: 'Giai đoạn 1: {p1} bước tái tạo và KL. Giai đoạn 2: {p2} bước với bộ mã hoá được giữ cố định, trong đó {warm} bước đầu chỉ huấn luyện riêng bộ phân biệt (vùng tô xám) trước khi thành phần của nó được đưa vào hàm mất mát của bộ giải mã (sau vạch đứt).',
+    curvesIntroWithheld: 'Giai đoạn 1: {p1} bước tái tạo và KL; bộ giải mã của giai đoạn này là bộ giải mã trên trang. Giai đoạn 2: {p2} bước với bộ mã hoá được giữ cố định, trong đó {warm} bước đầu chỉ huấn luyện riêng bộ phân biệt (vùng tô xám) trước khi thành phần của nó được đưa vào hàm mất mát của bộ giải mã (sau vạch đứt); bộ giải mã đó không được đưa lên trang.',
     curvesLog: '(thang log)',
     curveAlt: 'Đường cong huấn luyện của {term}; giá trị cuối {last}',
     curvesX: 'Trục ngang: bước huấn luyện. Mỗi đường cong được rút gọn còn vài trăm điểm.',

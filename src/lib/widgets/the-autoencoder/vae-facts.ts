@@ -44,6 +44,8 @@ export interface VaeFacts {
   hasPhase1: boolean;
   /** Steps of a phase 2 that ran but whose decoder this export leaves out (train/vae/vae-export.ts phase1Only), or null. */
   phase2NotShipped: number | null;
+  /** Of those, the steps that trained the discriminator alone (0 when not recorded). */
+  phase2NotShippedWarmup: number;
   /** Per loss term (l1, grad, kl, adv, disc, lambda), the terms present only. */
   lossCurves: Record<string, [number, number][]>;
   evaluation: VaeEvaluation;
@@ -127,6 +129,7 @@ export function vaeFacts(raw: unknown, file: string): VaeFacts {
     wallTimeSeconds: numOr(raw.wallTimeSeconds) ?? 0,
     hasPhase1: Array.isArray(raw.phase1Weights) && raw.phase1Weights.length > 0,
     phase2NotShipped: isObj(details.phase2NotShipped) ? numOr(details.phase2NotShipped.stepsRun) : null,
+    phase2NotShippedWarmup: isObj(details.phase2NotShipped) ? (numOr(details.phase2NotShipped.discWarmup) ?? 0) : 0,
     lossCurves: lossCurvesOf(raw.lossCurves),
     evaluation: evaluationOf(raw.evaluation),
     latent: latentFiguresOf(raw.evaluation),

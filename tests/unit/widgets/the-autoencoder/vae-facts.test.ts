@@ -14,6 +14,14 @@ const manifest = {
 };
 
 describe('vae-facts', () => {
+  it('a phase 2 that ran but is not shipped keeps its steps and its warm-up for the loss curves (0 when not recorded)', () => {
+    const withheld = (notShipped: object) => vaeFacts({ ...manifest, data: { details: { ...manifest.data.details, phase2NotShipped: notShipped } } }, 'm.json');
+    const f = withheld({ stepsRun: 1500, discWarmup: 300 });
+    expect([f.phase2NotShipped, f.phase2NotShippedWarmup, f.phases.phase2Steps]).toEqual([1500, 300, 0]);
+    expect(withheld({ stepsRun: 1500 }).phase2NotShippedWarmup).toBe(0);
+    expect([vaeFacts(manifest, 'm.json').phase2NotShipped, vaeFacts(manifest, 'm.json').phase2NotShippedWarmup]).toEqual([null, 0]);
+  });
+
   it('reads c and f = 2^(levels − 1) from the config: 1024² in, 64·64·8 out', () => {
     const f = vaeFacts(manifest, 'm.json');
     expect(f.channels).toBe(8);
