@@ -6,27 +6,20 @@
 // (LDM, Rombach et al. 2022); after the last step only the decoder is left, which decodes what it is given.
 import { energyOf, squaredDifference } from '../stage-difference';
 
-/** What a disturbed run hands back that the comparison needs (LatentResult and its frames). */
-export interface DisturbedRun {
-  /** The x_t preview [side, side, 3] of the frame right after the edit (the input of the next step); for the last step's edit, the final preview. */
+/** What a run hands the comparison: its unclipped colour preview [side, side, 3] right after the edit, and its decode. */
+export interface RunPoint {
+  /**
+   * The preview without clip (latent-facts.ts unclippedPreview) of the latent the edit went into: the next
+   * frame's x_t for a mid-run edit, the final latent for the last step's. The clean run's at the same point.
+   */
   injectedPreview: Float32Array;
-  /** The final latent's preview and its decode. */
-  preview: Float32Array;
-  image: Float32Array;
-}
-
-export interface CleanRun {
-  /** The clean run's preview at the same point (the same frame's x_t preview, or the final preview). */
-  injectedPreview: Float32Array;
-  preview: Float32Array;
   image: Float32Array;
 }
 
 export interface DisturbFigures {
-  /** Mean squared difference of the previews where the defect went in: what was injected, at 64². */
+  /** Mean squared colour change of the 64² preview where the defect went in: what was injected. */
   injected: number;
-  /** Of the final previews (64²) and of the decoded images (1024²). */
-  final64: number;
+  /** Mean squared difference of the decoded images (1024²). */
   final1024: number;
   /** final1024 / injected (0 when nothing was injected): the share of the defect that reached the image. */
   ratio: number;
@@ -35,9 +28,9 @@ export interface DisturbFigures {
 }
 
 /** The clean run against a disturbed one. */
-export function disturbFigures(clean: CleanRun, run: DisturbedRun): DisturbFigures {
+export function disturbFigures(clean: RunPoint, run: RunPoint): DisturbFigures {
   const injected = energyOf(squaredDifference(run.injectedPreview, clean.injectedPreview));
   const map = squaredDifference(run.image, clean.image);
   const final1024 = energyOf(map);
-  return { injected, final64: energyOf(squaredDifference(run.preview, clean.preview)), final1024, ratio: injected > 0 ? final1024 / injected : 0, map };
+  return { injected, final1024, ratio: injected > 0 ? final1024 / injected : 0, map };
 }

@@ -27,6 +27,8 @@ export interface LatentFacts {
   trainCount: number | null;
   heldoutCount: number | null;
   encoding: string | null;
+  /** The colour preview's linear map (weights[j][k]: channel j's share of colour k), when recorded. */
+  preview: { weights: number[][]; bias: number[] } | null;
   /** The colour preview's held-out mean squared error against the 64² renders, when recorded. */
   previewMse: number | null;
   heldOutLoss: number | null;
@@ -76,6 +78,7 @@ export function latentFacts(raw: unknown, file: string): LatentFacts {
     trainCount: numOr(latent.trainCount),
     heldoutCount: numOr(latent.heldoutCount),
     encoding: strOr(latent.encoding),
+    preview: Array.isArray(preview.weights) && preview.weights.length === c && preview.weights.every((row) => nums(row, 3)) && nums(preview.bias, 3) ? { weights: preview.weights as number[][], bias: preview.bias as number[] } : null,
     previewMse: numOr(preview.heldOutMse),
     heldOutLoss: numOr(evaluation.heldOutLoss),
     trainLoss: numOr(evaluation.trainLoss),
@@ -87,6 +90,26 @@ export function unstandardise(zs: Float32Array, facts: Pick<LatentFacts, 'mean' 
   const c = facts.mean.length;
   if (zs.length % c !== 0) throw new RangeError(`a latent of ${c} channels cannot hold ${zs.length} values`);
   return zs.map((v, i) => v * facts.std[i % c] + facts.mean[i % c]);
+}
+
+/**
+ * The colour preview of a standardised latent [side, side, c] without the clip the frames' previews have:
+ * rgb = Wᵀz + b per cell on z = z'·std + mean (pipelines/latent-preview.ts applyPreview, the same map).
+ * Linear, so the preview of a difference of latents is exactly the colour change an edit made.
+ */
+export function unclippedPreview(zs: Float32Array, facts: Pick<LatentFacts, 'mean' | 'std' | 'preview'>): Float32Array | null {
+  const map = facts.preview;
+  if (!map) return null;
+  const z = unstandardise(zs, facts);
+  const c = facts.mean.length;
+  const out = new Float32Array((z.length / c) * 3);
+  for (let cell = 0; cell < z.length / c; cell++)
+    for (let k = 0; k < 3; k++) {
+      let v = map.bias[k];
+      for (let j = 0; j < c; j++) v += z[cell * c + j] * map.weights[j][k];
+      out[cell * 3 + k] = v;
+    }
+  return out;
 }
 
 /** How many times each training latent was seen: steps × batch over the training scenes. */

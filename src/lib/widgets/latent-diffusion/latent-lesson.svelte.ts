@@ -13,7 +13,7 @@ import { pageEngine, type EngineState, type LatentRunOutcome, type VaeRunOutcome
 import { enumParam, intParam, UrlState } from '$lib/state/url.svelte';
 import { formatGrid, gridValues, KINDS, MAX_SEED } from '../reverse-settings';
 import { disturbFigures, type DisturbFigures } from './disturb';
-import { budgetOf, latentFacts, unstandardise, type Budget, type LatentFacts } from './latent-facts';
+import { budgetOf, latentFacts, unclippedPreview, unstandardise, type Budget, type LatentFacts } from './latent-facts';
 import { CHANNELS, DEFAULT_STEPS, DISTURB_DEFECTS, disturbEdits, LATENT_MODEL, latentJob, linkNotes, midStep, snapLatentSteps, snapU, STEP_CHOICES, U_GRID, VAE_MODEL, walkStart, type DefectPreset, type LatentSettings, type LinkNote } from './latent-settings';
 
 export type RunState = 'idle' | 'running' | 'done' | 'error';
@@ -302,12 +302,15 @@ export class LatentLesson {
     if (!okLate || !current()) return;
     const cleanFrame = this.steps.frames[k];
     const midFrame = this.mid.frames[k];
+    const facts = this.facts;
     const late = this.late.result!;
     const mid = this.mid.result!;
-    if (!cleanFrame || !midFrame) return;
+    if (!cleanFrame || !midFrame || !facts) return;
+    // The colour change each edit made, on the unclipped preview: a noisy x_t's preview is often clipped.
+    const preview = (z: Float32Array) => unclippedPreview(z, facts) ?? new Float32Array((z.length / facts.channels) * 3);
     this.figures = {
-      mid: disturbFigures({ injectedPreview: cleanFrame.xtPreview, preview: clean.preview, image: clean.image }, { injectedPreview: midFrame.xtPreview, preview: mid.preview, image: mid.image }),
-      late: disturbFigures({ injectedPreview: clean.preview, preview: clean.preview, image: clean.image }, { injectedPreview: late.preview, preview: late.preview, image: late.image }),
+      mid: disturbFigures({ injectedPreview: preview(cleanFrame.xt), image: clean.image }, { injectedPreview: preview(midFrame.xt), image: mid.image }),
+      late: disturbFigures({ injectedPreview: preview(clean.latent), image: clean.image }, { injectedPreview: preview(late.latent), image: late.image }),
     };
   }
 

@@ -1,9 +1,9 @@
 // Lesson 5's reading of the latent model's manifest: what the page needs to decode is required and named
 // when missing; the rest is optional and absent figures stay absent (an early checkpoint has fewer).
 import { describe, expect, it } from 'vitest';
-import { budgetOf, latentFacts, timesSeen, unstandardise } from '../../../../src/lib/widgets/latent-diffusion/latent-facts';
+import { budgetOf, latentFacts, timesSeen, unclippedPreview, unstandardise } from '../../../../src/lib/widgets/latent-diffusion/latent-facts';
 
-const latent = { mean: [0.5, -1], std: [2, 3], encoderSha256: 'ab'.repeat(32), trainCount: 3072, heldoutCount: 256, encoding: 'posterior mean', preview: { heldOutMse: 0.012 } };
+const latent = { mean: [0.5, -1], std: [2, 3], encoderSha256: 'ab'.repeat(32), trainCount: 3072, heldoutCount: 256, encoding: 'posterior mean', preview: { weights: [[1, 0, 0.5], [0, 2, 0]], bias: [0.1, 0, 0], heldOutMse: 0.012 } };
 const manifest = { name: 'latent-64', config: { imageChannels: 2 }, paramCount: 453_000, steps: 1000, wallTimeSeconds: 3600, flops: [{ height: 64, width: 64, flopsPerImage: 9e8 }], data: { details: { batch: 16, resolution: 64, latent } }, evaluation: { heldOutLoss: 0.3 } };
 
 describe('latentFacts', () => {
@@ -23,6 +23,13 @@ describe('latentFacts', () => {
   it('undoes the standardisation channel by channel: z = z′·std + mean', () => {
     expect(Array.from(unstandardise(Float32Array.of(0, 0, 1, 1, -1, 2), { mean: [0.5, -1], std: [2, 3] }))).toEqual([0.5, -1, 2.5, 2, -1.5, 5]);
     expect(() => unstandardise(new Float32Array(3), { mean: [0, 0], std: [1, 1] })).toThrow(/2 channels/);
+  });
+
+  it('the unclipped preview is the manifest’s linear map on the unstandardised latent, past ±1; no map, no preview', () => {
+    const f = latentFacts(manifest, 'm.json');
+    // z′ = (1, 1) → z = (2.5, 2) → rgb = (0.1 + 2.5, 2·2, 0.5·2.5) = (2.6, 4, 1.25).
+    expect(Array.from(unclippedPreview(Float32Array.of(1, 1), f)!)).toEqual([2.6, 4, 1.25].map(Math.fround));
+    expect(unclippedPreview(Float32Array.of(1, 1), { ...f, preview: null })).toBeNull();
   });
 
   it('reads any U-Net’s budget, with the training loss when the evaluation has it', () => {

@@ -17,7 +17,7 @@ const SIDE = 4;
 const SIZE = 8;
 const MEAN = [0.5, -1];
 const STD = [2, 3];
-const manifest = { name: 'latent-64', config: { imageChannels: C }, steps: 100, data: { details: { batch: 4, resolution: SIDE, latent: { mean: MEAN, std: STD, encoderSha256: 'ab'.repeat(32), trainCount: 50, heldoutCount: 10 } } }, evaluation: { heldOutLoss: 0.3 } };
+const manifest = { name: 'latent-64', config: { imageChannels: C }, steps: 100, data: { details: { batch: 4, resolution: SIDE, latent: { mean: MEAN, std: STD, encoderSha256: 'ab'.repeat(32), trainCount: 50, heldoutCount: 10, preview: { weights: [[1, 0, 0], [0, 1, 0]], bias: [0, 0, 0] } } } }, evaluation: { heldOutLoss: 0.3 } };
 
 /**
  * An engine that answers at once. Each edit adds 1 to the latent from its step on, and the image is the
@@ -100,10 +100,11 @@ describe('LatentLesson', () => {
     const late = jobs[2].job as LatentJob;
     expect(mid.edits).toEqual([{ at: 4, space: 'preview', defect: { preset: 'shift' } }]);
     expect(late.edits).toEqual([{ at: 9, space: 'preview', defect: { preset: 'shift' } }]);
+    // A latent change of 1 in both channels is a colour change of (2, 3, 0) on the preview: energy 13/3.
     const f = lesson.figures!;
-    expect(f.mid.injected).toBeCloseTo(1);
-    expect(f.late.injected).toBeCloseTo(1);
-    expect(f.late.ratio).toBeCloseTo(1);
+    expect(f.mid.injected).toBeCloseTo(13 / 3);
+    expect(f.late.injected).toBeCloseTo(13 / 3);
+    expect(f.late.ratio).toBeCloseTo(3 / 13);
     expect(f.mid.ratio).toBeLessThan(1e-6); // 0.1^5 squared: repaired
     expect(f.late.map.length).toBe(SIZE * SIZE);
   });
