@@ -64,6 +64,10 @@ describe('the overfitting gap', () => {
     expect(Array.from(sets.heldOut.x0)).toEqual(Array.from(held.x0));
     const g = lossGap(unet, weights, settings, schedule, sets.train, sets.heldOut);
     expect(g.heldOutLoss).toBe(same.heldOutLoss);
+    // Each set is scored under its own kinds and the same (t, ε): swapping the sets only flips the gap's sign.
+    const swapped = lossGap(unet, weights, settings, schedule, sets.heldOut, sets.train);
+    expect(swapped.trainLoss).toBe(g.heldOutLoss);
+    expect(swapped.heldOutLoss).toBe(g.trainLoss);
     expect(g.trainLoss).not.toBe(g.heldOutLoss);
     expect(Number.isFinite(g.gapStdError) && g.gapStdError > 0).toBe(true);
     expect(() => lossGap(unet, weights, settings, schedule, sets.train, heldOutBatch(config.seed, 16, config.resolution))).toThrow(/same size/);

@@ -57,9 +57,10 @@ export function lossGap(unet: UNet, weights: tf.NamedTensorMap, settings: LossSe
     const [a, b] = [k * GAP_CHUNK, (k + 1) * GAP_CHUNK];
     const h = slice(heldOut, per, a, b);
     const tr = slice(train, per, a, b);
-    const noise = stepNoise(config, k, h); // t and ε depend on the step and the batch's size only: shared by both sets
-    const lh = evalLoss(unet, weights, h, noise, config, schedule);
-    const lt = evalLoss(unet, weights, tr, noise, config, schedule);
+    // t and ε depend on the step and the batch's size only, so both sets get the same; the labels are each set's own
+    // (a draw carries its batch's classes: one draw for both would score the training set under the held-out kinds).
+    const lh = evalLoss(unet, weights, h, stepNoise(config, k, h), config, schedule);
+    const lt = evalLoss(unet, weights, tr, stepNoise(config, k, tr), config, schedule);
     if (!Number.isFinite(lh) || !Number.isFinite(lt)) throw new Error(`lossGap: a loss of chunk ${k} is not finite`);
     if (k === 0) first = lh;
     heldSum += lh;
