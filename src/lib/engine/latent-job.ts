@@ -12,9 +12,13 @@ import { defectProblem, maskProblem, resolveDefect, type DefectSpec } from './ca
  * preview may be one of lesson 3's presets by name (cascade-job.ts DefectSpec), so both lessons offer the
  * same buttons. A brush's weights are not transferred: the page keeps painting on them.
  */
-export type LatentEditSpec =
+export type LatentEditSpec = (
   | { at: number; space: 'latent'; channel: number | null; effect: LatentEffect; mask: Mask }
-  | { at: number; space: 'preview'; defect: DefectSpec };
+  | { at: number; space: 'preview'; defect: DefectSpec }
+) & {
+  /** Edit the image x_t holds (pipelines/latent.ts LatentEdit.onImage): the change to x̂₀, scaled by √ᾱ. */
+  onImage?: boolean;
+};
 
 export interface LatentJob {
   kind: 'latent';
@@ -105,6 +109,7 @@ function effectProblem(e: unknown): string | null {
 export function latentEditProblem(e: unknown, steps: number): string | null {
   if (!isObj(e)) return 'edit is not an object';
   if (!isInt(e.at) || e.at < 0 || e.at >= steps) return `at must be a step index in [0, ${steps - 1}]`;
+  if (e.onImage !== undefined && typeof e.onImage !== 'boolean') return 'onImage must be true or false';
   if (e.space === 'preview') return defectProblem(e.defect);
   if (e.space !== 'latent') return `space must be "latent" or "preview", not ${String(e.space)}`;
   if (e.channel !== null && !(isInt(e.channel) && e.channel >= 0)) return 'channel must be an index or null (all channels)';
@@ -140,5 +145,5 @@ export function latentJobProblem(job: Obj): string | null {
 
 /** The pipeline's edit a spec stands for (a preset resolved to its effect and mask). */
 export function resolveLatentEdit(spec: LatentEditSpec): LatentEdit {
-  return spec.space === 'preview' ? { at: spec.at, space: 'preview', defect: resolveDefect(spec.defect) } : spec;
+  return spec.space === 'preview' ? { at: spec.at, space: 'preview', defect: resolveDefect(spec.defect), ...(spec.onImage ? { onImage: true } : {}) } : spec;
 }

@@ -65,9 +65,19 @@ export type LatentEffect =
  * side×side grid. On the preview: a lesson-3 defect painted on the colour preview, lifted into the latent
  * as the least-norm change that makes the preview change by exactly that much (previewPseudoInverse).
  */
-export type LatentEdit =
+export type LatentEdit = (
   | { at: number; space: 'latent'; channel: number | null; effect: LatentEffect; mask: Mask }
-  | { at: number; space: 'preview'; defect: Defect };
+  | { at: number; space: 'preview'; defect: Defect }
+) & {
+  /**
+   * Edit the image the latent holds, not the noisy latent itself: the change the edit makes to the step's
+   * x̂₀ goes into x_{t'} scaled by √ᾱ_{t'}, the share of the clean latent in x_{t'} = √ᾱ z₀ + √(1−ᾱ) ε
+   * (DDIM, Song et al. 2021 Eq. 12, whose x̂₀ the next step then reads with exactly that change). An edit
+   * of x_{t'} as it is would be 1/√ᾱ times larger relative to the image, an amplified defect, not the
+   * same one. After the last step ᾱ_0 = 1 and x = x̂₀: both forms are the same edit.
+   */
+  onImage?: boolean;
+};
 
 /** Applies one edit to a standardised latent [side, side, c] (a new array). */
 export function applyLatentEdit(zs: Float32Array, side: number, m: LatentModel, edit: LatentEdit): Float32Array {
@@ -146,6 +156,7 @@ export function sampleLatent(model: LatentModel, o: LatentSampleOptions): Promis
   const shape = [o.batch, side, side, model.channels];
   const denoiser = guidedDenoiser(model, o.classIndex, o.guidance); // may refuse the class: before any tensor is made
   const start = o.start ? blendedStart(shape, o.seed, o.start) : null;
+  let x0s: Float32Array | null = null;
   const run = sample({
     model: denoiser,
     shape,
@@ -158,14 +169,32 @@ export function sampleLatent(model: LatentModel, o: LatentSampleOptions): Promis
     rng: start?.rng ?? makeRng(o.seed),
     xStart: start?.x,
     signal: o.signal,
-    onStep: o.onStep,
-    intervene: (i, _t, x) => {
+    onStep: async (tap) => {
+      // The x̂₀ an image edit after this step is made to, read before the loop disposes it.
+      x0s = edits.some((e) => e.at === tap.i && e.onImage) ? (tap.x0.dataSync() as Float32Array).slice() : null;
+      await o.onStep?.(tap);
+    },
+    intervene: (i, tPrev, x) => {
       const now = edits.filter((e) => e.at === i);
       if (now.length === 0) return undefined;
       const per = side * side * model.channels;
       const data = x.dataSync() as Float32Array;
       const out = new Float32Array(data.length);
-      for (let b = 0; b < o.batch; b++) out.set(now.reduce<Float32Array>((z, e) => applyLatentEdit(z, side, model, e), data.slice(b * per, (b + 1) * per)), b * per);
+      const signal = Math.sqrt(model.schedule.alphaBar[tPrev]);
+      for (let b = 0; b < o.batch; b++) {
+        let z: Float32Array = data.slice(b * per, (b + 1) * per);
+        let image: Float32Array | null = x0s?.slice(b * per, (b + 1) * per) ?? null; // x̂₀ with the image edits so far
+        for (const e of now) {
+          if (!e.onImage || !image) {
+            z = applyLatentEdit(z, side, model, e);
+            continue;
+          }
+          const before = image;
+          image = applyLatentEdit(before, side, model, e);
+          z = z.map((v, k) => v + signal * (image![k] - before[k]));
+        }
+        out.set(z, b * per);
+      }
       return tf.tensor(out, x.shape);
     },
   });

@@ -52,6 +52,7 @@ describe('latentJobProblem', () => {
       [{ ...edit, effect: { kind: 'set', value: Infinity } }, /set effect needs a finite value/],
       [{ ...edit, mask: { kind: 'brush', size: 4, alpha: new Float32Array(3) } }, /brush of size 4 needs a Float32Array of 16/],
       [{ ...edit, mask: { kind: 'star' } }, /unknown mask kind star/],
+      [{ ...edit, onImage: 'yes' }, /onImage must be true or false/],
       [{ at: 1, space: 'preview', defect: { preset: 'smudge' } }, /unknown preset smudge/],
       [{ at: 1, space: 'preview', defect: { effect: { kind: 'paint', color: [1, 2] }, mask: { kind: 'all' } } }, /paint effect needs a colour/],
     ];
@@ -63,6 +64,7 @@ describe('latentJobProblem', () => {
     const mask = emptyBrush(8);
     expect(resolveLatentEdit({ at: 3, space: 'preview', defect: { preset: 'blob', mask } })).toEqual({ at: 3, space: 'preview', defect: { effect: PRESETS.blob.effect, mask } });
     expect(resolveLatentEdit(edit)).toBe(edit);
+    expect(resolveLatentEdit({ at: 3, space: 'preview', defect: { preset: 'shift' }, onImage: true })).toEqual({ at: 3, space: 'preview', defect: PRESETS.shift, onImage: true });
   });
 });
 

@@ -120,6 +120,28 @@ describe('sampling with edits', () => {
     await expect(run([{ ...blob, at: 4 }])).rejects.toThrow(/outside/);
   });
 
+  it('an image edit moves the next step’s input by √ᾱ times the edit of the step’s x̂₀; after the last step it is the plain edit', async () => {
+    const before = tf.memory().numTensors;
+    const taps = async (edits: LatentEdit[]) => {
+      const seen: { xt: Float32Array; x0: Float32Array; tPrev: number }[] = [];
+      const x = await sampleLatent(model, { classIndex: 1, guidance: 1, batch: 1, sampler: 'ddim', steps: 4, eta: 0, seed: 3, edits, onStep: (tap) => void seen.push({ xt: tap.xt.dataSync().slice() as Float32Array, x0: tap.x0.dataSync().slice() as Float32Array, tPrev: tap.tPrev }) });
+      const out = x.dataSync().slice() as Float32Array;
+      x.dispose();
+      return { seen, out };
+    };
+    const blob: LatentEdit = { at: 1, space: 'preview', defect: { effect: { kind: 'paint', color: [0.9, -0.7, -0.6] }, mask: { kind: 'disc', cx: 0.5, cy: 0.5, r: 0.3 } }, onImage: true };
+    const plain = await taps([]);
+    const edited = await taps([blob]);
+    const alpha = Math.sqrt(model.schedule.alphaBar[plain.seen[1].tPrev]);
+    expect(alpha).toBeLessThan(0.99);
+    const change = applyLatentEdit(plain.seen[1].x0, side, model, blob);
+    for (let i = 0; i < 200; i++) expect(edited.seen[2].xt[i] - plain.seen[2].xt[i]).toBeCloseTo(alpha * (change[i] - plain.seen[1].x0[i]), 4);
+    const last = await taps([{ ...blob, at: 3 }]);
+    const lastPlain = await taps([{ ...blob, at: 3, onImage: false }]);
+    for (let i = 0; i < last.out.length; i += 7) expect(last.out[i]).toBeCloseTo(lastPlain.out[i], 4);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('a walk’s start: u = 0 is the plain run of the seed bit for bit (DDPM too), u = 1 is seedB’s DDIM run; slerp and lerp differ in between; tensors flat', async () => {
     const before = tf.memory().numTensors;
     const walk = async (seed: number, sampler: 'ddim' | 'ddpm', start?: LatentStart) => {

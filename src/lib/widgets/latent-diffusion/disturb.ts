@@ -17,7 +17,7 @@ export interface RunPoint {
 }
 
 export interface DisturbFigures {
-  /** Mean squared colour change of the 64² preview where the defect went in: what was injected. */
+  /** Mean squared colour change the defect made to the 64² preview of the image x̂₀ it was painted on: what was injected. */
   injected: number;
   /** Mean squared difference of the decoded images (1024²). */
   final1024: number;
@@ -27,9 +27,14 @@ export interface DisturbFigures {
   map: Float32Array;
 }
 
-/** The clean run against a disturbed one. */
-export function disturbFigures(clean: RunPoint, run: RunPoint): DisturbFigures {
-  const injected = energyOf(squaredDifference(run.injectedPreview, clean.injectedPreview));
+/**
+ * The clean run against a disturbed one. `signal` is √ᾱ where the edit went in (1 after the last step): the
+ * defect was painted on the image x̂₀ and entered x_t scaled by it, so the change of x_t's preview divided by
+ * it is the defect as painted, the same measure for both cases.
+ */
+export function disturbFigures(clean: RunPoint, run: RunPoint, signal = 1): DisturbFigures {
+  if (!(signal > 0)) throw new RangeError(`the signal share √ᾱ must be > 0, got ${signal}`);
+  const injected = energyOf(squaredDifference(run.injectedPreview, clean.injectedPreview)) / (signal * signal);
   const map = squaredDifference(run.image, clean.image);
   const final1024 = energyOf(map);
   return { injected, final1024, ratio: injected > 0 ? final1024 / injected : 0, map };

@@ -4,6 +4,7 @@
 // (z = z'·std + mean; LDM rescales its latents too, Rombach et al. 2022 §4.3.2), the scene counts, the
 // training budget and the evaluation. Read defensively: an early checkpoint has fewer figures, and a
 // figure that is absent is reported as absent, never filled in.
+import { isScheduleName, makeSchedule } from '$lib/diffusion/schedule';
 
 export interface LatentFacts {
   name: string;
@@ -18,6 +19,8 @@ export interface LatentFacts {
   wallTimeSeconds: number | null;
   machine: string | null;
   schedule: string | null;
+  /** The schedule's T (diffusion steps), 1000 when not recorded. */
+  T: number;
   prediction: string | null;
   condDropout: number | null;
   /** Per-channel mean and standard deviation of the training latents (decoder units). */
@@ -70,6 +73,7 @@ export function latentFacts(raw: unknown, file: string): LatentFacts {
     wallTimeSeconds: numOr(raw.wallTimeSeconds),
     machine: strOr(raw.machine),
     schedule: strOr(details.schedule),
+    T: numOr(details.T) ?? 1000,
     prediction: strOr(details.prediction),
     condDropout: numOr(details.condDropout),
     mean,
@@ -110,6 +114,15 @@ export function unclippedPreview(zs: Float32Array, facts: Pick<LatentFacts, 'mea
       out[cell * 3 + k] = v;
     }
   return out;
+}
+
+/**
+ * √ᾱ_t of the model's schedule: the share of the clean latent in x_t = √ᾱ z₀ + √(1−ᾱ) ε (DDPM Eq. 4), so
+ * a change of x̂₀ by Δ is a change of x_t by √ᾱ·Δ. Null when the manifest names no schedule the course has.
+ */
+export function signalAt(facts: Pick<LatentFacts, 'schedule' | 'T' | 'resolution'>, t: number): number | null {
+  if (!facts.schedule || !isScheduleName(facts.schedule) || !Number.isInteger(t) || t < 0 || t > facts.T) return null;
+  return Math.sqrt(makeSchedule(facts.schedule, { T: facts.T, resolution: facts.resolution }).alphaBar[t]);
 }
 
 /** How many times each training latent was seen: steps × batch over the training scenes. */

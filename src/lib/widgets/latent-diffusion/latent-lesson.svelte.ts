@@ -13,7 +13,7 @@ import { pageEngine, type EngineState, type LatentRunOutcome, type VaeRunOutcome
 import { enumParam, intParam, UrlState } from '$lib/state/url.svelte';
 import { formatGrid, gridValues, KINDS, MAX_SEED } from '../reverse-settings';
 import { disturbFigures, type DisturbFigures } from './disturb';
-import { budgetOf, latentFacts, unclippedPreview, unstandardise, type Budget, type LatentFacts } from './latent-facts';
+import { budgetOf, latentFacts, signalAt, unclippedPreview, unstandardise, type Budget, type LatentFacts } from './latent-facts';
 import { CHANNELS, DEFAULT_STEPS, DISTURB_DEFECTS, disturbEdits, LATENT_MODEL, latentJob, linkNotes, midStep, snapLatentSteps, snapU, STEP_CHOICES, U_GRID, VAE_MODEL, walkStart, type DefectPreset, type LatentSettings, type LinkNote } from './latent-settings';
 
 export type RunState = 'idle' | 'running' | 'done' | 'error';
@@ -306,10 +306,13 @@ export class LatentLesson {
     const late = this.late.result!;
     const mid = this.mid.result!;
     if (!cleanFrame || !midFrame || !facts) return;
-    // The colour change each edit made, on the unclipped preview: a noisy x_t's preview is often clipped.
+    // The colour change each edit made, on the unclipped preview (a noisy x_t's preview is often clipped);
+    // the mid-run one entered x_t scaled by √ᾱ of that step (LatentEdit.onImage), undone here.
     const preview = (z: Float32Array) => unclippedPreview(z, facts) ?? new Float32Array((z.length / facts.channels) * 3);
+    const signal = signalAt(facts, cleanFrame.t);
+    if (signal === null || signal <= 0) return;
     this.figures = {
-      mid: disturbFigures({ injectedPreview: preview(cleanFrame.xt), image: clean.image }, { injectedPreview: preview(midFrame.xt), image: mid.image }),
+      mid: disturbFigures({ injectedPreview: preview(cleanFrame.xt), image: clean.image }, { injectedPreview: preview(midFrame.xt), image: mid.image }, signal),
       late: disturbFigures({ injectedPreview: preview(clean.latent), image: clean.image }, { injectedPreview: preview(late.latent), image: late.image }),
     };
   }

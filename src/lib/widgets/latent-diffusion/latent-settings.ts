@@ -66,7 +66,9 @@ export function midStep(at: number, steps: number): number {
 
 /** The two edits of "disturb it half-way": the same lesson-3 preset on the colour preview, after step `mid` and after the last. */
 export function disturbEdits(defect: DefectPreset, mid: number, steps: number): { mid: LatentEditSpec; late: LatentEditSpec } {
-  const on = (at: number): LatentEditSpec => ({ at, space: 'preview', defect: { preset: defect } });
+  // Painted on the image the latent holds (x̂₀), so the half-way defect is the same size relative to the
+  // scene as the late one; on x_t as it is, it would be 1/√ᾱ times larger (pipelines/latent.ts onImage).
+  const on = (at: number): LatentEditSpec => ({ at, space: 'preview', defect: { preset: defect }, onImage: true });
   return { mid: on(midStep(mid, steps) - 1), late: on(steps - 1) };
 }
 

@@ -15,6 +15,12 @@ describe('disturbFigures', () => {
     expect(f.map).toHaveLength(16);
   });
 
+  it('a mid-run change of x_t is the defect scaled by √ᾱ: dividing by it gives the defect as painted', () => {
+    const clean = { injectedPreview: img(2, 0), image: img(4, 0) };
+    expect(disturbFigures(clean, { injectedPreview: img(2, 0.25), image: img(4, 0) }, 0.5).injected).toBeCloseTo(0.25);
+    expect(() => disturbFigures(clean, clean, 0)).toThrow(/√ᾱ/);
+  });
+
   it('an edit that injected nothing has ratio 0, not NaN', () => {
     const clean = { injectedPreview: img(2, 0), image: img(4, 0) };
     expect(disturbFigures(clean, clean).ratio).toBe(0);

@@ -1,7 +1,7 @@
 // Lesson 5's reading of the latent model's manifest: what the page needs to decode is required and named
 // when missing; the rest is optional and absent figures stay absent (an early checkpoint has fewer).
 import { describe, expect, it } from 'vitest';
-import { budgetOf, latentFacts, timesSeen, unclippedPreview, unstandardise } from '../../../../src/lib/widgets/latent-diffusion/latent-facts';
+import { budgetOf, latentFacts, signalAt, timesSeen, unclippedPreview, unstandardise } from '../../../../src/lib/widgets/latent-diffusion/latent-facts';
 
 const latent = { mean: [0.5, -1], std: [2, 3], encoderSha256: 'ab'.repeat(32), trainCount: 3072, heldoutCount: 256, encoding: 'posterior mean', preview: { weights: [[1, 0, 0.5], [0, 2, 0]], bias: [0.1, 0, 0], heldOutMse: 0.012 } };
 const manifest = { name: 'latent-64', config: { imageChannels: 2 }, paramCount: 453_000, steps: 1000, wallTimeSeconds: 3600, flops: [{ height: 64, width: 64, flopsPerImage: 9e8 }], data: { details: { batch: 16, resolution: 64, latent } }, evaluation: { heldOutLoss: 0.3 } };
@@ -30,6 +30,15 @@ describe('latentFacts', () => {
     // z′ = (1, 1) → z = (2.5, 2) → rgb = (0.1 + 2.5, 2·2, 0.5·2.5) = (2.6, 4, 1.25).
     expect(Array.from(unclippedPreview(Float32Array.of(1, 1), f)!)).toEqual([2.6, 4, 1.25].map(Math.fround));
     expect(unclippedPreview(Float32Array.of(1, 1), { ...f, preview: null })).toBeNull();
+  });
+
+  it('√ᾱ of the manifest’s schedule: 1 at t = 0, small near T, null for a schedule the course lacks', () => {
+    const f = { schedule: 'cosine', T: 1000, resolution: 64 };
+    expect(signalAt(f, 0)).toBe(1);
+    expect(signalAt(f, 500)).toBeGreaterThan(0.5);
+    expect(signalAt(f, 990)!).toBeLessThan(0.1);
+    expect(signalAt({ ...f, schedule: 'karras' }, 10)).toBeNull();
+    expect(signalAt(f, 1001)).toBeNull();
   });
 
   it('reads any U-Net’s budget, with the training loss when the evaluation has it', () => {

@@ -8,6 +8,8 @@ import type { LatentFrame, LatentJob } from '../../../../src/lib/engine/latent-j
 import type { VaeJob } from '../../../../src/lib/engine/vae-job';
 import type { EngineState } from '../../../../src/lib/state/engine.svelte';
 
+import { makeSchedule } from '../../../../src/lib/diffusion/schedule';
+
 vi.mock('$app/navigation', () => ({ replaceState: vi.fn() }));
 const { LatentLesson } = await import('../../../../src/lib/widgets/latent-diffusion/latent-lesson.svelte');
 const { CHANNELS } = await import('../../../../src/lib/widgets/latent-diffusion/latent-settings');
@@ -17,7 +19,7 @@ const SIDE = 4;
 const SIZE = 8;
 const MEAN = [0.5, -1];
 const STD = [2, 3];
-const manifest = { name: 'latent-64', config: { imageChannels: C }, steps: 100, data: { details: { batch: 4, resolution: SIDE, latent: { mean: MEAN, std: STD, encoderSha256: 'ab'.repeat(32), trainCount: 50, heldoutCount: 10, preview: { weights: [[1, 0, 0], [0, 1, 0]], bias: [0, 0, 0] } } } }, evaluation: { heldOutLoss: 0.3 } };
+const manifest = { name: 'latent-64', config: { imageChannels: C }, steps: 100, data: { details: { batch: 4, resolution: SIDE, schedule: 'cosine', T: 1000, latent: { mean: MEAN, std: STD, encoderSha256: 'ab'.repeat(32), trainCount: 50, heldoutCount: 10, preview: { weights: [[1, 0, 0], [0, 1, 0]], bias: [0, 0, 0] } } } }, evaluation: { heldOutLoss: 0.3 } };
 
 /**
  * An engine that answers at once. Each edit adds 1 to the latent from its step on, and the image is the
@@ -98,11 +100,12 @@ describe('LatentLesson', () => {
     expect(jobs.map((j) => j.channel)).toEqual([CHANNELS.steps, CHANNELS.mid, CHANNELS.late]);
     const mid = jobs[1].job as LatentJob;
     const late = jobs[2].job as LatentJob;
-    expect(mid.edits).toEqual([{ at: 4, space: 'preview', defect: { preset: 'shift' } }]);
-    expect(late.edits).toEqual([{ at: 9, space: 'preview', defect: { preset: 'shift' } }]);
-    // A latent change of 1 in both channels is a colour change of (2, 3, 0) on the preview: energy 13/3.
+    expect(mid.edits).toEqual([{ at: 4, space: 'preview', defect: { preset: 'shift' }, onImage: true }]);
+    expect(late.edits).toEqual([{ at: 9, space: 'preview', defect: { preset: 'shift' }, onImage: true }]);
+    // A latent change of 1 in both channels is a colour change of (2, 3, 0) on the preview: energy 13/3. The
+    // mid-run change entered x_t at frame 5 (t = 995) scaled by √ᾱ: the defect as painted was 1/√ᾱ larger.
     const f = lesson.figures!;
-    expect(f.mid.injected).toBeCloseTo(13 / 3);
+    expect(f.mid.injected / (13 / 3 / makeSchedule('cosine').alphaBar[995])).toBeCloseTo(1, 5);
     expect(f.late.injected).toBeCloseTo(13 / 3);
     expect(f.late.ratio).toBeCloseTo(3 / 13);
     expect(f.mid.ratio).toBeLessThan(1e-6); // 0.1^5 squared: repaired

@@ -10,7 +10,7 @@ describe('lesson 5 settings', () => {
   });
 
   it('the half-way edit goes in after step k (index k − 1), clamped inside the run; the late one after the last step', () => {
-    expect(disturbEdits('noise', 10, 20)).toEqual({ mid: { at: 9, space: 'preview', defect: { preset: 'noise' } }, late: { at: 19, space: 'preview', defect: { preset: 'noise' } } });
+    expect(disturbEdits('noise', 10, 20)).toEqual({ mid: { at: 9, space: 'preview', defect: { preset: 'noise' }, onImage: true }, late: { at: 19, space: 'preview', defect: { preset: 'noise' }, onImage: true } });
     expect([midStep(0, 20), midStep(40, 20), midStep(3, 5)]).toEqual([1, 19, 3]);
   });
 
