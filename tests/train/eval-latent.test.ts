@@ -9,13 +9,14 @@ import { renderScene, sampleScene, SCENE_KINDS } from '../../src/lib/data';
 import { makeSchedule } from '../../src/lib/diffusion/schedule';
 import { loadClassifier, parseClassifierManifest } from '../../src/lib/models/classifier';
 import { loadModel, parseManifest } from '../../src/lib/models/manifest';
+import { baseModelFrom } from '../../src/lib/pipelines/base';
 import { readCheckpoint } from '../../train/checkpoint';
 import { heldOutBatch } from '../../train/dataset';
 import { classifierTrainConfig, type ClassifierTrainConfig } from '../../train/eval/classifier-config';
 import { exportClassifier } from '../../train/eval/classifier-export';
 import { trainClassifier } from '../../train/eval/classifier-train';
 import { frechetOfSamples } from '../../train/eval/frechet-study';
-import { heldOutSeedsByKind } from '../../train/eval/full-size-sources';
+import { cascadeSamples, heldOutSeedsByKind } from '../../train/eval/full-size-sources';
 import { ImageTally } from '../../train/eval/image-tally';
 import { runLatentEvaluation } from '../../train/eval/latent';
 import { lossGap, pixelGapSets } from '../../train/eval/loss-gap';
@@ -71,6 +72,27 @@ describe('the overfitting gap', () => {
     expect(g.trainLoss).not.toBe(g.heldOutLoss);
     expect(Number.isFinite(g.gapStdError) && g.gapStdError > 0).toBe(true);
     expect(() => lossGap(unet, weights, settings, schedule, sets.train, heldOutBatch(config.seed, 16, config.resolution))).toThrow(/same size/);
+    expect(tf.memory().numTensors).toBe(tensors);
+    tf.dispose(Object.values(weights));
+  }, 120_000);
+});
+
+describe('the cascade as a source of full-size images', () => {
+  it('runs the cascade pipeline per kind and seed, handing each last-stage image over with its kind, no tensor surviving', async () => {
+    await wasmBackend();
+    const dir = await tinyBase(tempDir('el-cascade'));
+    const manifest = parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8'), 'm');
+    const { unet, weights } = await loadModel(manifest, new Uint8Array(readFileSync(join(dir, 'weights.bin'))));
+    const tensors = tf.memory().numTensors;
+    // A cascade of the base stage alone: the last stage is the base's 16² output.
+    const got: { kind: number; sum: number }[] = [];
+    const timing = await cascadeSamples({ base: baseModelFrom(manifest, unet, weights), sr: [] }, [2, 0, 1, 0, 0, 0, 0], { steps: 2, guidance: 1, seed: 3 }, 2, (img, kind) => {
+      expect(img).toHaveLength(16 * 16 * 3);
+      got.push({ kind, sum: img.reduce((a, b) => a + b, 0) });
+    });
+    expect(got.map((g) => g.kind)).toEqual([0, 0, 2]);
+    expect(got[0].sum).not.toBe(got[1].sum); // two seeds of one kind
+    expect(timing.images).toBe(3);
     expect(tf.memory().numTensors).toBe(tensors);
     tf.dispose(Object.values(weights));
   }, 120_000);

@@ -5,7 +5,9 @@
 //     and controls (frechet-study.ts frechetOfSamples);
 //  3. high-frequency energy at 1024² per kind, decoded samples and the cascade's against true renders;
 //  4. the sample grid (kinds × seeds, 1024² reduced for display) and one row of full-size crops per source.
-// Cost (this 2-core machine, one wasm thread, beside a training run): see LATENT_EVAL_DEFAULTS.
+// Cost (one wasm thread): a 1024² decode 2.6–3.8 s with the machine lightly shared, a latent sample ~2 s, a cascade
+// sample ~25–30 s (sr-1024's 20 steps dominate), a 1024² render 1.1–1.3 s. The defaults' whole run used 6.0 min of
+// CPU (33 min wall at a load average of 8–13 on 2 cores, latent-64 at step 623): under ~20 min on one core of its own.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -23,7 +25,7 @@ import { evaluatedWith, updateEvaluation, writeAtomically } from './manifest-upd
 import { latentGaps } from './latent-gaps';
 import { latentImageFigures } from './latent-images';
 
-/** Defaults, chosen from measured costs so that a whole run stays under ~20 minutes on one core (see the README line and the report's `cost`). */
+/** Defaults, chosen from the measured costs above (the run records its own in `cost`). */
 export const LATENT_EVAL_DEFAULTS = { gapCount: 256, fdCount: 70, truthPerKind: 4, cascadePerKind: 1, gridPerKind: 5, steps: 20, srSteps: 20, guidance: 1, tile: 128, crop: 256 } as const;
 
 export interface LatentEvalOptions {
