@@ -46,8 +46,8 @@ export const LESSONS: readonly Lesson[] = [
     slug: 'latent-diffusion',
     title: { en: 'Latent diffusion', vi: 'Khuếch tán tiềm ẩn' },
     summary: {
-      en: 'Denoise in the small latent space and decode once; disturb the latent half-way and see later steps repair it.',
-      vi: 'Khử nhiễu trong không gian tiềm ẩn nhỏ rồi giải mã một lần; làm nhiễu biến tiềm ẩn giữa chừng và xem các bước sau sửa lại.',
+      en: 'Denoise in the small latent space and decode once; disturb the latent half-way or at the end and see what the later steps make of it.',
+      vi: 'Khử nhiễu trong không gian tiềm ẩn nhỏ rồi giải mã một lần; làm nhiễu biến tiềm ẩn giữa chừng hoặc ở cuối và xem các bước sau xử lý nó ra sao.',
     },
   },
   {
