@@ -19,5 +19,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 120_000,
     pool: 'forks',
+    // Both cores: vitest's default leaves one free (one fork on this 2-core machine); two forks took the
+    // unit tests from 218 s to 157 s in a fresh clone, keeping `npm test` under 15 minutes.
+    maxWorkers: 2,
   },
 });
