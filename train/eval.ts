@@ -6,7 +6,7 @@
 // pretrained/base-64] [--earlier-dir=<pretrained-dir>/sr-256 for a model whose input is not the base's size].
 // `npm run eval -- vae [--held-out=7] [--steps=20]` evaluates the autoencoder (train/vae/vae-eval.ts).
 // A latent model (manifest data.details.latent: latent-64) goes to train/eval/latent.ts, with [--gap=256]
-// [--samples=70] [--truth=4] [--cascade=1] [--steps=20] [--guidance=1] [--vae-dir=pretrained/vae]
+// [--samples=70] [--truth=4] [--cascade=1] [--disturb=3] [--steps=20] [--guidance=1] [--vae-dir=pretrained/vae]
 // [--latent-dir=.latents/vae-<encoder>] [--base-dir] and the SR stages <pretrained-dir>/sr-256, sr-1024 (else pretrained/).
 // base-64 also takes [--gap=256]: the scenes per set of its overfitting gap (train/eval/loss-gap.ts).
 // `npm run eval -- --train-classifier [--classifier-steps=200]` trains and ships
@@ -25,9 +25,9 @@ import { runSrEvaluation } from './eval/super-resolution';
 import { runVaeEvaluation } from './vae/vae-eval';
 import { parseManifest } from '../src/lib/models/manifest';
 
-const VALUE_FLAGS = ['pretrained-dir', 'classifier-dir', 'held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps', 'aug', 'base-dir', 'earlier-dir', 'gap', 'vae-dir', 'latent-dir', 'truth', 'cascade'] as const;
+const VALUE_FLAGS = ['pretrained-dir', 'classifier-dir', 'held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps', 'aug', 'base-dir', 'earlier-dir', 'gap', 'vae-dir', 'latent-dir', 'truth', 'cascade', 'disturb'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
-const NUMERIC: readonly ValueFlag[] = ['held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps', 'gap', 'truth', 'cascade'];
+const NUMERIC: readonly ValueFlag[] = ['held-out', 'stats', 'samples', 'steps', 'guidance', 'threads', 'seed', 'classifier-steps', 'gap', 'truth', 'cascade', 'disturb'];
 
 export interface EvalArgs {
   model: string | null;
@@ -102,6 +102,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       fdCount: num('samples'),
       truthPerKind: num('truth'),
       cascadePerKind: num('cascade'),
+      disturbCount: num('disturb'),
       steps: num('steps'),
       guidance: num('guidance'),
       seed: num('seed'),

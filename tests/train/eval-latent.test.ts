@@ -134,7 +134,7 @@ describe('full-size images reduced for the Fréchet distance', () => {
 });
 
 describe('npm run eval -- latent-64 on a tiny latent model', () => {
-  it('writes the gaps, the Fréchet and high-frequency figures and both PNGs, leaving the weights and the tensor count as they were', async () => {
+  it('writes the gaps, the Fréchet and high-frequency figures, the disturb table and both PNGs, leaving the weights and the tensor count as they were', async () => {
     await wasmBackend();
     const pretrainedDir = tempDir('el-run');
     const vaeDir = await tinyVaeExport('el');
@@ -150,7 +150,7 @@ describe('npm run eval -- latent-64 on a tiny latent model', () => {
     const weightsBefore = readFileSync(join(modelDir, 'weights.bin'));
     const tensors = tf.memory().numTensors;
 
-    const evaluation = await runLatentEvaluation({ modelDir, classifierDir, vaeDir, latentDir, baseDir, srDirs: [], gapCount: 16, fdCount: 14, truthPerKind: 1, cascadePerKind: 0, gridPerKind: 2, steps: 2 });
+    const evaluation = await runLatentEvaluation({ modelDir, classifierDir, vaeDir, latentDir, baseDir, srDirs: [], gapCount: 16, fdCount: 14, truthPerKind: 1, cascadePerKind: 0, gridPerKind: 2, disturbCount: 1, steps: 2 });
 
     expect(tf.memory().numTensors).toBe(tensors);
     const manifest = parseManifest(readFileSync(join(modelDir, 'manifest.json'), 'utf8'), 'manifest.json');
@@ -167,6 +167,13 @@ describe('npm run eval -- latent-64 on a tiny latent model', () => {
     expect(hf.samplesVsHeldOut.fine.ratio).toBeGreaterThan(0);
     expect(Object.keys(hf.samplesVsHeldOut.fine.perKind)).toEqual([...SCENE_KINDS]);
     expect(hf.cascadeVsHeldOut).toBeNull();
+    // The disturb table: one start, each preset mid-way and after the last step, decoded at the full size.
+    const disturb = manifest.evaluation.disturb as { count: number; size: number; rows: { point: string; injected: number; energy: number }[]; mean: Record<string, Record<string, { n: number }>> };
+    expect(disturb.count).toBe(1);
+    expect(disturb.size).toBe(256);
+    expect(disturb.rows.map((r) => r.point)).toEqual(['mid', 'late', 'mid', 'late', 'mid', 'late', 'mid', 'late']);
+    for (const r of disturb.rows) expect(r.injected > 0 && Number.isFinite(r.energy) && r.energy >= 0).toBe(true);
+    expect(Object.keys(disturb.mean)).toEqual(['blob', 'noise', 'shift', 'blur']);
     expect(readFileSync(join(modelDir, 'weights.bin')).equals(weightsBefore)).toBe(true);
     const grid = PNG.sync.read(readFileSync(join(modelDir, 'samples.png')));
     expect(grid.height).toBeGreaterThan(7 * 128); // 7 labelled rows of 128² tiles (256² reduced 2×)

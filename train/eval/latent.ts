@@ -4,7 +4,8 @@
 //  2. Fréchet distance of decoded samples box-reduced to 64² against held-out scenes, with base-64's floor
 //     and controls (frechet-study.ts frechetOfSamples);
 //  3. high-frequency energy at 1024² per kind, decoded samples and the cascade's against true renders;
-//  4. the sample grid (kinds × seeds, 1024² reduced for display) and one row of full-size crops per source.
+//  4. the sample grid (kinds × seeds, 1024² reduced for display) and one row of full-size crops per source;
+//  5. lesson 3's defect presets put into the latent mid-way and after the last step, their 1024² energy (latent-disturb.ts).
 // Cost (one wasm thread): a 1024² decode 2.6–3.8 s with the machine lightly shared, a latent sample ~2 s, a cascade
 // sample ~25–30 s (sr-1024's 20 steps dominate), a 1024² render 1.1–1.3 s. The defaults' whole run used 6.0 min of
 // CPU (33 min wall at a load average of 8–13 on 2 cores, latent-64 at step 623): under ~20 min on one core of its own.
@@ -24,6 +25,7 @@ import { frechetStudy } from './frechet-study';
 import { evaluatedWith, updateEvaluation, writeAtomically } from './manifest-update';
 import { latentGaps } from './latent-gaps';
 import { latentImageFigures } from './latent-images';
+import { LATENT_DISTURB_DEFAULTS, recordLatentDisturb } from './latent-disturb';
 
 /** Defaults, chosen from the measured costs above (the run records its own in `cost`). */
 export const LATENT_EVAL_DEFAULTS = { gapCount: 256, fdCount: 70, truthPerKind: 4, cascadePerKind: 1, gridPerKind: 5, steps: 20, srSteps: 20, guidance: 1, tile: 128, crop: 256 } as const;
@@ -46,6 +48,8 @@ export interface LatentEvalOptions {
   truthPerKind?: number;
   cascadePerKind?: number;
   gridPerKind?: number;
+  /** Start scenes of the disturb table (latent-disturb.ts; 0 skips it). */
+  disturbCount?: number;
   steps?: number;
   srSteps?: number;
   guidance?: number;
@@ -142,6 +146,11 @@ export async function runLatentEvaluation(o: LatentEvalOptions): Promise<{ [metr
           weightsSha256: baseManifest.weightsSha256,
         };
       }
+    }
+    const disturbCount = o.disturbCount ?? LATENT_DISTURB_DEFAULTS.count;
+    if (disturbCount > 0) {
+      log(`disturb: ${disturbCount} starts, each a clean run and two per defect preset, decoded at ${latent.resolution * ae.vae.factor}²`);
+      results.disturb = await recordLatentDisturb({ models: { latent, ae }, count: disturbCount, steps: o.steps ?? defaults.steps, log });
     }
     results.evaluatedWith = evaluatedWith(m.manifest, t0, { vaeWeightsSha256: vaeManifest.weightsSha256, kinds: SCENE_KINDS.join(', ') });
     return updateEvaluation(o.modelDir, results);
