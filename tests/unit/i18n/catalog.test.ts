@@ -1,9 +1,10 @@
-// The course catalog: reading order, complete translations, neighbours that skip unwritten lessons,
+// The course catalog: reading order, complete translations, each lesson's picture, neighbours that skip unwritten lessons,
 // and lesson files that match the catalog (a misspelt file name would silently never be routed).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LESSONS, findLesson, lessonNumber, neighbours } from '../../../src/lib/i18n/catalog';
 import { LANGS, isLang } from '../../../src/lib/i18n/lang';
+import { lessonPicturePath } from '../../../src/routes/lesson-pictures';
 
 describe('catalog', () => {
   it('lists the six lessons in the order the course teaches them', () => {
@@ -25,6 +26,18 @@ describe('catalog', () => {
       }
       expect(lesson.title.vi).not.toBe(lesson.title.en);
       expect(lesson.summary.vi).not.toBe(lesson.summary.en);
+    }
+  });
+
+  it('gives every lesson a picture on the index, committed under static/ and small, with alt text in every language', () => {
+    for (const lesson of LESSONS) {
+      const file = `static${lessonPicturePath(lesson.slug)}`;
+      expect(existsSync(file), `${file} (npx tsx scripts/lesson-pictures.ts)`).toBe(true);
+      const bytes = readFileSync(file);
+      expect(bytes.subarray(8, 12).toString('latin1'), `${file} is a WebP`).toBe('WEBP');
+      expect(bytes.length, `${file} stays small`).toBeLessThan(30_000);
+      for (const lang of LANGS) expect(lesson.picture[lang].trim(), `${lesson.slug} picture ${lang}`).not.toBe('');
+      expect(lesson.picture.vi).not.toBe(lesson.picture.en);
     }
   });
 
