@@ -1,5 +1,5 @@
-// The lesson index in a real browser: it loads cleanly, lists the course, links only to lessons that
-// exist (lessons/<lang>/<slug>.svx), every link answers 200, axe is clean and the keyboard gets in.
+// The lesson index in a real browser: it loads cleanly, lists the course with a picture per lesson, links
+// only to lessons that exist (lessons/<lang>/<slug>.svx), every link answers 200, axe is clean and the keyboard gets in.
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -49,6 +49,26 @@ describe('lesson index (/)', () => {
       }
     }
     expect(linked.has('en/adding-noise')).toBe(true);
+  });
+
+  test('every lesson shows its picture, in each language with that language\'s alt text, served as a small WebP', async () => {
+    const { page } = await openPage('/');
+    for (const lang of LANGS) {
+      const pictures = page.locator(`section[lang="${lang}"] img.picture`);
+      expect(await pictures.evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt')))).toEqual(LESSONS.map((l) => l.picture[lang]));
+    }
+    const srcs = [...new Set(await page.locator('img.picture').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src)))];
+    expect(srcs).toHaveLength(LESSONS.length);
+    for (const src of srcs) {
+      const answer = await page.request.get(src);
+      expect(answer.status(), src).toBe(200);
+      expect(answer.headers()['content-type'], src).toContain('image/webp');
+      expect((await answer.body()).length, src).toBeLessThan(30_000);
+    }
+    // Lazy pictures below the fold load once scrolled to: the last one decodes at its full 2× size.
+    const last = page.locator('img.picture').last();
+    await last.scrollIntoViewIfNeeded();
+    await expect.poll(() => last.evaluate((i) => (i as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(288);
   });
 
   test('every same-origin link on the index answers 200', async () => {

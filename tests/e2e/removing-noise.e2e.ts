@@ -2,9 +2,12 @@
 // page's first run is a picture, not noise (neighbouring pixels correlate as in a scene); one seed gives
 // one image; a slider moved mid-run delivers only the newest result; runs leave the engine's tensor
 // count where it was. On WebGL (forced: here it is a software renderer), a short run does the same.
+import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { EngineClient } from '../../src/lib/engine/client';
+import { neighbours } from '../../src/lib/i18n/catalog';
+import { ui } from '../../src/lib/i18n/ui';
 import { screenshot, useBrowser } from './browser';
 import { BADGE, MAIN_CHANNEL, NOTICE, RUN_STATE, countRuns, meanAbsDiff, runAfter, runs, setSeed, structure, waitForEngine, waitForRun, x0Pixels } from './engine-probe';
 
@@ -118,6 +121,29 @@ describe.each(LANGS)('lesson 2, /%s/removing-noise/', (lang) => {
     expect(await text.isVisible()).toBe(false);
     await aside.locator('summary').click();
     expect(await text.isVisible()).toBe(true);
+  });
+
+  test('the foot links the previous and the next lesson written in this language, by title, and both pages exist', async () => {
+    const { page } = await openPage(`/${lang}/removing-noise/`);
+    // Expected from the catalog's order and the lesson files, so the test follows lessons going live.
+    const { previous, next } = neighbours('removing-noise', (slug) => existsSync(`lessons/${lang}/${slug}.svx`));
+    expect(previous?.slug).toBe('adding-noise');
+    expect(next, 'lesson 3 is live').toBeDefined();
+    const pager = page.getByRole('navigation', { name: ui[lang].lessonNav });
+    const prev = pager.locator('a[rel="prev"]');
+    const nextLink = pager.locator('a[rel="next"]');
+    expect(new URL(await prev.evaluate((a) => (a as HTMLAnchorElement).href)).pathname).toBe(`/${lang}/${previous!.slug}/`);
+    expect(await prev.innerText()).toContain(previous!.title[lang]);
+    expect(await prev.innerText()).toContain(ui[lang].previous);
+    expect(await nextLink.innerText()).toContain(next!.title[lang]);
+    expect(await nextLink.innerText()).toContain(ui[lang].next);
+    await screenshot(page, `lesson-pager-${lang}`, 'nav.pager');
+    // Its page answers (fetched, not opened: lesson 3 would start its models for nothing here).
+    const href = await nextLink.evaluate((a) => (a as HTMLAnchorElement).href);
+    expect(new URL(href).pathname).toBe(`/${lang}/${next!.slug}/`);
+    const answer = await page.request.get(href);
+    expect(answer.status()).toBe(200);
+    expect(await answer.text()).toContain(next!.title[lang]);
   });
 });
 
