@@ -138,12 +138,14 @@ describe.each(LANGS)('lesson 2, /%s/removing-noise/', (lang) => {
     expect(await nextLink.innerText()).toContain(next!.title[lang]);
     expect(await nextLink.innerText()).toContain(ui[lang].next);
     await screenshot(page, `lesson-pager-${lang}`, 'nav.pager');
-    // Its page answers (fetched, not opened: lesson 3 would start its models for nothing here).
+    // Both pages answer (fetched, not opened: lesson 3 would start its models for nothing here).
     const href = await nextLink.evaluate((a) => (a as HTMLAnchorElement).href);
     expect(new URL(href).pathname).toBe(`/${lang}/${next!.slug}/`);
-    const answer = await page.request.get(href);
-    expect(answer.status()).toBe(200);
-    expect(await answer.text()).toContain(next!.title[lang]);
+    for (const [link, lesson] of [[href, next!], [await prev.evaluate((a) => (a as HTMLAnchorElement).href), previous!]] as const) {
+      const answer = await page.request.get(link);
+      expect(answer.status(), link).toBe(200);
+      expect(await answer.text()).toContain(lesson.title[lang]);
+    }
   });
 });
 
