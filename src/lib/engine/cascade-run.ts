@@ -9,6 +9,7 @@ import type { Defect } from '../pipelines/defects';
 import { differenceMap } from '../pipelines/propagation';
 import { resolveDefect, type CascadeJob, type PropagationJob } from './cascade-job';
 import { checkOutputs, hasNonFinite, watched, yieldToEventLoop } from './jobs';
+import { peakMeter } from './memory-peak';
 import { EngineError, type CascadeChain, type PropagationSummary, type StageDone, type StageStep } from './protocol';
 
 /** What a cascade job hands the page while it runs. */
@@ -16,7 +17,7 @@ export type CascadeEvent = { kind: 'stage-progress'; step: StageStep } | { kind:
 
 export interface CascadeOutcome {
   /** Every stage run, in order (a propagation job's clean chain first). */
-  stages: { chain: CascadeChain; stage: number; size: number; ms: number }[];
+  stages: { chain: CascadeChain; stage: number; size: number; ms: number; peakBytes: number | null }[];
   ms: number;
   propagation: PropagationSummary | null;
 }
@@ -38,6 +39,8 @@ async function runChain(models: CascadeModels, job: CascadeJob | PropagationJob,
   const sums: tf.Tensor[] = [];
   const send = new Set(job.send);
   const { chain } = c;
+  // The most tensor memory each stage held above what the chain held when the stage began (memory-peak.ts).
+  const meter = peakMeter(tf);
   try {
     return await runCascade(
       { base: watched(models.base, sums), sr: models.sr.map((m) => watched(m, sums)) },
@@ -59,8 +62,10 @@ async function runChain(models: CascadeModels, job: CascadeJob | PropagationJob,
         onStage: (s) => {
           if (hasNonFinite(s.image)) throw new EngineError('nan-output', `stage ${s.stage} (${s.size}²) contains NaN or Infinity`);
           signal.throwIfAborted(); // a stage of a superseded job is never sent
-          timings.push({ chain, stage: s.stage, size: s.size, ms: s.ms });
-          const done: StageDone = { chain, stage: s.stage, size: s.size, seed: s.seed, ms: s.ms };
+          const peakBytes = meter.peak();
+          meter.mark();
+          timings.push({ chain, stage: s.stage, size: s.size, ms: s.ms, peakBytes });
+          const done: StageDone = { chain, stage: s.stage, size: s.size, seed: s.seed, ms: s.ms, peakBytes };
           if (send.has(s.stage)) {
             done.image = s.image.slice();
             if (s.fed !== s.image) done.fed = s.fed.slice();
@@ -72,6 +77,7 @@ async function runChain(models: CascadeModels, job: CascadeJob | PropagationJob,
   } catch (error) {
     throw refused(error);
   } finally {
+    meter.stop();
     tf.dispose(sums.splice(0)); // a step that threw before its check
   }
 }

@@ -84,6 +84,11 @@ export interface LatentOutcome {
    * many cheap steps at 64², one expensive pass to 1024².
    */
   ms: { steps: number; decode: number };
+  /**
+   * The most tfjs tensor bytes held above the job's start (memory-peak.ts) during the denoising steps and
+   * during the one decode; absent from older engines, null where tfjs could not be watched.
+   */
+  peakBytes?: { steps: number | null; decode: number | null };
 }
 
 type Obj = Record<string, unknown>;

@@ -7,6 +7,7 @@ import { encoderShaOfManifest } from '../models/vae-manifest';
 import { PipelineError } from '../pipelines/base';
 import { previewLatent, sampleLatent, unscaleLatent, type LatentModel } from '../pipelines/latent';
 import { checkOutputs, hasNonFinite, watched, yieldToEventLoop } from './jobs';
+import { peakMeter } from './memory-peak';
 import { resolveLatentEdit, type LatentFrame, type LatentJob, type LatentOutcome } from './latent-job';
 import { EngineError } from './protocol';
 import type { Autoencoder } from './vae-run';
@@ -75,6 +76,8 @@ export async function runLatentJob(models: LatentModels, job: LatentJob, signal:
   let stepsMs = 0;
   let mark = now();
   let z: tf.Tensor;
+  // Peak tensor memory of the steps, then of the decode, each above what was held when it began (memory-peak.ts).
+  const meter = peakMeter(tf);
   try {
     z = await sampleLatent(watched(m, sums), {
       classIndex: job.classIndex,
@@ -109,21 +112,26 @@ export async function runLatentJob(models: LatentModels, job: LatentJob, signal:
       },
     });
   } catch (error) {
+    meter.stop();
     throw refused(error);
   } finally {
     tf.dispose(sums.splice(0)); // a step that threw before its check
   }
   try {
+    const stepsPeak = meter.peak();
     const latent = (await z.data()) as Float32Array;
     stepsMs += now() - mark; // the last update and the last step's edits, waited for by the read
     if (hasNonFinite(latent)) throw new EngineError('nan-output', 'the final latent contains NaN or Infinity');
     signal.throwIfAborted();
     const d0 = now();
+    meter.mark();
     const image = await decodeStandardised(models, z, 'the final latent');
     const decodeMs = now() - d0;
+    const decodePeak = meter.peak();
     signal.throwIfAborted();
-    return { latent, preview: previewLatent(latent, m), image, side, channels: c, size, ms: { steps: stepsMs, decode: decodeMs } };
+    return { latent, preview: previewLatent(latent, m), image, side, channels: c, size, ms: { steps: stepsMs, decode: decodeMs }, peakBytes: { steps: stepsPeak, decode: decodePeak } };
   } finally {
+    meter.stop();
     z.dispose();
   }
 }

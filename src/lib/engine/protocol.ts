@@ -124,6 +124,8 @@ export interface StageDone {
   size: number;
   seed: number;
   ms: number;
+  /** The most tfjs tensor bytes the stage held above what was held when it began (memory-peak.ts); null when not measured. */
+  peakBytes?: number | null;
   image?: Float32Array;
   fed?: Float32Array;
 }
@@ -177,7 +179,7 @@ export type EngineResponse =
   | { type: 'stage-progress'; id: number; channel: string; step: StageStep }
   | { type: 'stage'; id: number; channel: string; stage: StageDone }
   /** A cascade or propagation job's end: every stage's time (the images came with 'stage'), the whole job's ms. */
-  | { type: 'cascade-result'; id: number; channel: string; stages: { chain: CascadeChain; stage: number; size: number; ms: number }[]; ms: number; propagation: PropagationSummary | null }
+  | { type: 'cascade-result'; id: number; channel: string; stages: { chain: CascadeChain; stage: number; size: number; ms: number; peakBytes?: number | null }[]; ms: number; propagation: PropagationSummary | null }
   /** An autoencoder job's end (vae-job.ts): its arrays and times, and the whole job's ms. */
   | { type: 'vae-result'; id: number; channel: string; outcome: VaeOutcome; ms: number }
   /** A latent job's step (latent-job.ts), and its end: the final latent, its preview, the one decode, and the whole job's ms. */

@@ -11,6 +11,8 @@ export interface StageSlot {
   steps: number;
   /** The stage's wall time in the engine, ms; null until it finishes. */
   ms: number | null;
+  /** The most tensor memory the stage held above what was held when it began (engine/memory-peak.ts); null until in or unmeasured. */
+  peakBytes: number | null;
   /** [size, size, 3] in [−1, 1]; null until the stage finishes. */
   image: Float32Array | null;
 }
@@ -24,7 +26,7 @@ export function stageFraction(slot: StageSlot): number {
 }
 
 export class CascadeChain {
-  stages = $state<StageSlot[]>(STAGE_SIZES.map((size) => ({ size, done: 0, steps: 0, ms: null, image: null })));
+  stages = $state<StageSlot[]>(STAGE_SIZES.map((size) => ({ size, done: 0, steps: 0, ms: null, peakBytes: null, image: null })));
   state = $state<ChainState>('idle');
   failure = $state<EngineErrorCode | null>(null);
   /** Bumped when any image arrives, so views that cache pixels know to redraw. */
@@ -32,7 +34,7 @@ export class CascadeChain {
 
   /** Empties every slot from `from` on for a new run with these step counts; earlier slots are kept. */
   reset(steps: readonly number[], from = 0): void {
-    this.stages = this.stages.map((s, i) => (i < from ? s : { size: s.size, done: 0, steps: steps[i] ?? 0, ms: null, image: null }));
+    this.stages = this.stages.map((s, i) => (i < from ? s : { size: s.size, done: 0, steps: steps[i] ?? 0, ms: null, peakBytes: null, image: null }));
     this.failure = null;
     this.state = 'loading';
   }
@@ -45,13 +47,14 @@ export class CascadeChain {
     slot.steps = steps;
   }
 
-  finish(stage: number, image: Float32Array, ms: number): void {
+  finish(stage: number, image: Float32Array, ms: number, peakBytes: number | null = null): void {
     const slot = this.stages[stage];
     if (!slot) return;
     const expected = slot.size * slot.size * 3;
     if (image.length !== expected) throw new RangeError(`stage ${stage} should be ${slot.size}×${slot.size}×3 (${expected} values), got ${image.length}`);
     slot.image = image;
     slot.ms = ms;
+    slot.peakBytes = peakBytes;
     slot.done = slot.steps;
     this.version++;
   }

@@ -65,7 +65,7 @@ export async function runCascadeChain(
   const onStage = (s: StageDone) => {
     // The defected chain's 64² image is what the next stage read: the clean one with the defect (`fed`).
     const image = s.stage === 0 && defect ? (s.fed ?? s.image) : s.image;
-    if (current() && s.chain === 'run' && image) chain.finish(s.stage, image, s.ms);
+    if (current() && s.chain === 'run' && image) chain.finish(s.stage, image, s.ms, s.peakBytes ?? null);
   };
   try {
     // Loads are shared per page (EngineState.load); a failed one has already been put into words.
