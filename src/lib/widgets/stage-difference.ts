@@ -2,6 +2,7 @@
 // every size): a per-pixel squared-difference map, its mean (the energy, per value, as in
 // src/lib/pipelines/propagation.ts), one colour scale shared by every stage's map so 64, 256 and 1024
 // compare by eye, and that scale painted into canvas bytes.
+import type { EnergyGroup } from './energy-bars';
 
 /** Per-pixel squared difference averaged over the 3 channels: [size·size] from two [size, size, 3] images. */
 export function squaredDifference(a: Float32Array, b: Float32Array): Float32Array {
@@ -67,4 +68,15 @@ export function stageEnergies(sizes: readonly number[], maps: readonly Float32Ar
   const energies = maps.map(energyOf);
   const injected = energies[0] ?? 0;
   return energies.map((energy, i) => ({ size: sizes[i], energy, ratio: injected > 0 ? energy / injected : 0 }));
+}
+
+/**
+ * The stages as EnergyBars groups (energy-bars.ts): one bar each, the first (64², what was injected) in
+ * the injected colour and named, each later one noted with its ratio to the injected energy.
+ */
+export function stageGroups(energies: readonly StageEnergy[], words: { injected: string; ratio: (ratio: number) => string }): EnergyGroup[] {
+  return energies.map((e, i) => ({
+    label: `${e.size}²`,
+    bars: [i === 0 ? { energy: e.energy, series: 1, note: words.injected } : { energy: e.energy, series: 2, note: words.ratio(e.ratio) }],
+  }));
 }

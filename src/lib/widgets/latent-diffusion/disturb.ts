@@ -4,6 +4,7 @@
 // run from the same seed. With DDIM at η = 0 (Song et al. 2021) the three runs share every draw, so any
 // difference is the defect's. The later steps pull the latent back towards what the model has learnt
 // (LDM, Rombach et al. 2022); after the last step only the decoder is left, which decodes what it is given.
+import type { EnergyGroup } from '../energy-bars';
 import { energyOf, squaredDifference } from '../stage-difference';
 
 /** What a run hands the comparison: its unclipped colour preview [side, side, 3] right after the edit, and its decode. */
@@ -38,4 +39,18 @@ export function disturbFigures(clean: RunPoint, run: RunPoint, signal = 1): Dist
   const map = squaredDifference(run.image, clean.image);
   const final1024 = energyOf(map);
   return { injected, final1024, ratio: injected > 0 ? final1024 / injected : 0, map };
+}
+
+/**
+ * The cases as EnergyBars groups (energy-bars.ts): per case the injected energy and, beside it, what reached
+ * the decoded image, noted with that share.
+ */
+export function disturbGroups(cases: readonly { label: string; figures: DisturbFigures }[], share: (ratio: number) => string): EnergyGroup[] {
+  return cases.map(({ label, figures }) => ({
+    label,
+    bars: [
+      { energy: figures.injected, series: 1 },
+      { energy: figures.final1024, series: 2, note: share(figures.ratio) },
+    ],
+  }));
 }
