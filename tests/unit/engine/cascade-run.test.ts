@@ -62,6 +62,8 @@ describe('cascade jobs in the engine', () => {
     expect(stages.map((s) => [s.stage, s.size, s.seed])).toEqual([0, 1, 2].map((i) => [i, [16, 32, 64][i], stageSeed(5, i)]));
     stages.forEach((s) => expect(s.image?.length).toBe(s.size * s.size * 3));
     stages.forEach((s) => expect(s.ms).toBeGreaterThan(0));
+    // Each stage's peak tensor memory (memory-peak.ts): at least its own output image, float32.
+    stages.forEach((s) => expect(s.peakBytes).toBeGreaterThanOrEqual(s.size * s.size * 3 * 4));
     expect(stages.every((s) => s.fed === undefined && s.chain === 'run')).toBe(true);
     const steps = of('stage-progress', 1).map((m) => m.step);
     expect(steps.map((s) => `${s.stage}:${s.step}/${s.steps}${s.x0 ? '+' : ''}`)).toEqual(['0:1/3+', '0:2/3', '0:3/3+', '1:1/2+', '1:2/2+', '2:1/2+', '2:2/2+']);

@@ -201,6 +201,9 @@ describe('the latent job in the engine host', () => {
     const result = of('latent-result')[0];
     expect(Array.from(result.outcome.image)).toEqual(Array.from((await reference()).image));
     expect(result.ms).toBeGreaterThanOrEqual(result.outcome.ms.steps);
+    // Peak tensor memory (memory-peak.ts): the steps held at least x_t, the decode at least its 64² image, float32.
+    expect(result.outcome.peakBytes?.steps).toBeGreaterThanOrEqual(4 * 4 * 4 * 4);
+    expect(result.outcome.peakBytes?.decode).toBeGreaterThanOrEqual(64 * 64 * 3 * 4);
     expect(tf.memory().numTensors).toBe(before);
 
     await host.handle({ type: 'run', id: 12, channel: 'l5', job: job({ model: 'latent-other' }) });
