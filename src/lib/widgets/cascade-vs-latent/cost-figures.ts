@@ -6,6 +6,7 @@
 // reduced to 64² against held-out scenes (latent-64's `frechet`, base-64 rescored at the same count in
 // `baseFrechet`), and the fine-detail ratio at 1024² (`highFrequency`). A figure that is absent is null: the
 // table says "not measured yet", never a number typed here.
+import { propagationOf } from '../cascade-manifests';
 import type { CompareModel } from './compare-settings';
 import { autoencoderRuns, latentSetRun, pipelineTotals, unetRuns, type PipelineTotal, type TrainingRun } from './training-cost';
 
@@ -104,5 +105,31 @@ export function costFigures(m: Manifests): CostFigures {
       detail: detailOf(hf.cascadeVsHeldOut),
     },
     latent: { gap: latentGap, heldOutLoss: latentGap?.heldOutLoss ?? num(lat.heldOutLoss), frechet: frechetOf(lat.frechet), detail: detailOf(hf.samplesVsHeldOut) },
+  };
+}
+
+/** The measured share of a preset that reached 1024², as the manifests record it for both pipelines. */
+export interface RecordedDefect {
+  /** The cascade's (sr-1024's propagation record at aug 0, the lesson's level), or null when not measured. */
+  cascade: number | null;
+  /** latent-64's `disturb` means over its starts, half-way and after the last step; null when not measured. */
+  mid: number | null;
+  late: number | null;
+  /** Starts the latent means are over (0 when not measured). */
+  starts: number;
+}
+
+/** What the evaluations measured for `preset` (train/eval/propagation-record.ts, train/eval/latent-disturb.ts). */
+export function recordedDefect(m: Manifests, preset: string): RecordedDefect {
+  const propagation = propagationOf(obj(m['sr-1024']).evaluation);
+  const at1024 = propagation ? propagation.sizes.indexOf(1024) : -1;
+  const row = propagation?.rows.find((r) => r.preset === preset && r.aug === 0);
+  const mean = obj(obj(obj(obj(obj(m['latent-64']).evaluation).disturb).mean)[preset]);
+  const point = (p: 'mid' | 'late') => num(obj(mean[p]).ratio);
+  return {
+    cascade: row && at1024 >= 0 ? row.ratio[at1024] : null,
+    mid: point('mid'),
+    late: point('late'),
+    starts: num(obj(obj(obj(m['latent-64']).evaluation).disturb).count) ?? 0,
   };
 }

@@ -2,7 +2,7 @@
 // gaps (base-64's own, else the one latent-64's evaluation measured for it), and the quality figures, each null
 // when the manifests lack it ("not measured yet"), never filled in.
 import { describe, expect, it } from 'vitest';
-import { costFigures, trainingRuns } from '../../../../src/lib/widgets/cascade-vs-latent/cost-figures';
+import { costFigures, recordedDefect, trainingRuns } from '../../../../src/lib/widgets/cascade-vs-latent/cost-figures';
 
 const unet = (name: string, extra: object = {}) => ({ name, steps: 10, wallTimeSeconds: 100, flops: [{ height: 64, flopsPerImage: 1e9 }], data: { details: { batch: 4 } }, ...extra });
 const vae = { name: 'vae', wallTimeSeconds: 60, flops: [{ height: 256, encoder: 1, decoder: 2 }, { height: 1024, encoder: 16, decoder: 32 }], data: { details: { batch: 2, crop: 256 } }, phases: { phase1Steps: 6, phase2Steps: 0 } };
@@ -42,5 +42,14 @@ describe('costFigures', () => {
     expect(f.latent.detail).toEqual({ fine: 0.06, mid: 0.4 });
     // Before latent-64's evaluation, base-64's own figure at its own count.
     expect(costFigures({ 'base-64': unet('base-64', { evaluation: { frechet: fd(0.08, 0.005, 500) } }) }).cascade.frechet).toEqual({ distance: 0.08, floor: 0.005, count: 500 });
+  });
+
+  it('reads what the evaluations measured for a preset: the cascade’s at 1024² and aug 0, the latent’s means', () => {
+    const propagation = { sizes: [256, 1024], augLevels: [0, 0.3], steps: [20, 20], seed: 5, rows: [{ preset: 'blob', aug: 0, injected: 0.1, ratio: [0.99, 0.98] }, { preset: 'blob', aug: 0.3, injected: 0.1, ratio: [0.5, 0.4] }] };
+    const disturb = { count: 3, mean: { blob: { mid: { ratio: 0.2, injected: 1, energy: 0.2, n: 3 }, late: { ratio: 0.9, injected: 1, energy: 0.9, n: 3 } } } };
+    const m = { 'sr-1024': { evaluation: { propagation } }, 'latent-64': { evaluation: { disturb } } };
+    expect(recordedDefect(m, 'blob')).toEqual({ cascade: 0.98, mid: 0.2, late: 0.9, starts: 3 });
+    expect(recordedDefect(m, 'blur')).toEqual({ cascade: null, mid: null, late: null, starts: 3 });
+    expect(recordedDefect({}, 'blob')).toEqual({ cascade: null, mid: null, late: null, starts: 0 });
   });
 });
