@@ -11,7 +11,7 @@ type Key =
   | 'colStage' | 'colCalls' | 'colTime' | 'colFlops' | 'colParams' | 'colWeights' | 'colPeak' | 'totalRow' | 'callsValue'
   | 'peakNote' | 'notYet'
   | 'defectTitle' | 'defectIntro' | 'defectRunning' | 'defectLine' | 'defectAgain' | 'whereCascade' | 'whereMid' | 'whereLate'
-  | 'mapAlt' | 'mapLegend' | 'energyAlt' | 'cascadeStages' | 'recorded' | 'recordedMissing'
+  | 'mapAlt' | 'mapLegend' | 'energyAlt' | 'cascadeStages' | 'recordedCascade' | 'recordedLatent' | 'recordedMissing' | 'cascadeSizes'
   | 'costTitle' | 'costCaption' | 'colModel' | 'colPart' | 'colSteps' | 'colBatch' | 'colWall' | 'colTrainFlops' | 'pipelineTotal' | 'partialTotal'
   | 'partDenoiser' | 'partPredictor' | 'partAe1' | 'partAe2' | 'partSet'
   | 'qualityCaption' | 'colFigure' | 'rowTrainLoss' | 'rowHeldLoss' | 'rowGap' | 'rowFrechet' | 'rowDetail' | 'notMeasured' | 'frechetValue' | 'qualityNote'
@@ -63,8 +63,10 @@ export const cascadeVsLatent: Translations<Key> = {
     mapLegend: 'The three difference maps on one scale: black = 0, yellow = {top} (squared difference per pixel; square-root colour ramp).',
     energyAlt: 'Bar chart: the defect’s energy where it went in (64×64) and in the 1024×1024 image, for the cascade and for the latent pipeline half-way and after the last step',
     cascadeStages: 'In the cascade, the defect’s energy relative to what went in: {r256} at 256×256, {r1024} at 1024×1024.',
-    recorded: 'Measured on our machine for the same defect (the models’ evaluations): the cascade passed {c} on to 1024×1024 (a meadow, seed 5); the latent pipeline {m} half-way and {l} after the last step (the mean of {n} scenes).',
-    recordedMissing: 'not measured yet',
+    recordedCascade: 'Measured on our machine for the same defect (the models’ evaluations): the cascade passed {c} of it on to 1024×1024 (a meadow, seed 5).',
+    recordedLatent: 'The latent pipeline passed on {m} put in half-way and {l} put in after the last step (the mean of {n} scenes).',
+    recordedMissing: 'The latent pipeline’s figures for it are not measured yet.',
+    cascadeSizes: 'cascade: 64², 256², 1024²',
     costTitle: 'What each pipeline cost to make',
     costCaption: 'Every training run behind each pipeline, from the models’ manifests: steps, batch, wall time on our two-core machine, and the arithmetic of training (about 3 forward passes a step: one forward, a backward of about twice that).',
     colModel: 'model',
@@ -149,8 +151,10 @@ export const cascadeVsLatent: Translations<Key> = {
     mapLegend: 'Ba bản đồ hiệu dùng chung một thang: đen = 0, vàng = {top} (bình phương hiệu ở mỗi điểm ảnh; dải màu theo căn bậc hai).',
     energyAlt: 'Biểu đồ cột: năng lượng của khuyết tật ở chỗ nó được đưa vào (64×64) và trong ảnh 1024×1024, cho chuỗi phân tầng và cho chuỗi tiềm ẩn ở giữa chừng và sau bước cuối cùng',
     cascadeStages: 'Trong chuỗi phân tầng, năng lượng của khuyết tật so với lúc đưa vào: {r256} ở 256×256, {r1024} ở 1024×1024.',
-    recorded: 'Đo trên máy của chúng tôi với cùng khuyết tật (phần đánh giá của các mô hình): chuỗi phân tầng truyền {c} lên 1024×1024 (một đồng cỏ, hạt giống 5); chuỗi tiềm ẩn {m} khi đưa vào giữa chừng và {l} sau bước cuối cùng (trung bình của {n} cảnh).',
-    recordedMissing: 'chưa đo',
+    recordedCascade: 'Đo trên máy của chúng tôi với cùng khuyết tật (phần đánh giá của các mô hình): chuỗi phân tầng truyền {c} của nó lên 1024×1024 (một đồng cỏ, hạt giống 5).',
+    recordedLatent: 'Chuỗi tiềm ẩn truyền tiếp {m} khi đưa vào giữa chừng và {l} khi đưa vào sau bước cuối cùng (trung bình của {n} cảnh).',
+    recordedMissing: 'Số liệu của chuỗi tiềm ẩn cho khuyết tật này chưa được đo.',
+    cascadeSizes: 'chuỗi phân tầng: 64², 256², 1024²',
     costTitle: 'Mỗi chuỗi tốn bao nhiêu để làm ra',
     costCaption: 'Mọi lần huấn luyện đứng sau mỗi chuỗi, lấy từ tệp mô tả của các mô hình: số bước, lô, thời gian thực trên máy hai lõi của chúng tôi, và số phép tính của việc huấn luyện (khoảng 3 lượt lan truyền thuận mỗi bước: một lượt thuận, một lượt ngược tốn khoảng gấp đôi).',
     colModel: 'mô hình',
