@@ -7,6 +7,7 @@
 // `baseFrechet`), and the fine-detail ratio at 1024² (`highFrequency`). A figure that is absent is null: the
 // table says "not measured yet", never a number typed here.
 import { propagationOf } from '../cascade-manifests';
+import { disturbRecord } from '../latent-diffusion/disturb-record';
 import type { CompareModel } from './compare-settings';
 import { autoencoderRuns, latentSetRun, pipelineTotals, unetRuns, type PipelineTotal, type TrainingRun } from './training-cost';
 
@@ -119,17 +120,17 @@ export interface RecordedDefect {
   starts: number;
 }
 
-/** What the evaluations measured for `preset` (train/eval/propagation-record.ts, train/eval/latent-disturb.ts). */
+/** What the evaluations measured for `preset` (train/eval/propagation-record.ts; latent-64's table read by disturb-record.ts). */
 export function recordedDefect(m: Manifests, preset: string): RecordedDefect {
   const propagation = propagationOf(obj(m['sr-1024']).evaluation);
   const at1024 = propagation ? propagation.sizes.indexOf(1024) : -1;
   const row = propagation?.rows.find((r) => r.preset === preset && r.aug === 0);
-  const mean = obj(obj(obj(obj(obj(m['latent-64']).evaluation).disturb).mean)[preset]);
-  const point = (p: 'mid' | 'late') => num(obj(mean[p]).ratio);
+  const record = disturbRecord(m['latent-64']);
+  const latent = record?.presets.find((p) => p.preset === preset);
   return {
     cascade: row && at1024 >= 0 ? row.ratio[at1024] : null,
-    mid: point('mid'),
-    late: point('late'),
-    starts: num(obj(obj(obj(m['latent-64']).evaluation).disturb).count) ?? 0,
+    mid: latent?.mid?.ratio ?? null,
+    late: latent?.late?.ratio ?? null,
+    starts: record?.starts.length ?? 0,
   };
 }

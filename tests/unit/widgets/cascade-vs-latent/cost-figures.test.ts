@@ -46,7 +46,8 @@ describe('costFigures', () => {
 
   it('reads what the evaluations measured for a preset: the cascade’s at 1024² and aug 0, the latent’s means', () => {
     const propagation = { sizes: [256, 1024], augLevels: [0, 0.3], steps: [20, 20], seed: 5, rows: [{ preset: 'blob', aug: 0, injected: 0.1, ratio: [0.99, 0.98] }, { preset: 'blob', aug: 0.3, injected: 0.1, ratio: [0.5, 0.4] }] };
-    const disturb = { count: 3, mean: { blob: { mid: { ratio: 0.2, injected: 1, energy: 0.2, n: 3 }, late: { ratio: 0.9, injected: 1, energy: 0.9, n: 3 } } } };
+    const starts = [{ kind: 'meadow', seed: 5 }, { kind: 'coast', seed: 6 }, { kind: 'city', seed: 7 }];
+    const disturb = { sampler: { steps: 20, midStep: 10 }, size: 1024, count: 3, starts, presets: ['blob', 'noise', 'shift', 'blur'], mean: { blob: { mid: { ratio: 0.2, injected: 1, energy: 0.2, n: 3 }, late: { ratio: 0.9, injected: 1, energy: 0.9, n: 3 } } } };
     const m = { 'sr-1024': { evaluation: { propagation } }, 'latent-64': { evaluation: { disturb } } };
     expect(recordedDefect(m, 'blob')).toEqual({ cascade: 0.98, mid: 0.2, late: 0.9, starts: 3 });
     expect(recordedDefect(m, 'blur')).toEqual({ cascade: null, mid: null, late: null, starts: 3 });
