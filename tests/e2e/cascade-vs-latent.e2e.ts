@@ -104,10 +104,10 @@ for (const lang of ['en', 'vi'] as const) {
       const { page, response } = await openPage('/vi/cascade-vs-latent/?kind=city&seed=3&steps=7');
       expect(response?.status()).toBe(200);
       expect(await page.locator('[data-testid="link-note"]').textContent()).toContain('Liên kết yêu cầu steps = “7”');
-      expect(await page.locator('[data-widget="run-both"] h3').textContent()).toBe('Một yêu cầu, cả hai chuỗi, đo thời gian trên thiết bị này');
-      expect(await page.locator('[data-widget="cost-table"] tr.total[data-pipeline="cascade"] th').textContent()).toContain('Chuỗi phân tầng, tổng cộng');
+      expect(await page.locator('[data-widget="run-both"] h3').textContent()).toBe('Một yêu cầu, cả hai quy trình, đo thời gian trên thiết bị này');
+      expect(await page.locator('[data-widget="cost-table"] tr.total[data-pipeline="cascade"] th').textContent()).toContain('Quy trình phân tầng, tổng cộng');
       // The run's own words while it runs (waiting for its end would add half a minute for the same code as English's).
-      await page.waitForFunction((selector) => /^Đang chạy chuỗi phân tầng: \d+×\d+, bước \d+ trên \d+/.test(document.querySelector(selector)?.textContent ?? ''), RUN, { timeout: TIMEOUT });
+      await page.waitForFunction((selector) => /^Đang chạy quy trình phân tầng: \d+×\d+, bước \d+ trên \d+/.test(document.querySelector(selector)?.textContent ?? ''), RUN, { timeout: TIMEOUT });
       await screenshot(page, 'cascade-vs-latent-vi-run-both', '[data-widget="run-both"]');
     });
   });
