@@ -64,6 +64,7 @@ for (const lang of ['en', 'vi'] as const) {
         expect(image.width, id).toBe(1024);
         expect(image.std, id).toBeGreaterThan(3); // an image, not a blank canvas
       }
+      expect(Number(await page.locator('[data-testid="speed-up"]').getAttribute('data-ratio'))).toBeCloseTo(cascadeMs / latentMs, 2);
       const bars = page.locator('[data-testid="stage-timeline"] rect[data-model]');
       expect(await bars.count()).toBe(5);
       for (const pipeline of ['cascade', 'latent']) expect(Number(await page.locator(`[data-testid="stage-table"] tr.total[data-pipeline="${pipeline}"]`).getAttribute('data-peak'))).toBeGreaterThan(1e6);

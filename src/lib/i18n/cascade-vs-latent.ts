@@ -7,7 +7,7 @@ type Key =
   | 'cascadeMissing' | 'latentMissing' | 'defectMissing' | 'runError' | 'idle'
   | 'runTitle' | 'runAgain' | 'runCascade' | 'runLatent' | 'runDone' | 'runDoneNoRatio' | 'srSteps'
   | 'cascadeName' | 'latentName' | 'stageWaiting' | 'stageTime' | 'latentPreview' | 'decoded' | 'imageAlt'
-  | 'timelineTitle' | 'timelineAlt' | 'axisSeconds'
+  | 'timelineTitle' | 'timelineAlt' | 'axisSeconds' | 'ratioLine'
   | 'colStage' | 'colCalls' | 'colTime' | 'colFlops' | 'colParams' | 'colWeights' | 'colPeak' | 'totalRow' | 'callsValue'
   | 'peakNote' | 'notYet'
   | 'defectTitle' | 'defectIntro' | 'defectRunning' | 'defectLine' | 'defectAgain' | 'whereCascade' | 'whereMid' | 'whereLate'
@@ -30,7 +30,7 @@ export const cascadeVsLatent: Translations<Key> = {
     runLatent: 'The cascade is done; running the latent pipeline…',
     runDone: 'Cascade {c} s, latent pipeline {l} s on this device: the cascade took {r}× as long.',
     runDoneNoRatio: 'Cascade {c} s, latent pipeline {l} s on this device.',
-    srSteps: 'The super-resolution stages take {a} and {b} steps (lesson 3’s defaults).',
+    srSteps: 'The super-resolution stages take {a} and {b} steps (lesson 3’s defaults). A first run also pays one-time costs (memory, WebGL’s shaders): run both again for steadier times.',
     cascadeName: 'Cascade',
     latentName: 'Latent pipeline',
     stageWaiting: 'waiting',
@@ -41,6 +41,7 @@ export const cascadeVsLatent: Translations<Key> = {
     timelineTitle: 'Measured time of every stage, on one axis',
     timelineAlt: 'Timeline: one bar per stage, as long as it took on this device; the cascade’s three stages on the first line, the latent pipeline’s two on the second',
     axisSeconds: 'seconds on this device',
+    ratioLine: 'Speed-up, the cascade’s time over the latent pipeline’s: {r}× on this device. LDM reports at least 2.7× for its own models (Table 6).',
     colStage: 'stage',
     colCalls: 'network calls',
     colTime: 'time',
@@ -119,7 +120,7 @@ export const cascadeVsLatent: Translations<Key> = {
     runLatent: 'Quy trình phân tầng đã xong; đang chạy quy trình tiềm ẩn…',
     runDone: 'Quy trình phân tầng {c} s, quy trình tiềm ẩn {l} s trên thiết bị này: quy trình phân tầng mất thời gian gấp {r} lần.',
     runDoneNoRatio: 'Quy trình phân tầng {c} s, quy trình tiềm ẩn {l} s trên thiết bị này.',
-    srSteps: 'Các tầng siêu phân giải chạy {a} và {b} bước (mặc định của bài 3).',
+    srSteps: 'Các tầng siêu phân giải chạy {a} và {b} bước (mặc định của bài 3). Lần chạy đầu còn tốn các chi phí một lần (bộ nhớ, shader của WebGL): hãy chạy lại cả hai để có thời gian ổn định hơn.',
     cascadeName: 'Quy trình phân tầng',
     latentName: 'Quy trình tiềm ẩn',
     stageWaiting: 'đang chờ',
@@ -130,6 +131,7 @@ export const cascadeVsLatent: Translations<Key> = {
     timelineTitle: 'Thời gian đo được của mọi tầng, trên một trục',
     timelineAlt: 'Dòng thời gian: mỗi tầng một thanh, dài bằng thời gian nó chạy trên thiết bị này; ba tầng của quy trình phân tầng ở dòng thứ nhất, hai tầng của quy trình tiềm ẩn ở dòng thứ hai',
     axisSeconds: 'giây trên thiết bị này',
+    ratioLine: 'Mức tăng tốc, thời gian của quy trình phân tầng chia cho thời gian của quy trình tiềm ẩn: {r} lần trên thiết bị này. LDM báo cáo ít nhất 2,7 lần cho các mô hình của họ (Bảng 6).',
     colStage: 'tầng',
     colCalls: 'lần gọi mạng',
     colTime: 'thời gian',
