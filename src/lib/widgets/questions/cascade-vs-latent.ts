@@ -88,8 +88,8 @@ export function compareQuestions(lesson: CompareLesson): Question[] {
       ],
       answer: 'both',
       why: {
-        en: 'The super-resolution models are trained to stay faithful to their input, so they carry the blob up; the decoder decodes whatever latent it is given. Only the denoising steps can pull a defect back, which is why the one put in half-way mostly fades.',
-        vi: 'Các mô hình siêu phân giải được huấn luyện để trung thành với đầu vào, nên chúng mang vệt màu lên; bộ giải mã giải mã bất cứ biến tiềm ẩn nào nó nhận. Chỉ các bước khử nhiễu mới kéo được khuyết tật trở lại, đó là lý do cái đưa vào giữa chừng phần lớn mờ đi.',
+        en: 'The super-resolution models are trained to stay faithful to their input, so they carry the blob up; the decoder decodes whatever latent it is given. Only the denoising steps can pull a defect back, and only what they have not yet settled: a fine defect put in half-way mostly fades, a blob mostly stays.',
+        vi: 'Các mô hình siêu phân giải được huấn luyện để trung thành với đầu vào, nên chúng mang vệt màu lên; bộ giải mã giải mã bất cứ biến tiềm ẩn nào nó nhận. Chỉ các bước khử nhiễu mới kéo được khuyết tật trở lại, và chỉ những gì chúng chưa định sẵn: một lỗi nhỏ đưa vào giữa chừng phần lớn mờ đi, một vệt màu thì phần lớn ở lại.',
       },
       see: errors,
       tryIt: { say: { en: 'pick the blob and compare the three difference maps.', vi: 'chọn vệt sai màu và so sánh ba bản đồ hiệu.' }, anchor: errors.anchor, apply: () => lesson.setDefect('blob') },

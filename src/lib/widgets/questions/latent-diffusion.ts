@@ -43,24 +43,24 @@ export function latentQuestions(lesson: LatentLesson): Question[] {
       id: 'late-defect',
       kind: 'predict',
       prompt: {
-        en: 'The same blob goes into the latent once half-way through the denoising, once after the last step. Which reaches the 1024×1024 image stronger?',
-        vi: 'Cùng một vệt màu được đưa vào biến tiềm ẩn, một lần ở giữa quá trình khử nhiễu, một lần sau bước cuối cùng. Lần nào tới ảnh 1024×1024 mạnh hơn?',
+        en: 'The same patch of noise goes into the latent once half-way through the denoising, once after the last step. Which reaches the 1024×1024 image stronger?',
+        vi: 'Cùng một mảng nhiễu được đưa vào biến tiềm ẩn, một lần ở giữa quá trình khử nhiễu, một lần sau bước cuối cùng. Lần nào tới ảnh 1024×1024 mạnh hơn?',
       },
       choices: [
         { id: 'late', text: { en: 'The one after the last step: only the decoder is left, and it decodes what it is given', vi: 'Lần sau bước cuối cùng: chỉ còn bộ giải mã, và nó giải mã bất cứ thứ gì nhận được' } },
         { id: 'mid', text: { en: 'The one half-way: the later steps spread it over the whole latent', vi: 'Lần ở giữa chừng: các bước sau lan nó ra khắp biến tiềm ẩn' } },
-        { id: 'same', text: { en: 'Both the same: the decoder sees the same blob either way', vi: 'Như nhau: bộ giải mã thấy cùng một vệt màu trong cả hai trường hợp' } },
+        { id: 'same', text: { en: 'Both the same: the decoder sees the same patch either way', vi: 'Như nhau: bộ giải mã thấy cùng một mảng nhiễu trong cả hai trường hợp' } },
       ],
       answer: 'late',
       why: {
-        en: 'Each later step pulls the latent back towards latents the model has learnt, so a blob put in half-way shrinks. After the last step no denoising is left to repair anything; the decoder carries the blob to 1024×1024 over the 16×16 patches of its cells.',
-        vi: 'Mỗi bước sau kéo biến tiềm ẩn trở về phía những biến tiềm ẩn mà mô hình đã học, nên vệt màu đưa vào giữa chừng co lại. Sau bước cuối cùng không còn bước khử nhiễu nào để sửa; bộ giải mã mang vệt màu lên 1024×1024 trên các mảng 16×16 của những ô của nó.',
+        en: 'A patch of noise is fine detail, and the later steps are the ones that decide the detail: they pull the latent back towards latents the model has learnt, and most of a patch put in half-way is gone. After the last step no denoising is left to repair anything; the decoder carries the patch to 1024×1024 over the 16×16 patches of its cells. A blob of wrong colour is coarse: by half-way the layout is settled, and it mostly stays either way.',
+        vi: 'Một mảng nhiễu là chi tiết nhỏ, và chính các bước sau quyết định chi tiết: chúng kéo biến tiềm ẩn trở về phía những biến tiềm ẩn mà mô hình đã học, và phần lớn mảng nhiễu đưa vào giữa chừng biến mất. Sau bước cuối cùng không còn bước khử nhiễu nào để sửa; bộ giải mã mang mảng nhiễu lên 1024×1024 trên các mảng 16×16 của những ô của nó. Một vệt sai màu là thứ thô: đến giữa chừng bố cục đã được định sẵn, và nó phần lớn ở lại trong cả hai trường hợp.',
       },
       see: disturbSection,
       tryIt: {
-        say: { en: 'pick the blob and compare the two difference maps and their energies.', vi: 'chọn vệt sai màu và so sánh hai bản đồ hiệu cùng năng lượng của chúng.' },
+        say: { en: 'pick the patch of noise and compare the two difference maps and their energies; then the blob.', vi: 'chọn mảng nhiễu và so sánh hai bản đồ hiệu cùng năng lượng của chúng; rồi đến vệt sai màu.' },
         anchor: disturbSection.anchor,
-        apply: () => lesson.setDefect('blob'),
+        apply: () => lesson.setDefect('noise'),
       },
     },
     {

@@ -42,6 +42,6 @@ describe('lesson 5 questions', () => {
   it('set up the defect, and the walk half-way with the straight average', () => {
     calls.length = 0;
     for (const q of questions) q.tryIt?.apply?.();
-    expect(calls).toEqual(['defect blob', 'u 0.5', 'blend lerp']);
+    expect(calls).toEqual(['defect noise', 'u 0.5', 'blend lerp']);
   });
 });
