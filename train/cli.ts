@@ -19,7 +19,7 @@ import { encoderShaOf } from './latent/latent-data';
 import { adoptFutureSchedule, FUTURE_SCHEDULE_KEYS, loadTrainConfig, MODEL_NAMES, overrideConfig, type TrainConfig } from './train-config';
 
 /** Flags of the CLI itself (not config keys). Boolean flags take no value. */
-const FLAGS = { resume: 'bool', fresh: 'bool', 'export-only': 'bool', 'phase1-only': 'bool', 'no-export': 'bool', until: 'int', 'ckpt-dir': 'str', 'pretrained-dir': 'str', 'predictor-ckpt-dir': 'str' } as const;
+const FLAGS = { resume: 'bool', fresh: 'bool', 'export-only': 'bool', 'phase1-only': 'bool', 'no-export': 'bool', until: 'int', 'ckpt-dir': 'str', 'pretrained-dir': 'str', 'predictor-ckpt-dir': 'str', 'restart-phase2': 'str' } as const;
 type Flag = keyof typeof FLAGS;
 
 export interface ParsedArgs {
@@ -80,6 +80,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (model === 'vae') return await vaeMain(argv, parseArgs); // the autoencoder has its own loop (train/vae/)
     const base = await loadTrainConfig(model);
     const args = parseArgs(argv, leafKeys(base as unknown as ConfigTree));
+    if (args.flags['restart-phase2'] !== undefined) throw new ConfigError('--restart-phase2 is for the autoencoder (npm run train -- vae …)');
     const dir = typeof args.flags['ckpt-dir'] === 'string' ? args.flags['ckpt-dir'] : join('.checkpoints', args.model);
     const pretrainedDir = typeof args.flags['pretrained-dir'] === 'string' ? args.flags['pretrained-dir'] : 'pretrained';
     const latest = latestCheckpoint(dir);

@@ -1,14 +1,15 @@
 // `npm run train -- vae [--key=value …] [--resume] [--fresh] [--until=N] [--export-only [--phase1-only]] [--no-export]
-// [--ckpt-dir=PATH] [--pretrained-dir=PATH]`: the autoencoder's run (train/vae/vae-loop.ts), dispatched
+// [--ckpt-dir=PATH] [--pretrained-dir=PATH] [--restart-phase2=<dir of a phase-2 run> --phase2Lr=… --discWeight=…]`: the autoencoder's run (train/vae/vae-loop.ts), dispatched
 // from train/cli.ts, with the same flags, checkpoints, signals and resume rules as the diffusion models.
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { latestCheckpoint, readCheckpoint, CheckpointError, type CheckpointState } from '../checkpoint';
+import { latestCheckpoint, readCheckpoint, saveCheckpoint, CheckpointError, type CheckpointState } from '../checkpoint';
 import { describeMachine } from '../export';
 import { ConfigError, leafKeys, type ConfigTree } from '../overrides';
 import { Progress } from '../progress';
 import { registerCoreGradients } from '../kernels/core-gradients';
+import { restartPhase2 } from './phase2-restart';
 import { exportVae } from './vae-export';
 import { trainVae } from './vae-loop';
 import { overrideVaeConfig, totalSteps, type VaeTrainConfig } from './vae-train-config';
@@ -50,7 +51,19 @@ export async function vaeMain(argv: readonly string[], parseArgs: ParseArgs): Pr
   }
   let resume: CheckpointState<VaeTrainConfig> | undefined;
   let config: VaeTrainConfig;
-  if (args.flags.resume) {
+  const restartFrom = args.flags['restart-phase2'];
+  if (typeof restartFrom === 'string') {
+    // A new phase-2 recipe from an earlier run's phase-2 checkpoint (phase2-restart.ts), written into `dir`.
+    if (args.flags.resume || args.flags.fresh) throw new ConfigError('--restart-phase2 starts its own run: drop --resume and --fresh');
+    if (latest) throw new ConfigError(`${dir} already holds checkpoints (latest ${latest}); give --restart-phase2 an empty --ckpt-dir`);
+    const source = latestCheckpoint(restartFrom);
+    if (!source) throw new CheckpointError(`--restart-phase2: no checkpoint in ${restartFrom}`);
+    resume = restartPhase2(readCheckpoint<VaeTrainConfig>(source), args.overrides);
+    config = resume.config;
+    mkdirSync(dir, { recursive: true });
+    saveCheckpoint(dir, resume, config.keepCheckpoints); // so that --resume works from the boundary too
+    process.stderr.write(`phase 2 restarted from ${source} at step ${resume.step}: decoder 1, a new discriminator, fresh moments\n`);
+  } else if (args.flags.resume) {
     if (!latest) throw new CheckpointError(`--resume: no checkpoint in ${dir} (nothing to resume; drop --resume to start)`);
     resume = readCheckpoint<VaeTrainConfig>(latest);
     config = overrideVaeConfig(resume.config, args.overrides, true);
