@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mse } from '../data';
 import { PipelineError } from '../pipelines/base';
-import { runCascade, type CascadeModels, type StageOutput } from '../pipelines/cascade';
+import { runCascade, type ArrivingModels, type StageOutput } from '../pipelines/cascade';
 import type { Defect } from '../pipelines/defects';
 import { differenceMap } from '../pipelines/propagation';
 import { resolveDefect, type CascadeJob, type PropagationJob } from './cascade-job';
@@ -35,7 +35,7 @@ interface Chain {
 }
 
 /** One run of the chain; every stage's image goes to `emit` (a copy: the next stage still reads it). */
-async function runChain(models: CascadeModels, job: CascadeJob | PropagationJob, c: Chain, signal: AbortSignal, emit: (e: CascadeEvent) => void, timings: CascadeOutcome['stages']): Promise<StageOutput[]> {
+async function runChain(models: ArrivingModels, job: CascadeJob | PropagationJob, c: Chain, signal: AbortSignal, emit: (e: CascadeEvent) => void, timings: CascadeOutcome['stages']): Promise<StageOutput[]> {
   const sums: tf.Tensor[] = [];
   const send = new Set(job.send);
   const { chain } = c;
@@ -43,7 +43,8 @@ async function runChain(models: CascadeModels, job: CascadeJob | PropagationJob,
   const meter = peakMeter(tf);
   try {
     return await runCascade(
-      { base: watched(models.base, sums), sr: models.sr.map((m) => watched(m, sums)) },
+      // A model still arriving is watched once it is in (worker.ts hands it over when its stage begins).
+      { base: watched(models.base, sums), sr: models.sr.map((m) => (typeof m === 'function' ? async () => watched(await m(), sums) : watched(m, sums))) },
       {
         seed: job.seed,
         base: { steps: job.steps[0], classIndex: job.classIndex, guidance: job.guidance, sampler: job.sampler, eta: job.eta },
@@ -104,7 +105,7 @@ export function compareChains(clean: readonly Float32Array[], run: readonly Stag
  * defected one from the clean base image, so the base is sampled once). Resolves when the last stage is
  * sent; every tensor is disposed, on abort and error too (runCascade frees its own, this the NaN sums).
  */
-export async function runCascadeJob(models: CascadeModels, job: CascadeJob | PropagationJob, signal: AbortSignal, emit: (e: CascadeEvent) => void, now: () => number): Promise<CascadeOutcome> {
+export async function runCascadeJob(models: ArrivingModels, job: CascadeJob | PropagationJob, signal: AbortSignal, emit: (e: CascadeEvent) => void, now: () => number): Promise<CascadeOutcome> {
   const t0 = now();
   const timings: CascadeOutcome['stages'] = [];
   const defects = job.defects?.map((list) => list.map(resolveDefect));

@@ -1,7 +1,7 @@
 // Fetches a model folder (manifest.json + weights.bin) with byte progress, checks it against the
 // manifest's SHA-256 (models/manifest.ts) and keeps verified copies in the Cache API for offline use.
-import { loadModel, parseManifest, weightFileBytes, type LoadedModel, type Manifest } from '../models/manifest';
-import { loadVae, parseVaeManifest, vaeFileBytes, type LoadedVae, type VaeManifest } from '../models/vae-manifest';
+import { checkWeightFile, modelFromCheckedFile, parseManifest, weightFileBytes, type LoadedModel, type Manifest } from '../models/manifest';
+import { checkVaeFile, parseVaeManifest, vaeFileBytes, vaeFromCheckedFile, type LoadedVae, type VaeManifest } from '../models/vae-manifest';
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineError, toEngineError } from './protocol';
 import { MODEL_CACHE } from './model-cache';
@@ -121,33 +121,35 @@ async function readBody(response: Response, url: string, total: number, onProgre
   return loaded === total ? out : out.subarray(0, loaded);
 }
 
-/** Checks the bytes and makes the tensors; a size or checksum mismatch is model-corrupt. */
-async function verified(m: AnyManifest, bin: Uint8Array, url: string): Promise<FetchedAny> {
+/** Checks the bytes against the manifest (size, SHA-256); a mismatch is model-corrupt. */
+async function check(m: AnyManifest, bin: Uint8Array, url: string): Promise<void> {
   try {
-    return m.kind === 'vae'
-      ? { kind: 'vae', manifest: m.manifest, model: await loadVae(m.manifest, bin, url), fromCache: false }
-      : { kind: 'unet', manifest: m.manifest, model: await loadModel(m.manifest, bin, url), fromCache: false };
+    await (m.kind === 'vae' ? checkVaeFile(m.manifest, bin, url) : checkWeightFile(m.manifest, bin, url));
   } catch (error) {
     throw new EngineError('model-corrupt', error instanceof Error ? error.message : String(error));
   }
 }
 
 /**
- * Loads the model in folder `base` (e.g. "/models/base-64/"). The manifest is fetched first, from the
- * network if it answers and else from the cache, so an updated model replaces a cached one while an
- * offline reader still gets the last verified copy. Weights come from the cache when their checksum
- * matches that manifest, otherwise from the network. Errors are EngineErrors: model-missing (not
- * reachable, nothing cached), model-corrupt (bad manifest, size or checksum), cancelled (signal).
+ * A model folder's checked bytes, before any tensor exists: the download can run while a job holds the
+ * backend, and the tensors are made later, between jobs (modelFromBytes).
  */
-export async function fetchModel(base: string, opts: LoaderOptions = {}): Promise<FetchedModel> {
-  const got = await fetchAnyModel(base, opts);
-  if (got.kind === 'unet') return got;
-  tf.dispose(Object.values(got.model.weights));
-  throw new EngineError('model-corrupt', `${base}: an autoencoder, not a U-Net`);
+export interface ModelBytes {
+  parsed: AnyManifest;
+  bin: Uint8Array;
+  binUrl: string;
+  fromCache: boolean;
 }
 
-/** fetchModel for a folder of either architecture (a U-Net or the autoencoder). */
-export async function fetchAnyModel(base: string, opts: LoaderOptions = {}): Promise<FetchedAny> {
+/**
+ * Downloads the model in folder `base` (e.g. "/models/base-64/") and checks it. The manifest is fetched
+ * first, from the network if it answers and else from the cache, so an updated model replaces a cached one
+ * while an offline reader still gets the last verified copy. Weights come from the cache when their
+ * checksum matches that manifest, otherwise from the network (and a verified copy is cached). Errors are
+ * EngineErrors: model-missing (not reachable, nothing cached), model-corrupt (bad manifest, size or
+ * checksum), cancelled (signal).
+ */
+export async function downloadModel(base: string, opts: LoaderOptions = {}): Promise<ModelBytes> {
   const fetcher = opts.fetch ?? globalThis.fetch.bind(globalThis);
   const onProgress = opts.onProgress ?? (() => {});
   const folder = base.endsWith('/') ? base : `${base}/`;
@@ -178,10 +180,11 @@ export async function fetchAnyModel(base: string, opts: LoaderOptions = {}): Pro
   const cachedBin = cache && (await quietly(async () => (await cache.match(binUrl))?.arrayBuffer()));
   if (cachedBin) {
     try {
-      const got = await verified(parsed, new Uint8Array(cachedBin), binUrl);
+      const bin = new Uint8Array(cachedBin);
+      await check(parsed, bin, binUrl);
       onProgress({ loaded: total, total });
       if (manifestFromNetwork) await quietly(() => cache.put(manifestUrl, new Response(manifestText)));
-      return { ...got, fromCache: true };
+      return { parsed, bin, binUrl, fromCache: true };
     } catch {
       await quietly(() => cache.delete(binUrl)); // stale (the model was retrained) or damaged: fetch again
     }
@@ -194,10 +197,35 @@ export async function fetchAnyModel(base: string, opts: LoaderOptions = {}): Pro
     // A connection dropped mid-download is model-missing, like one that never answered.
     throw opts.signal?.aborted ? toEngineError(opts.signal.reason, 'cancelled') : toEngineError(error, 'model-missing');
   }
-  const got = await verified(parsed, bin, binUrl);
+  await check(parsed, bin, binUrl);
   if (cache) {
     await quietly(() => cache.put(binUrl, new Response(bin.slice().buffer)));
     await quietly(() => cache.put(manifestUrl, new Response(manifestText)));
   }
-  return got;
+  return { parsed, bin, binUrl, fromCache: false };
+}
+
+/** Makes the tensors of checked bytes on the current backend; the caller disposes them. */
+export function modelFromBytes(b: ModelBytes): FetchedAny {
+  const { parsed, bin, binUrl, fromCache } = b;
+  try {
+    return parsed.kind === 'vae'
+      ? { kind: 'vae', manifest: parsed.manifest, model: vaeFromCheckedFile(parsed.manifest, bin, binUrl), fromCache }
+      : { kind: 'unet', manifest: parsed.manifest, model: modelFromCheckedFile(parsed.manifest, bin, binUrl), fromCache };
+  } catch (error) {
+    throw new EngineError('model-corrupt', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Loads the model in folder `base` (downloadModel, then its tensors on the current backend). */
+export async function fetchModel(base: string, opts: LoaderOptions = {}): Promise<FetchedModel> {
+  const got = await fetchAnyModel(base, opts);
+  if (got.kind === 'unet') return got;
+  tf.dispose(Object.values(got.model.weights));
+  throw new EngineError('model-corrupt', `${base}: an autoencoder, not a U-Net`);
+}
+
+/** fetchModel for a folder of either architecture (a U-Net or the autoencoder). */
+export async function fetchAnyModel(base: string, opts: LoaderOptions = {}): Promise<FetchedAny> {
+  return modelFromBytes(await downloadModel(base, opts));
 }

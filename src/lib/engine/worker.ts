@@ -6,7 +6,8 @@ import { activateInBrowser } from './browser-backends';
 import { runCascadeJob, type CascadeEvent, type CascadeOutcome } from './cascade-run';
 import type { SrModel } from '../pipelines/super-resolution';
 import { LatestWins, oneStep, roleOf, runSampleJob, runnableFrom, warmUp, type RunnableModel } from './jobs';
-import { fetchAnyModel } from './loader';
+import { Arrivals } from './arrivals';
+import { downloadModel, modelFromBytes, type ModelBytes } from './loader';
 import { autoencoderFrom, oneDecode, runVaeJob, type Autoencoder } from './vae-run';
 import { runLatentJob } from './latent-run';
 import type { LatentModel } from '../pipelines/latent';
@@ -128,9 +129,12 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     post({ type: 'ready', backend: s.backend, msPerRun: s.msPerRun, firstRunMs: s.firstRunMs, warmUpMs, timings: s.timings, overridden: s.overridden });
   }
 
-  async function load(name: string, url: string, id: number | null): Promise<void> {
+  const arrivals = new Arrivals({ fetch: deps.fetch, caches: deps.caches });
+
+  /** Makes the tensors of a downloaded model on the current backend (the caller holds the mutex); the first one measures the backends. */
+  async function install(name: string, url: string, bytes: ModelBytes, id: number | null): Promise<void> {
     if (!current) await startAny();
-    const fetched = await fetchAnyModel(url, { fetch: deps.fetch, caches: deps.caches, onProgress: (p) => id !== null && post({ type: 'load-progress', id, ...p }) });
+    const fetched = modelFromBytes(bytes);
     let entry: Loaded;
     try {
       entry = fetched.kind === 'vae' ? { url, autoencoder: autoencoderFrom(fetched.manifest, fetched.model) } : { url, runnable: runnableFrom(fetched.manifest, fetched.model.unet, fetched.model.weights) };
@@ -145,6 +149,17 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     else await warm(entry);
     const paramCount = fetched.kind === 'vae' ? fetched.manifest.paramCount.encoder + fetched.manifest.paramCount.decoder : fetched.manifest.paramCount;
     if (id !== null) post({ type: 'loaded', id, model: name, paramCount, fromCache: fetched.fromCache, role: entry.runnable ? roleOf(entry.runnable) : 'vae' });
+  }
+
+  /**
+   * Downloads a model in turn with the others (arrivals.ts) while the backend starts and jobs run, then
+   * makes its tensors at the mutex, unless a job that needed it has done so already.
+   */
+  function load(name: string, url: string, id: number | null): Promise<void> {
+    const onProgress = (p: { loaded: number; total: number | null }) => id !== null && post({ type: 'load-progress', id, ...p });
+    const arrival = arrivals.add(name, url, onProgress, (bytes) => install(name, url, bytes, id));
+    // A failed download settles the install at once (no mutex needed), so a job waiting for it hears why.
+    return arrival.bytes.then(() => exclusive(arrival.install), arrival.install);
   }
 
   /**
@@ -166,7 +181,8 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     current = null;
     measured = false;
     await startAny();
-    for (const [name, m] of again) await load(name, m.url, null);
+    // Already at the mutex: download (from the offline cache, mostly) and install here, not in load's turn.
+    for (const [name, m] of again) await install(name, m.url, await downloadModel(m.url, { fetch: deps.fetch, caches: deps.caches }), null);
   }
 
   /** A loaded model by name, of the role the job needs it in. */
@@ -186,7 +202,18 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   /** Runs a cascade or propagation job on its models, each poisoned when a NaN fault is aimed at it. */
   function cascade(job: CascadeJob | PropagationJob, signal: AbortSignal, emit: (e: CascadeEvent) => void, poison: <M extends RunnableModel>(m: M) => M): Promise<CascadeOutcome> {
     const base = poison(model(job.base, 'base'));
-    const sr = job.sr.map((name) => poison(model(name, 'sr')));
+    const sr = job.sr.map((name, i) => {
+      const arriving = models.has(name) ? undefined : arrivals.pending(name);
+      if (!arriving) return poison(model(name, 'sr'));
+      // Still downloading: the stages before it run meanwhile, and its own stage waits for it here.
+      return async (): Promise<SrModel> => {
+        await arriving().catch((error: unknown) => {
+          const e = toEngineError(error, 'model-missing');
+          throw new EngineError(e.code, `stage ${i + 1} needs the model "${name}", which did not load: ${e.detail}`);
+        });
+        return poison(model(name, 'sr'));
+      };
+    });
     return runCascadeJob({ base, sr }, job, signal, emit, now);
   }
 
@@ -280,7 +307,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
           }
         }).catch((e: unknown) => reportError(null, null, e, 'backend-failed'));
       case 'load':
-        return exclusive(() => load(request.model, request.url, request.id)).catch((e: unknown) => reportError(request.id, null, e, 'backend-failed'));
+        return load(request.model, request.url, request.id).catch((e: unknown) => reportError(request.id, null, e, 'backend-failed'));
       case 'run': {
         const problem = jobProblem(request.job);
         if (problem) return reportError(request.id, request.channel, new EngineError('backend-failed', `bad job: ${problem}`), 'backend-failed');
@@ -304,6 +331,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     handle: (data: unknown): Promise<void> => (isEngineRequest(data) ? handle(data) : Promise.resolve()),
     /** Resolves when no job is running or waiting and no load or backend change is pending. */
     idle: async (): Promise<void> => {
+      await arrivals.settled();
       await scheduler.idle();
       await tail;
     },

@@ -178,17 +178,29 @@ export interface LoadedModel {
 }
 
 /**
- * Checks the weight file against the manifest (size, then SHA-256) and makes the tensors.
- * `fileName` names the file in errors; it defaults to pretrained/<name>/<weightsFile>.
+ * Checks the weight file against the manifest (size, then SHA-256); throws a message naming `fileName`.
+ * Separate from making the tensors, so a download can be checked while the backend is busy with a job.
  */
-export async function loadModel(manifest: Manifest, bin: Uint8Array, fileName = `pretrained/${manifest.name}/${manifest.weightsFile}`): Promise<LoadedModel> {
-  const all = storedSpecs(manifest);
+export async function checkWeightFile(manifest: Manifest, bin: Uint8Array, fileName = `pretrained/${manifest.name}/${manifest.weightsFile}`): Promise<void> {
   const bytes = weightFileBytes(manifest);
   if (bin.byteLength !== bytes) throw new Error(`${fileName}: ${bin.byteLength} bytes, the manifest describes ${bytes}`);
   const sha = await sha256Hex(bin);
   if (sha !== manifest.weightsSha256) {
     throw new Error(`${fileName}: SHA-256 ${sha} does not match the manifest's ${manifest.weightsSha256} (corrupt or from another model)`);
   }
-  const unet = buildUNet(manifest.config);
-  return { unet, weights: weightsToTensors(decodeWeights(bin, all, fileName), all) };
+}
+
+/** The U-Net and its tensors from a weight file already checked (checkWeightFile), on the current backend. */
+export function modelFromCheckedFile(manifest: Manifest, bin: Uint8Array, fileName = `pretrained/${manifest.name}/${manifest.weightsFile}`): LoadedModel {
+  const all = storedSpecs(manifest);
+  return { unet: buildUNet(manifest.config), weights: weightsToTensors(decodeWeights(bin, all, fileName), all) };
+}
+
+/**
+ * Checks the weight file against the manifest (size, then SHA-256) and makes the tensors.
+ * `fileName` names the file in errors; it defaults to pretrained/<name>/<weightsFile>.
+ */
+export async function loadModel(manifest: Manifest, bin: Uint8Array, fileName = `pretrained/${manifest.name}/${manifest.weightsFile}`): Promise<LoadedModel> {
+  await checkWeightFile(manifest, bin, fileName);
+  return modelFromCheckedFile(manifest, bin, fileName);
 }

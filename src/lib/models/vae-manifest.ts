@@ -122,14 +122,24 @@ export function phase1DecoderWeights(loaded: LoadedVae): Record<string, tf.Tenso
   return Object.fromEntries(names.map((n) => [n, loaded.weights[PHASE1_PREFIX + n]]));
 }
 
-/** Checks size and SHA-256, then makes the tensors. */
-export async function loadVae(m: VaeManifest, bin: Uint8Array, fileName = `pretrained/${m.name}/${m.weightsFile}`): Promise<LoadedVae> {
-  const all = vaeStoredSpecs(m);
+/** Checks the weight file's size and SHA-256 against the manifest (before any tensor is made). */
+export async function checkVaeFile(m: VaeManifest, bin: Uint8Array, fileName = `pretrained/${m.name}/${m.weightsFile}`): Promise<void> {
   const bytes = vaeFileBytes(m);
   if (bin.byteLength !== bytes) throw new Error(`${fileName}: ${bin.byteLength} bytes, the manifest describes ${bytes}`);
   const sha = await sha256Hex(bin);
   if (sha !== m.weightsSha256) throw new Error(`${fileName}: SHA-256 ${sha} does not match the manifest's ${m.weightsSha256} (corrupt or from another model)`);
+}
+
+/** The autoencoder and its tensors from a weight file already checked (checkVaeFile), on the current backend. */
+export function vaeFromCheckedFile(m: VaeManifest, bin: Uint8Array, fileName = `pretrained/${m.name}/${m.weightsFile}`): LoadedVae {
+  const all = vaeStoredSpecs(m);
   return { vae: buildVae(m.config), weights: weightsToTensors(decodeWeights(bin, all, fileName), all) };
+}
+
+/** Checks size and SHA-256, then makes the tensors. */
+export async function loadVae(m: VaeManifest, bin: Uint8Array, fileName = `pretrained/${m.name}/${m.weightsFile}`): Promise<LoadedVae> {
+  await checkVaeFile(m, bin, fileName);
+  return vaeFromCheckedFile(m, bin, fileName);
 }
 
 /** The encoder's identity: its own SHA-256 where the export recorded it, else the whole file's (older exports). */

@@ -32,6 +32,15 @@ export interface CascadeModels {
   sr: readonly SrModel[];
 }
 
+/** A model still on its way (downloading): asked for just before its stage, so earlier stages need not wait for it. */
+export type LateModel<M> = () => Promise<M>;
+
+/** CascadeModels where a later stage's model may still be arriving (the engine starts 64² while sr-256 downloads). */
+export interface ArrivingModels {
+  base: BaseModel;
+  sr: readonly (SrModel | LateModel<SrModel>)[];
+}
+
 /** A stage's progress: step i + 1 of steps done, ms since the stage began; x̂₀ as pixels with `preview`. */
 export interface StageProgress {
   stage: number;
@@ -77,27 +86,33 @@ export function stageSeed(seed: number, stage: number): number {
   return deriveSeed(seed, STAGE_STREAM + stage);
 }
 
+/** The side super-resolution stage `stage` outputs from a `low`-sided input; throws if the model takes another size. */
+function srSize(model: SrModel, low: number, stage: number): number {
+  const { sr } = model;
+  if (low * sr.factor !== sr.fullSize) {
+    throw new PipelineError(`super-resolution stage ${stage} makes ${sr.fullSize}×${sr.fullSize} from ${sr.fullSize / sr.factor}×${sr.fullSize / sr.factor}, but the previous stage gives ${low}×${low}`);
+  }
+  return sr.fullSize;
+}
+
 /** The side each stage outputs; throws if a model does not take the previous stage's size. */
 export function stageSizes(models: CascadeModels, srStages = models.sr.length): number[] {
   const sizes = [models.base.resolution];
-  for (let i = 0; i < srStages; i++) {
-    const sr = models.sr[i].sr;
-    const low = sizes[i];
-    if (low * sr.factor !== sr.fullSize) {
-      throw new PipelineError(`super-resolution stage ${i + 1} makes ${sr.fullSize}×${sr.fullSize} from ${sr.fullSize / sr.factor}×${sr.fullSize / sr.factor}, but the previous stage gives ${low}×${low}`);
-    }
-    sizes.push(sr.fullSize);
-  }
+  for (let i = 0; i < srStages; i++) sizes.push(srSize(models.sr[i], sizes[i], i + 1));
   return sizes;
 }
 
 /**
  * Runs the cascade and resolves to every stage's output (also handed to onStage as each finishes).
- * Cancellable through `signal` between and within stages; no tensors outlive a stage.
+ * A late model is awaited just before its own stage (the earlier stages' outputs are out by then) and
+ * checked there; the models already present are checked before any work. Cancellable through `signal`
+ * between and within stages; no tensors outlive a stage.
  */
-export async function runCascade(models: CascadeModels, o: CascadeOptions): Promise<StageOutput[]> {
+export async function runCascade(models: ArrivingModels, o: CascadeOptions): Promise<StageOutput[]> {
   if (o.sr.length > models.sr.length) throw new PipelineError(`${o.sr.length} super-resolution stages asked, ${models.sr.length} loaded`);
-  const sizes = stageSizes(models, o.sr.length);
+  const present = models.sr.slice(0, o.sr.length);
+  const arrived = present.findIndex((m) => typeof m === 'function');
+  const sizes = stageSizes({ base: models.base, sr: (arrived < 0 ? present : present.slice(0, arrived)) as SrModel[] });
   const outputs: StageOutput[] = [];
   const finish = async (stage: number, image: Float32Array, ms: number): Promise<Float32Array> => {
     const defects = o.defects?.[stage] ?? [];
@@ -134,8 +149,12 @@ export async function runCascade(models: CascadeModels, o: CascadeOptions): Prom
   }
   for (let i = 0; i < o.sr.length; i++) {
     o.signal?.throwIfAborted();
+    const entry = models.sr[i];
+    const model = typeof entry === 'function' ? await entry() : entry;
+    o.signal?.throwIfAborted(); // a cancel that came while the model arrived
+    if (sizes.length === i + 1) sizes.push(srSize(model, sizes[i], i + 1));
     const t0 = performance.now();
-    const image = await sampleSuperResolution(models.sr[i], current, sizes[i], {
+    const image = await sampleSuperResolution(model, current, sizes[i], {
       ...o.sr[i],
       seed: stageSeed(o.seed, i + 1),
       signal: o.signal,

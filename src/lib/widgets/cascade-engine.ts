@@ -68,8 +68,12 @@ export async function runCascadeChain(
     if (current() && s.chain === 'run' && image) chain.finish(s.stage, image, s.ms, s.peakBytes ?? null);
   };
   try {
-    // Loads are shared per page (EngineState.load); a failed one has already been put into words.
-    await Promise.all(CASCADE_MODELS.map((m) => engine.load(m)));
+    // Loads are shared per page (EngineState.load); a failed one has already been put into words. Only
+    // the base model is awaited: the engine starts 64² while sr-256 and sr-1024 still download, and each
+    // later stage waits there for its own model (a school laptop's line takes seconds per model).
+    const [base, ...later] = CASCADE_MODELS.map((m) => engine.load(m));
+    for (const load of later) load.catch(() => undefined); // the job reports it too, when its stage comes
+    await base;
     if (!current()) return false;
     const job = cascadeJob(request);
     if (!defect) {

@@ -141,7 +141,9 @@ export class CascadeLesson {
     const mask = decodeMask(params.get('mask') ?? '', BRUSH_SIZE);
     if ('error' in mask) this.maskProblem = mask.error;
     else this.brush = mask;
-    for (const model of CASCADE_MODELS) void this.#fetchManifest(model);
+    // After each model's own download (the engine's, which fetched the manifest too), so these 230 kB of
+    // facts never share a slow line with the weights the first stage waits for.
+    for (const model of CASCADE_MODELS) void this.engine.load(model).catch(() => undefined).then(() => this.#fetchManifest(model));
   }
 
   async #fetchManifest(model: CascadeModel): Promise<void> {

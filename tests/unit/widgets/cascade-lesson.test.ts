@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { CascadeJob, PropagationJob, StageDone } from '../../../src/lib/engine/protocol';
+import { EngineError, type CascadeJob, type PropagationJob, type StageDone } from '../../../src/lib/engine/protocol';
 import type { EngineState } from '../../../src/lib/state/engine.svelte';
 
 vi.mock('$app/navigation', () => ({ replaceState: vi.fn() }));
@@ -82,4 +82,32 @@ describe('lesson 3’s runs', () => {
     expect(spec.mask.alpha[100]).toBe(1);
     expect(spec.mask.alpha).not.toBe(lesson.brush.alpha);
   });
+
+  it('sends the cascade once base-64 is in, with sr-256 and sr-1024 still loading; a later model that fails leaves the stages before it shown', async () => {
+    const { engine, jobs } = fakeEngine();
+    let failLater = (_e: EngineError) => undefined as void;
+    const later = new Promise<void>((_resolve, reject) => (failLater = reject));
+    const asked: string[] = [];
+    const e = engine as unknown as { load: (m: string) => Promise<void>; client: { runCascade: unknown }; loads: Record<string, { failed: boolean }> };
+    e.load = (m) => (asked.push(m), m === 'base-64' ? Promise.resolve() : later);
+    e.client.runCascade = async (_c: string, job: CascadeJob, h: { onStage?: (s: StageDone) => void }) => {
+      jobs.push(job);
+      h.onStage?.({ chain: 'run', stage: 0, size: 64, seed: 0, ms: 10, image: image(64, 0.3) });
+      const error = new EngineError('model-missing', 'stage 1 needs the model "sr-256", which did not load: HTTP 404');
+      failLater(error); // the engine's load fails as the job reaches stage 1
+      e.loads['sr-256'] = { failed: true };
+      throw error;
+    };
+    const lesson = new CascadeLesson(engine);
+    lesson.setDefect('none');
+    await lesson.runClean();
+    expect(asked.slice(0, 3)).toEqual(['base-64', 'sr-256', 'sr-1024']); // all asked for, in the order they are needed
+    expect(jobs).toHaveLength(1); // sent although the later loads never succeeded
+    expect(lesson.clean.state).toBe('error');
+    expect(lesson.clean.failure).toBe('model-missing');
+    expect(lesson.clean.stages[0].image?.[0]).toBeCloseTo(0.3, 6);
+    expect(lesson.clean.stages.slice(1).map((s) => s.image)).toEqual([null, null]);
+    expect(engine.report).not.toHaveBeenCalled(); // the failed load has its own notice (EngineState.load)
+  });
 });
+

@@ -1,5 +1,6 @@
 // /<lang>/<slug>/: loads lessons/<lang>/<slug>.svx. Only lessons written in that language are
 // prerendered; any other slug is a 404 (on the static site, the 404.html fallback renders it).
+import { browser } from '$app/environment';
 import { error } from '@sveltejs/kit';
 import { findLesson, lessonNumber, neighbours } from '$lib/i18n/catalog';
 import { isLang } from '$lib/i18n/lang';
@@ -16,6 +17,8 @@ export const load: PageLoad = async ({ params }) => {
   const { lang, slug } = params;
   if (!isLang(lang)) error(404, `No language "${lang}"`);
   const lesson = findLesson(slug);
+  // Imported on demand: lessons without models never load the engine's client.
+  if (browser) void import('./opening-models').then((m) => m.startOpeningModels(slug));
   const component = await loadLesson(lang, slug);
   if (lesson === undefined || component === undefined) error(404, `No lesson "${slug}" in "${lang}"`);
   return {

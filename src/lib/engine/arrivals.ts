@@ -1,0 +1,53 @@
+// Models on their way into the engine. Their downloads run one at a time, in the order the page asked:
+// on a school laptop's 3 Mbit/s line three parallel downloads would each take three times as long, so the
+// model a lesson needs first (base-64) would arrive last-but-equal with the others. They run outside the
+// backend's mutex, so a job runs while later models arrive. A model's tensors are made once, by whoever
+// needs it first: its load's turn at the mutex, or a job that has reached its stage (and holds the mutex).
+import { downloadModel, type LoadProgress, type LoaderOptions, type ModelBytes } from './loader';
+
+export interface Arrival {
+  /** The checked bytes (downloadModel), or its EngineError. */
+  bytes: Promise<ModelBytes>;
+  /** Makes the model from its bytes, once: later calls return the first call's promise. */
+  install: () => Promise<void>;
+}
+
+export class Arrivals {
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #installs = new Map<string, () => Promise<void>>();
+
+  constructor(private readonly options: Pick<LoaderOptions, 'fetch' | 'caches'>) {}
+
+  /**
+   * Queues the download of `url` for model `name` behind the ones already asked for. `make` turns the
+   * bytes into the loaded model and must be called with the backend held (worker.ts). The model counts
+   * as arriving (`pending`) until it is installed, and stays so with its error when it failed.
+   */
+  add(name: string, url: string, onProgress: (p: LoadProgress) => void, make: (bytes: ModelBytes) => Promise<void>): Arrival {
+    const bytes = this.#queue.then(() => downloadModel(url, { ...this.options, onProgress }));
+    this.#queue = bytes.catch(() => undefined);
+    let installed: Promise<void> | null = null;
+    const install = (): Promise<void> => {
+      installed ??= bytes.then(make);
+      // A model in is no longer arriving; a failed one stays, so a job that reaches its stage later still
+      // runs the stages before it and then says why this model is missing (until the page asks again).
+      installed.then(() => this.#installs.get(name) === install && this.#installs.delete(name), () => undefined);
+      return installed;
+    };
+    this.#installs.set(name, install);
+    return { bytes, install };
+  }
+
+  /** The install of model `name` while it is on its way or after it failed, or undefined (installed, never asked). */
+  pending(name: string): (() => Promise<void>) | undefined {
+    return this.#installs.get(name);
+  }
+
+  /** Resolves once every download asked for so far has settled. */
+  async settled(): Promise<void> {
+    for (let q = this.#queue; ; q = this.#queue) {
+      await q;
+      if (q === this.#queue) return;
+    }
+  }
+}
