@@ -6,7 +6,8 @@
 import { replaceState } from '$app/navigation';
 import { SCENE_KINDS } from '$lib/data';
 import { pageEngine, type EngineState } from '$lib/state/engine.svelte';
-import { enumParam, intParam, UrlState } from '$lib/state/url.svelte';
+import { fetchManifest, LessonPage, snapParam, type ManifestState } from '$lib/state/lesson-page.svelte';
+import { enumParam, intParam } from '$lib/state/url.svelte';
 import { decodeMask, emptyMask, encodeMask, painted, type BrushMask } from './brush-mask';
 import { CascadeChain } from './cascade-chain.svelte';
 import { runCascadeChain, type ChainRequest } from './cascade-engine';
@@ -20,28 +21,22 @@ export const DEFECT_CHANNEL = 'cascade-defect';
 export const BRUSH_SIZE = 64;
 const STEP_VALUES = STAGE_STEP_CHOICES.map(String);
 
-export type ManifestState = { status: 'loading' } | { status: 'ready'; facts: ModelFacts } | { status: 'missing'; detail: string };
+const PARAMS = {
+  // A meadow at seed 5: the kind and seed of the manifests' propagation table (train/eval/propagation-record.ts
+  // PROPAGATION_START). Not its image: that table sampled the base with 50 DDIM steps and each SR stage with 20,
+  // while the page's defaults (DEFAULT_STEPS) take fewer steps to stay quick: a first run is not the recorded image.
+  kind: enumParam(KINDS, 'meadow'),
+  seed: intParam(0, MAX_SEED, 5),
+  s64: enumParam(STEP_VALUES, String(DEFAULT_STEPS[0])),
+  s256: enumParam(STEP_VALUES, String(DEFAULT_STEPS[1])),
+  s1024: enumParam(STEP_VALUES, String(DEFAULT_STEPS[2])),
+  a256: enumParam(gridValues(AUG_GRID), DEFAULT_AUG),
+  a1024: enumParam(gridValues(AUG_GRID), DEFAULT_AUG),
+  defect: enumParam(DEFECT_CHOICES, 'blob'),
+  ink: enumParam(INKS, 'blob'),
+};
 
-export class CascadeLesson {
-  readonly url = new UrlState(
-    {
-      // A meadow at seed 5: the kind and seed of the manifests' propagation table (train/eval/propagation-record.ts
-      // PROPAGATION_START). Not its image: that table sampled the base with 50 DDIM steps and each SR stage with 20,
-      // while the page's defaults (DEFAULT_STEPS) take fewer steps to stay quick: a first run is not the recorded image.
-      kind: enumParam(KINDS, 'meadow'),
-      seed: intParam(0, MAX_SEED, 5),
-      s64: enumParam(STEP_VALUES, String(DEFAULT_STEPS[0])),
-      s256: enumParam(STEP_VALUES, String(DEFAULT_STEPS[1])),
-      s1024: enumParam(STEP_VALUES, String(DEFAULT_STEPS[2])),
-      a256: enumParam(gridValues(AUG_GRID), DEFAULT_AUG),
-      a1024: enumParam(gridValues(AUG_GRID), DEFAULT_AUG),
-      defect: enumParam(DEFECT_CHOICES, 'blob'),
-      ink: enumParam(INKS, 'blob'),
-    },
-    // eslint-disable-next-line svelte/no-navigation-without-resolve -- this page's own URL with new query values
-    { write: (url) => replaceState(this.#withMask(url), {}) },
-  );
-
+export class CascadeLesson extends LessonPage<typeof PARAMS> {
   readonly clean = new CascadeChain();
   readonly defected = new CascadeChain();
   /** Difference maps ([size·size], mean square over channels) and energies per stage, from the engine. */
@@ -54,12 +49,13 @@ export class CascadeLesson {
   brushCommits = $state(0);
   /** Why a link's mask was ignored, for a notice; null when it was fine. */
   maskProblem = $state<string | null>(null);
-  manifests = $state<Record<CascadeModel, ManifestState>>({ 'base-64': { status: 'loading' }, 'sr-256': { status: 'loading' }, 'sr-1024': { status: 'loading' } });
+  manifests = $state<Record<CascadeModel, ManifestState<ModelFacts>>>({ 'base-64': { status: 'loading' }, 'sr-256': { status: 'loading' }, 'sr-1024': { status: 'loading' } });
   #cleanRun = 0;
   #defectRun = 0;
-  #connected = false;
 
-  constructor(readonly engine: EngineState = pageEngine()) {}
+  constructor(readonly engine: EngineState = pageEngine()) {
+    super(PARAMS);
+  }
 
   get settings(): CascadeSettings {
     const v = this.url.values;
@@ -120,24 +116,18 @@ export class CascadeLesson {
     else url.searchParams.set('mask', text);
     return url;
   }
+  protected override linkUrl(url: URL): URL {
+    return this.#withMask(url);
+  }
 
-  /** Reads the page URL once after mount (steps and aug levels snap to what is offered) and fetches the manifests. */
-  connect(): void {
-    if (this.#connected) return;
-    this.#connected = true;
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once here, never rendered
-    const params = new URLSearchParams(location.search);
-    for (const key of ['s64', 's256', 's1024'] as const) {
-      const v = snapSteps(params.get(key));
-      if (v === undefined) params.delete(key);
-      else params.set(key, String(v));
-    }
-    for (const key of ['a256', 'a1024'] as const) {
-      const v = snapAug(params.get(key));
-      if (v === undefined) params.delete(key);
-      else params.set(key, v);
-    }
-    this.url.readFrom(params);
+  /** Steps and aug levels snap to what the widgets offer. */
+  protected override snapLink(params: URLSearchParams): void {
+    for (const key of ['s64', 's256', 's1024'] as const) snapParam(params, key, snapSteps);
+    for (const key of ['a256', 'a1024'] as const) snapParam(params, key, snapAug);
+  }
+
+  /** Reads the brush's mask from the link and fetches the manifests. */
+  protected linkRead(_raw: URLSearchParams, params: URLSearchParams): void {
     const mask = decodeMask(params.get('mask') ?? '', BRUSH_SIZE);
     if ('error' in mask) this.maskProblem = mask.error;
     else this.brush = mask;
@@ -147,14 +137,7 @@ export class CascadeLesson {
   }
 
   async #fetchManifest(model: CascadeModel): Promise<void> {
-    const file = `/models/${model}/manifest.json`;
-    try {
-      const response = await fetch(file);
-      if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
-      this.manifests[model] = { status: 'ready', facts: modelFacts(await response.json(), file) };
-    } catch (error) {
-      this.manifests[model] = { status: 'missing', detail: error instanceof Error ? error.message : String(error) };
-    }
+    this.manifests[model] = await fetchManifest(`/models/${model}/manifest.json`, modelFacts);
   }
 
   #request(): ChainRequest {
@@ -196,11 +179,11 @@ export class CascadeLesson {
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.#cleanRun++;
     this.#defectRun++;
     this.engine.cancel(CLEAN_CHANNEL);
     this.engine.cancel(DEFECT_CHANNEL);
-    this.url.dispose();
+    super.dispose();
   }
 }

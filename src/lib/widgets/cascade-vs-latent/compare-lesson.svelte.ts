@@ -1,50 +1,27 @@
-// Lesson 6's page state (issue 16): the settings (mirrored into the URL, ?kind=meadow&seed=5&steps=20&defect=blob
-// &at=10), the five manifests, and every job the lesson runs on the page's engine, one after another: the cascade
-// (CDM, Ho et al. 2022: base-64 → sr-256 → sr-1024) then the latent pipeline (LDM, Rombach et al. 2022: latent-64,
-// one decode), so their times never share the device; then the same defect into the cascade's 64² image (lesson
-// 3's propagation job) and into the latent half-way and after the last step (lesson 5's edits).
-import { replaceState } from '$app/navigation';
-import type { LatentFrame } from '$lib/engine/latent-job';
+// Lesson 6's runs (issue 16), on the settings and manifests of compare-page.svelte.ts: every job the lesson runs
+// on the page's engine, one after another: the cascade (CDM, Ho et al. 2022: base-64 → sr-256 → sr-1024) then
+// the latent pipeline (LDM, Rombach et al. 2022: latent-64, one decode), so their times never share the device;
+// then the same defect into the cascade's 64² image (lesson 3's propagation job) and into the latent half-way
+// and after the last step (lesson 5's edits).
 import type { EngineErrorCode } from '$lib/engine/protocol';
 import { pageEngine, type EngineState } from '$lib/state/engine.svelte';
-import { enumParam, intParam, UrlState } from '$lib/state/url.svelte';
+import { LatestRuns } from '$lib/state/lesson-page.svelte';
+import type { RunState } from '$lib/state/widget-run.svelte';
 import { CascadeChain } from '../cascade-chain.svelte';
 import { runCascadeChain } from '../cascade-engine';
-import { KINDS, MAX_SEED, type KindChoice } from '../reverse-settings';
-import { disturbFigures, type DisturbFigures } from '../latent-diffusion/disturb';
-import { latentFacts, signalAt, unclippedPreview, type LatentFacts } from '../latent-diffusion/latent-facts';
-import { LatentSlot, type LatentEngine } from '../latent-diffusion/latent-lesson.svelte';
-import { disturbEdits, linkNotes, type LinkNote } from '../latent-diffusion/latent-settings';
-import { allStages, summarise, speedUp, type StageFacts, type StageMeasure } from './compare-figures';
-import { CASCADE, CHANNELS, compareKey, compareLatentJob, cascadeRequest, DEFAULT_STEPS, DEFECT_PRESETS, LATENT, midStep, snapCompareSteps, STEP_CHOICES, type CompareModel, type CompareSettings, type DefectPreset } from './compare-settings';
-
-export type ManifestState = { status: 'loading' } | { status: 'ready'; raw: unknown } | { status: 'missing'; detail: string };
-export type RunState = 'idle' | 'running' | 'done' | 'error';
+import { disturbPair, type DisturbFigures } from '../latent-diffusion/disturb';
+import { LatentSlot, type LatentEngine } from '../latent-diffusion/latent-slot.svelte';
+import { disturbEdits } from '../latent-diffusion/latent-settings';
+import { summarise, speedUp, type StageMeasure } from './compare-figures';
+import { ComparePage } from './compare-page.svelte';
+import { CASCADE, CHANNELS, compareLatentJob, cascadeRequest, LATENT, type CompareModel } from './compare-settings';
 
 /** The cascade's defect against its clean chain: lesson 5's figures (injected at 64², reached at 1024²) and the 256² energy between. */
 export interface CascadeDefect extends DisturbFigures {
   energies: number[];
 }
 
-const STEP_VALUES = STEP_CHOICES.map(String);
-
-export class CompareLesson {
-  readonly url = new UrlState(
-    {
-      // Lesson 3's propagation start (a meadow at seed 5), so the cascade's half reads beside its table.
-      kind: enumParam(KINDS, 'meadow'),
-      seed: intParam(0, MAX_SEED, 5),
-      steps: enumParam(STEP_VALUES, String(DEFAULT_STEPS)),
-      defect: enumParam(DEFECT_PRESETS, 'blob'),
-      // The latent's half-way defect goes in after this many steps (clamped below the step count).
-      at: intParam(1, 49, DEFAULT_STEPS / 2),
-    },
-    // eslint-disable-next-line svelte/no-navigation-without-resolve -- this page's own URL with new query values
-    { write: (url) => replaceState(url, {}) },
-  );
-
-  manifests = $state<Record<CompareModel, ManifestState>>(Object.fromEntries([...CASCADE, ...LATENT].map((m) => [m, { status: 'loading' }])) as Record<CompareModel, ManifestState>);
-  notes = $state.raw<LinkNote[]>([]);
+export class CompareLesson extends ComparePage {
   readonly cascade = new CascadeChain();
   readonly latent = new LatentSlot();
   readonly cascadeDefected = new CascadeChain();
@@ -56,10 +33,8 @@ export class CompareLesson {
   defectCode = $state<EngineErrorCode | null>(null);
   figures = $state.raw<{ cascade: CascadeDefect; mid: DisturbFigures; late: DisturbFigures } | null>(null);
 
-  #runs = { both: 0, defect: 0 };
+  readonly #runs = new LatestRuns<'both' | 'defect'>();
   #bothRun: { key: string; done: Promise<boolean> } | null = null;
-  #connected = false;
-  #manifestsReady: Promise<void> = Promise.resolve();
   readonly #latentEngine: LatentEngine;
 
   /** `latentRunner` runs the latent jobs: the page's engine itself, or a fake in tests. */
@@ -67,41 +42,10 @@ export class CompareLesson {
     readonly engine: EngineState = pageEngine(),
     latentRunner: LatentEngine = engine,
   ) {
+    super();
     this.#latentEngine = latentRunner;
   }
 
-  get settings(): CompareSettings {
-    const v = this.url.values;
-    return { kind: v.kind, seed: v.seed, steps: Number(v.steps) };
-  }
-  get midAt(): number {
-    return midStep(this.url.values.at, this.settings.steps);
-  }
-  readonly key = $derived(compareKey(this.settings));
-  readonly defectKey = $derived(`${this.key}|${this.url.values.defect}|${this.midAt}`);
-
-  /** Raw manifests by model (those that arrived). */
-  get raw(): Partial<Record<CompareModel, unknown>> {
-    const out: Partial<Record<CompareModel, unknown>> = {};
-    for (const [model, m] of Object.entries(this.manifests) as [CompareModel, ManifestState][]) if (m.status === 'ready') out[model] = m.raw;
-    return out;
-  }
-  get latentFacts(): LatentFacts | null {
-    const m = this.manifests['latent-64'];
-    if (m.status !== 'ready') return null;
-    try {
-      return latentFacts(m.raw, '/models/latent-64/manifest.json');
-    } catch {
-      return null;
-    }
-  }
-  /** Models whose manifest could not be read: their pipeline cannot run. */
-  get missing(): CompareModel[] {
-    return (Object.entries(this.manifests) as [CompareModel, ManifestState][]).filter(([, m]) => m.status === 'missing').map(([model]) => model);
-  }
-  get stages(): StageFacts[] {
-    return allStages(this.raw, this.settings.steps);
-  }
   /** What this device measured per stage, for the stages that have finished. */
   get measured(): Partial<Record<CompareModel, StageMeasure>> {
     const out: Partial<Record<CompareModel, StageMeasure>> = {};
@@ -122,62 +66,10 @@ export class CompareLesson {
     return this.phase === 'done' ? speedUp(this.summaries) : null;
   }
 
-  setKind(kind: KindChoice): void {
-    this.url.set('kind', kind);
-  }
-  setSeed(seed: number): void {
-    this.url.set('seed', seed);
-  }
-  /** A new step count; a mid-way step that was half the old count stays half the new one (else it is clamped). */
-  setSteps(steps: number): void {
-    const old = this.settings.steps;
-    const next = snapCompareSteps(String(steps)) ?? DEFAULT_STEPS;
-    const half = this.url.values.at === Math.round(old / 2);
-    this.url.set('steps', String(next));
-    this.url.set('at', midStep(half ? Math.round(next / 2) : this.url.values.at, next));
-  }
-  setDefect(defect: DefectPreset): void {
-    this.url.set('defect', defect);
-  }
-  setAt(at: number): void {
-    this.url.set('at', midStep(at, this.settings.steps));
-  }
-
-  /** Reads the page URL once after mount (odd values snapped, each change noted) and fetches the manifests. */
-  connect(search: string = location.search): void {
-    if (this.#connected) return;
-    this.#connected = true;
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once here, never rendered
-    const raw = new URLSearchParams(search);
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once here, never rendered
-    const params = new URLSearchParams(raw);
-    const steps = snapCompareSteps(params.get('steps'));
-    if (steps === undefined) params.delete('steps');
-    else params.set('steps', String(steps));
-    this.url.readFrom(params);
-    // A link without `at` means half-way through its own step count.
-    if (!params.has('at')) this.url.set('at', Math.round(this.settings.steps / 2));
-    if (this.url.values.at !== this.midAt) this.url.set('at', this.midAt);
-    this.notes = linkNotes(raw, this.url.values);
-    this.#manifestsReady = Promise.all([...CASCADE, ...LATENT].map((m) => this.#fetchManifest(m))).then(() => undefined);
-  }
-
-  async #fetchManifest(model: CompareModel): Promise<void> {
-    const file = `/models/${model}/manifest.json`;
-    try {
-      const response = await fetch(file);
-      if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
-      this.manifests[model] = { status: 'ready', raw: await response.json() };
-    } catch (error) {
-      this.manifests[model] = { status: 'missing', detail: error instanceof Error ? error.message : String(error) };
-    }
-  }
-
   /** The cascade, then the latent pipeline, one after the other; true when both finished for these settings. */
   runBoth(): Promise<boolean> {
-    const run = ++this.#runs.both;
-    ++this.#runs.defect;
-    const current = () => run === this.#runs.both;
+    const current = this.#runs.start('both');
+    this.#runs.drop('defect');
     const key = this.key;
     const done = this.#runBoth(current, key);
     this.#bothRun = { key, done };
@@ -195,7 +87,7 @@ export class CompareLesson {
     this.figures = null;
     this.defectState = 'idle';
     this.phase = 'cascade';
-    await this.#manifestsReady;
+    await this.manifestsReady;
     if (!current()) return false;
     const missing = (models: readonly CompareModel[]) => models.some((m) => this.missing.includes(m));
     if (missing(CASCADE)) {
@@ -212,8 +104,7 @@ export class CompareLesson {
     this.phase = 'latent';
     if (missing(LATENT)) {
       // The cascade's half still stands: the widget says in one sentence that the latent model is not here.
-      this.latent.state = 'error';
-      this.latent.code = 'model-missing';
+      this.latent.fail('model-missing');
       this.phase = 'error';
       return false;
     }
@@ -224,29 +115,9 @@ export class CompareLesson {
   }
 
   /** Runs a latent job into a slot; true when the slot holds its result. */
-  async #latentInto(slot: LatentSlot, channel: string, job: ReturnType<typeof compareLatentJob>, key: string, current: () => boolean): Promise<boolean> {
-    slot.state = 'running';
-    slot.code = null;
-    slot.frames = [];
-    slot.version++;
-    const frames: LatentFrame[] = [];
-    const outcome = await this.#latentEngine.runLatent(channel, job, (frame) => {
-      if (!current()) return;
-      frames[frame.i] = frame;
-      slot.frames = frames;
-      slot.version++;
-    });
-    if (!current() || outcome.status === 'cancelled') return false;
-    if (outcome.status === 'failed') {
-      slot.state = 'error';
-      slot.code = outcome.code;
-      return false;
-    }
-    slot.result = outcome.result;
-    slot.key = key;
-    slot.state = 'done';
-    slot.version++;
-    return true;
+  #latentInto(slot: LatentSlot, channel: string, job: ReturnType<typeof compareLatentJob>, key: string, current: () => boolean): Promise<boolean> {
+    slot.begin();
+    return slot.run(this.#latentEngine, channel, job, key, current);
   }
 
   /** Both clean runs for the current settings: the one in flight is awaited, not restarted. */
@@ -259,8 +130,7 @@ export class CompareLesson {
 
   /** The same preset into the cascade's 64² image, and into the latent half-way and after the last step. */
   async runDefects(): Promise<void> {
-    const run = ++this.#runs.defect;
-    const current = () => run === this.#runs.defect;
+    const current = this.#runs.start('defect');
     this.figures = null;
     this.defectState = 'running';
     this.defectCode = null;
@@ -279,20 +149,11 @@ export class CompareLesson {
     const key = this.defectKey;
     if (!(await this.#latentInto(this.mid, CHANNELS.mid, compareLatentJob(this.settings, { edits: [edits.mid], previewEvery: k }), key, current)) || !current()) return current() ? this.#defectFailed(this.mid.code) : undefined;
     if (!(await this.#latentInto(this.late, CHANNELS.late, compareLatentJob(this.settings, { edits: [edits.late], previewEvery: 0 }), key, current)) || !current()) return current() ? this.#defectFailed(this.late.code) : undefined;
-    const facts = this.latentFacts;
-    const cleanFrame = this.latent.frames[k];
-    const midFrame = this.mid.frames[k];
-    const signal = facts && cleanFrame ? signalAt(facts, cleanFrame.t) : null;
-    const cleanLatent = this.latent.result;
-    if (!facts || !cleanFrame || !midFrame || !cleanLatent || signal === null || signal <= 0 || !cascade.maps[2]) return this.#defectFailed('backend-failed');
     // As lesson 5 measures it (latent-diffusion/disturb.ts): the colour change the edit made on the unclipped preview.
-    const preview = (z: Float32Array) => unclippedPreview(z, facts) ?? new Float32Array((z.length / facts.channels) * 3);
+    const latent = disturbPair(this.latentFacts, k, this.latent, this.mid, this.late);
+    if (!latent || !cascade.maps[2]) return this.#defectFailed('backend-failed');
     const [injected, , reached] = cascade.energies;
-    this.figures = {
-      cascade: { injected, final1024: reached, ratio: injected > 0 ? reached / injected : 0, map: cascade.maps[2], energies: cascade.energies },
-      mid: disturbFigures({ injectedPreview: preview(cleanFrame.xt), image: cleanLatent.image }, { injectedPreview: preview(midFrame.xt), image: this.mid.result!.image }, signal),
-      late: disturbFigures({ injectedPreview: preview(cleanLatent.latent), image: cleanLatent.image }, { injectedPreview: preview(this.late.result!.latent), image: this.late.result!.image }),
-    };
+    this.figures = { cascade: { injected, final1024: reached, ratio: injected > 0 ? reached / injected : 0, map: cascade.maps[2], energies: cascade.energies }, ...latent };
     this.defectState = 'done';
   }
 
@@ -301,10 +162,9 @@ export class CompareLesson {
     this.defectCode = code ?? 'backend-failed';
   }
 
-  dispose(): void {
-    this.#runs.both++;
-    this.#runs.defect++;
+  override dispose(): void {
+    this.#runs.dropAll();
     for (const channel of Object.values(CHANNELS)) this.engine.cancel(channel);
-    this.url.dispose();
+    super.dispose();
   }
 }

@@ -4,8 +4,11 @@
 // run from the same seed. With DDIM at η = 0 (Song et al. 2021) the three runs share every draw, so any
 // difference is the defect's. The later steps pull the latent back towards what the model has learnt
 // (LDM, Rombach et al. 2022); after the last step only the decoder is left, which decodes what it is given.
+import type { LatentResult } from '$lib/engine/client';
+import type { LatentFrame } from '$lib/engine/latent-job';
 import type { EnergyGroup } from '../energy-bars';
 import { energyOf, squaredDifference } from '../stage-difference';
+import { signalAt, unclippedPreview, type LatentFacts } from './latent-facts';
 
 /** What a run hands the comparison: its unclipped colour preview [side, side, 3] right after the edit, and its decode. */
 export interface RunPoint {
@@ -39,6 +42,31 @@ export function disturbFigures(clean: RunPoint, run: RunPoint, signal = 1): Dist
   const map = squaredDifference(run.image, clean.image);
   const final1024 = energyOf(map);
   return { injected, final1024, ratio: injected > 0 ? final1024 / injected : 0, map };
+}
+
+/** A finished latent run as the comparison reads it: its frames by step, its final latent and decode. */
+export interface DisturbRun {
+  frames: readonly (Pick<LatentFrame, 't' | 'xt'> | undefined)[];
+  result: Pick<LatentResult, 'latent' | 'image'> | null;
+}
+
+/**
+ * The clean run against the one disturbed after step k (its frame k is the first x_t after the edit) and the
+ * one disturbed after the last step (its final latent); null while a run, a frame or the manifest is missing.
+ * Measured on the unclipped preview (a noisy x_t's preview is often clipped); the mid-run edit entered x_t
+ * scaled by √ᾱ of that step (LatentEdit.onImage), undone here.
+ */
+export function disturbPair(facts: LatentFacts | null, k: number, clean: DisturbRun, mid: DisturbRun, late: DisturbRun): { mid: DisturbFigures; late: DisturbFigures } | null {
+  const [cleanFrame, midFrame] = [clean.frames[k], mid.frames[k]];
+  if (!facts || !cleanFrame || !midFrame || !clean.result || !mid.result || !late.result) return null;
+  const signal = signalAt(facts, cleanFrame.t);
+  if (signal === null || signal <= 0) return null;
+  const preview = (z: Float32Array) => unclippedPreview(z, facts) ?? new Float32Array((z.length / facts.channels) * 3);
+  const image = clean.result.image;
+  return {
+    mid: disturbFigures({ injectedPreview: preview(cleanFrame.xt), image }, { injectedPreview: preview(midFrame.xt), image: mid.result.image }, signal),
+    late: disturbFigures({ injectedPreview: preview(clean.result.latent), image }, { injectedPreview: preview(late.result.latent), image: late.result.image }),
+  };
 }
 
 /**

@@ -9,7 +9,9 @@ import type { EngineErrorCode } from '$lib/engine/protocol';
 import type { VaeDecoder, VaeJob, VaeOutcome, VaeSource } from '$lib/engine/vae-job';
 import { deriveSeed } from '$lib/math/rng';
 import { pageEngine, type EngineState } from '$lib/state/engine.svelte';
-import { enumParam, intParam, UrlState } from '$lib/state/url.svelte';
+import { fetchManifest, LessonPage, snapParam, type ManifestState } from '$lib/state/lesson-page.svelte';
+import { enumParam, intParam } from '$lib/state/url.svelte';
+import type { RunState } from '$lib/state/widget-run.svelte';
 import { decodeMask, emptyMask, encodeMask, painted, stamp, type BrushMask } from '../brush-mask';
 import { gridValues, MAX_SEED, snapToGrid } from '../reverse-settings';
 import { squaredDifference } from '../stage-difference';
@@ -28,8 +30,6 @@ export const CHANNELS = { scene: 'vae-scene', mix: 'vae-mix', prior: 'vae-prior'
 
 const RUN_KEYS = ['scene', 'mix', 'prior', 'patch', 'own'] as const;
 
-export type RunState = 'idle' | 'running' | 'done' | 'error';
-export type ManifestState = { status: 'loading' } | { status: 'ready'; facts: VaeFacts } | { status: 'missing'; detail: string };
 export type VaeRunOutcome = { status: 'done'; result: VaeOutcome } | { status: 'cancelled' } | { status: 'failed'; code: EngineErrorCode };
 
 /** What the lesson needs of the engine to run its jobs (the page's EngineState, or a fake in tests). */
@@ -69,21 +69,17 @@ export class DecodeSlot {
   version = $state(0);
 }
 
-export class AutoencoderLesson {
-  readonly url = new UrlState(
-    {
-      kind: enumParam(SCENE_KINDS, 'dunes'),
-      seed: intParam(0, MAX_SEED, 5),
-      mix: enumParam(gridValues(MIX_GRID), '0.5'),
-      prior: intParam(0, MAX_SEED, 1),
-      ch: intParam(0, MAX_CHANNELS - 1, 0),
-      amt: enumParam(gridValues(AMOUNT_GRID), '3'),
-    },
-    // eslint-disable-next-line svelte/no-navigation-without-resolve -- this page's own URL with new query values
-    { write: (url) => replaceState(this.#withCells(url), {}) },
-  );
+const PARAMS = {
+  kind: enumParam(SCENE_KINDS, 'dunes'),
+  seed: intParam(0, MAX_SEED, 5),
+  mix: enumParam(gridValues(MIX_GRID), '0.5'),
+  prior: intParam(0, MAX_SEED, 1),
+  ch: intParam(0, MAX_CHANNELS - 1, 0),
+  amt: enumParam(gridValues(AMOUNT_GRID), '3'),
+};
 
-  manifest = $state<ManifestState>({ status: 'loading' });
+export class AutoencoderLesson extends LessonPage<typeof PARAMS> {
+  manifest = $state<ManifestState<VaeFacts>>({ status: 'loading' });
   sceneState = $state<RunState>('idle');
   sceneCode = $state<EngineErrorCode | null>(null);
   scene = $state.raw<SceneResult | null>(null);
@@ -111,7 +107,6 @@ export class AutoencoderLesson {
   ownChecking = $state(false);
 
   #runs: Record<(typeof RUN_KEYS)[number], number> = { scene: 0, mix: 0, prior: 0, patch: 0, own: 0 };
-  #connected = false;
   #manifestReady: Promise<void> = Promise.resolve();
   readonly #vae: VaeEngine;
 
@@ -120,6 +115,7 @@ export class AutoencoderLesson {
     readonly engine: EngineState = pageEngine(),
     vae: VaeEngine = engine,
   ) {
+    super(PARAMS);
     this.#vae = vae;
   }
 
@@ -180,19 +176,16 @@ export class AutoencoderLesson {
     url.searchParams.set('cells', encodeMask(this.brush));
     return url;
   }
+  protected override linkUrl(url: URL): URL {
+    return this.#withCells(url);
+  }
 
-  /** Reads the page URL once after mount (grid values snap) and fetches the manifest. */
-  connect(search: string = location.search): void {
-    if (this.#connected) return;
-    this.#connected = true;
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once here, never rendered
-    const params = new URLSearchParams(search);
-    for (const [key, grid] of [['mix', MIX_GRID], ['amt', AMOUNT_GRID]] as const) {
-      const v = snapToGrid(grid, params.get(key));
-      if (v === undefined) params.delete(key);
-      else params.set(key, v);
-    }
-    this.url.readFrom(params);
+  protected override snapLink(params: URLSearchParams): void {
+    for (const [key, grid] of [['mix', MIX_GRID], ['amt', AMOUNT_GRID]] as const) snapParam(params, key, (raw) => snapToGrid(grid, raw));
+  }
+
+  /** Reads the brush's cells from the link and fetches the manifest. */
+  protected linkRead(_raw: URLSearchParams, params: URLSearchParams): void {
     // No cells in the link: 3×3 cells in the middle, under the loupe's first window, so the widget shows
     // a result before the reader paints. An empty brush is written as cells= (and read back as empty).
     const cells = params.get('cells');
@@ -203,16 +196,8 @@ export class AutoencoderLesson {
   }
 
   async #fetchManifest(): Promise<void> {
-    const file = `/models/${MODEL}/manifest.json`;
-    try {
-      const response = await fetch(file);
-      if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
-      const facts = vaeFacts(await response.json(), file);
-      this.manifest = { status: 'ready', facts };
-      if (this.phase1 === 'unknown') this.phase1 = facts.hasPhase1 ? 'available' : 'missing';
-    } catch (error) {
-      this.manifest = { status: 'missing', detail: error instanceof Error ? error.message : String(error) };
-    }
+    this.manifest = await fetchManifest(`/models/${MODEL}/manifest.json`, vaeFacts);
+    if (this.manifest.status === 'ready' && this.phase1 === 'unknown') this.phase1 = this.manifest.facts.hasPhase1 ? 'available' : 'missing';
   }
 
   async #run(channel: string, source: VaeSource, decoders: VaeDecoder[], sendImage: boolean): Promise<VaeRunOutcome> {
@@ -371,9 +356,9 @@ export class AutoencoderLesson {
     this.#finish(this.own, outcome.result.decoded.final, outcome.result.ms.decode.final ?? null);
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const key of RUN_KEYS) this.#runs[key]++;
     for (const channel of Object.values(CHANNELS)) this.#vae.cancel(channel);
-    this.url.dispose();
+    super.dispose();
   }
 }
