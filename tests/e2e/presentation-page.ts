@@ -12,6 +12,22 @@ export const LESSON_WIDGETS: Record<string, readonly string[]> = {
   'removing-noise': ['reverse-process', 'step-counts', 'same-seed'],
   'cascaded-diffusion': ['cascade-run', 'cascade-models', 'defect-painter', 'cascade-compare', 'augmentation-levels'],
   'the-autoencoder': ['squeeze-restore', 'own-image', 'decoder-compare', 'loss-curves', 'latent-prior', 'latent-patch'],
+  'latent-diffusion': ['latent-steps', 'latent-disturb', 'seed-walk'],
+  'cascade-vs-latent': ['run-both', 'defect-both', 'cost-table'],
+};
+
+/**
+ * The lesson state each presentation test's link carries beside ?present: the fewest sampling steps the
+ * lesson tests use. The pages start their models on load, and these tests are about the mode, not the
+ * pictures: at the default step counts the runs would take the CPU from the clicks for a minute or more.
+ */
+export const LESSON_QUERY: Record<string, string> = {
+  'adding-noise': '',
+  'removing-noise': 'steps=5&',
+  'cascaded-diffusion': 's64=5&s256=2&s1024=2&',
+  'the-autoencoder': '',
+  'latent-diffusion': 'steps=10&at=5&',
+  'cascade-vs-latent': 'steps=10&at=5&',
 };
 
 export const BAR = '[data-testid="present-bar"]';

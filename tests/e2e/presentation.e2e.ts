@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { actionText, presentationText } from '../../src/lib/i18n/presentation';
 import { expectAccessible, useBrowser } from './browser';
-import { BAR, KEYS, LESSON_WIDGETS, NOTICE, expectFillsScreen, expectPresented, param, presentButtons, screenshotScreen } from './presentation-page';
+import { BAR, KEYS, LESSON_QUERY, LESSON_WIDGETS, NOTICE, expectFillsScreen, expectPresented, param, presentButtons, screenshotScreen } from './presentation-page';
 
 const LANGS = ['en', 'vi'] as const;
 const PROJECTOR = { width: 1280, height: 720 };
@@ -20,33 +20,13 @@ describe.each(LANGS)('presentation mode, %s', (lang) => {
   const enOnly = test.skipIf(lang !== 'en');
   const lessons = Object.entries(LESSON_WIDGETS).filter((_, i, all) => lang === 'en' || i === all.length - 1);
 
-  test.each(lessons)('%s: every widget has a Present button that opens it alone; Escape returns to it', async (slug, ids) => {
-    const { page, expectNoConsoleErrors } = await openPage(`/${lang}/${slug}/`, { viewport: PROJECTOR });
-    // A lesson hydrates slowly on a busy machine: the buttons appear once its widgets are mounted.
-    await expect.poll(() => presentButtons(page), { timeout: 60_000 }).toEqual(ids);
-    for (const id of ids) {
-      const button = page.locator(`.nb-present-button[data-present="${id}"]`);
-      expect(await button.getAttribute('aria-label')).toContain(t.present);
-      await button.click();
-      await expectPresented(page, id);
-      expect(param(page, 'present')).toBe(id);
-      await expect.poll(() => page.locator(BAR).isVisible()).toBe(true);
-      await expectFillsScreen(page);
-      await page.keyboard.press('Escape');
-      await expectPresented(page, null);
-      expect(param(page, 'present')).toBeNull();
-      // Back in the lesson at the same widget, the focus on its button for the next one.
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-present'))).toBe(id);
-      expect(await page.locator(BAR).isVisible()).toBe(false);
-    }
-    expectNoConsoleErrors();
-  }, 240_000);
-
-  test.each(lessons)('%s: a link with ?present=<id> opens that widget; next and previous walk the lesson, each step a link', async (slug, ids) => {
-    // One load per lesson (pages load slowly on a busy machine): the link opens the last widget, the
-    // deepest in the page; walking back and forth checks each widget's own link is in the address bar.
+  // One page load per lesson for both ways in (the pages start their models on load, seconds of CPU each):
+  // the link first, then Escape back to the lesson and every widget's button in turn.
+  test.each(lessons)('%s: a link with ?present=<id> opens that widget and next/previous walk the lesson, each step a link; every widget has a Present button that opens it alone, and Escape returns to it', async (slug, ids) => {
+    // The link opens the last widget, the deepest in the page; walking back and forth checks each
+    // widget's own link is in the address bar.
     const last = ids.at(-1)!;
-    const { page, expectNoConsoleErrors } = await openPage(`/${lang}/${slug}/?present=${last}`, { viewport: PROJECTOR });
+    const { page, expectNoConsoleErrors } = await openPage(`/${lang}/${slug}/?${LESSON_QUERY[slug]}present=${last}`, { viewport: PROJECTOR });
     await expectPresented(page, last);
     await expectFillsScreen(page);
     await page.waitForTimeout(1500); // the first images, for the screenshot
@@ -68,8 +48,29 @@ describe.each(LANGS)('presentation mode, %s', (lang) => {
     await page.keyboard.press('PageDown');
     await expectPresented(page, ids[2] ?? ids[1]);
     await expectFillsScreen(page);
+
+    // Back in the lesson: every widget's Present button, in page order, opens it alone.
+    await page.keyboard.press('Escape');
+    await expectPresented(page, null);
+    expect(param(page, 'present')).toBeNull();
+    await expect.poll(() => presentButtons(page), { timeout: 60_000 }).toEqual(ids);
+    for (const id of ids) {
+      const button = page.locator(`.nb-present-button[data-present="${id}"]`);
+      expect(await button.getAttribute('aria-label')).toContain(t.present);
+      await button.click();
+      await expectPresented(page, id);
+      expect(param(page, 'present')).toBe(id);
+      await expect.poll(() => page.locator(BAR).isVisible()).toBe(true);
+      await expectFillsScreen(page);
+      await page.keyboard.press('Escape');
+      await expectPresented(page, null);
+      expect(param(page, 'present')).toBeNull();
+      // Back in the lesson at the same widget, the focus on its button for the next one.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-present'))).toBe(id);
+      expect(await page.locator(BAR).isVisible()).toBe(false);
+    }
     expectNoConsoleErrors();
-  }, 240_000);
+  }, 300_000);
 
   enOnly('lesson 1: ←/→ step t, Space sweeps it and pauses, and the state in the link is the state shown', async () => {
     const { page, expectNoConsoleErrors } = await openPage(`/${lang}/adding-noise/?t=400&schedule=cosine&present=pixel-histogram`, { viewport: PROJECTOR });
@@ -111,7 +112,7 @@ describe.each(LANGS)('presentation mode, %s', (lang) => {
   }, 240_000);
 
   test('? lists the keys in the page language, says which do nothing here, and Escape closes only the list', async () => {
-    const { page, expectNoConsoleErrors } = await openPage(`/${lang}/cascaded-diffusion/?present=defect-painter`, { viewport: PROJECTOR });
+    const { page, expectNoConsoleErrors } = await openPage(`/${lang}/cascaded-diffusion/?${LESSON_QUERY['cascaded-diffusion']}present=defect-painter`, { viewport: PROJECTOR });
     await expectPresented(page, 'defect-painter');
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.locator(NOTICE).textContent()).toBe(t.noStep);

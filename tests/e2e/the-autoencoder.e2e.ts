@@ -68,11 +68,24 @@ async function pngFromPage(page: Page, width: number, height: number): Promise<B
 
 const TEXT_FILE = { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('These are notes, not a picture.\n') };
 
+// How our autoencoder was built is folded away from the main path in a native <details> the prose links
+// to. Checked on a page another test opens anyway (a load of its own would encode and decode once more).
+async function expectBuiltAside(page: Page, lang: 'en' | 'vi'): Promise<void> {
+  const aside = page.locator('details.nb-built');
+  expect(await aside.evaluateAll((els) => els.map((e) => e.id))).toEqual(['built']);
+  expect(await aside.evaluate((e) => (e as HTMLDetailsElement).open)).toBe(false);
+  expect(await page.locator('a[href="#built"]').count()).toBeGreaterThan(0);
+  await aside.locator('summary').click();
+  await page.locator('[data-testid="vae-phases"]').waitFor();
+  await screenshot(page, `the-autoencoder-${lang}-built-open`, '#built');
+  await expectAccessible(page, '#built');
+}
+
 describe.skipIf(!LIVE)('lesson 4, /en/the-autoencoder/', () => {
   const { openPage } = useBrowser();
   const manifest = LIVE ? (JSON.parse(readFileSync('pretrained/vae/manifest.json', 'utf8')) as { config: { latentChannels: number }; phase1Weights?: unknown[]; data: { details?: unknown } }) : null;
 
-  test('a scene is squeezed into c channels of 64×64 and restored: the reconstruction is a picture, with PSNR; the loupe moves by keys', { timeout: TEST_TIMEOUT }, async () => {
+  test('a scene is squeezed into c channels of 64×64 and restored: the reconstruction is a picture, with PSNR; the loupe moves by keys; a file that is not an image gets a message, a picture is restored, a later bad file keeps it; the build aside', { timeout: TEST_TIMEOUT }, async () => {
     const { page, expectNoConsoleErrors } = await openPage('/en/the-autoencoder/?kind=dunes&seed=5&mix=0&cells=');
     await waitState(page, SCENE, 'done');
     const c = manifest!.config.latentChannels;
@@ -96,11 +109,33 @@ describe.skipIf(!LIVE)('lesson 4, /en/the-autoencoder/', () => {
     expect(Number(await loupe.getAttribute('data-x'))).toBeGreaterThan(x0);
     await screenshot(page, 'the-autoencoder-en-squeeze', '[data-widget="squeeze-restore"]');
     await expectAccessible(page, '[data-widget="squeeze-restore"]');
+
+    // On the same load (each load encodes and decodes the scene): a file that is not an image gets a
+    // message; a picture is restored; a later bad file keeps it.
+    const input = page.locator('[data-testid="upload-input"]');
+    await input.setInputFiles(TEXT_FILE);
+    const problem = page.locator('[data-testid="upload-problem"]');
+    await problem.waitFor();
+    expect(await problem.getAttribute('data-problem')).toBe('not-an-image');
+    expect(await problem.textContent()).toContain(theAutoencoder.en.uploadNotImage);
+    await input.setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: await pngFromPage(page, 900, 500) });
+    await waitState(page, '[data-testid="own-state"]', 'done');
+    expect(await problem.count()).toBe(0);
+    const ownRestored = await canvasSpread(page, 'canvas[data-testid="own-restored"]');
+    expect(ownRestored.std).toBeGreaterThan(8);
+    await input.setInputFiles(TEXT_FILE);
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain(theAutoencoder.en.uploadKept);
+    expect(await page.locator('[data-testid="own-state"]').getAttribute('data-state')).toBe('done');
+    expect((await canvasSpread(page, 'canvas[data-testid="own-restored"]')).std).toBeCloseTo(ownRestored.std, 3);
+    await screenshot(page, 'the-autoencoder-en-upload', '[data-widget="own-image"]');
+    await expectAccessible(page, '[data-widget="own-image"]');
+    await expectBuiltAside(page, 'en');
     expectNoConsoleErrors();
   });
 
-  test('the decoders, the loss curves and the prior: two decoders or a plain note, a curve per term, mix and prior decoded', { timeout: TEST_TIMEOUT }, async () => {
-    const { page } = await openPage('/en/the-autoencoder/?kind=dunes&seed=5&mix=0.5');
+  test('the decoders, the loss curves and the prior: two decoders or a plain note, a curve per term, mix and prior decoded; painted latent cells change their own patches far more than the rest; the tensor count is flat after repeated jobs', { timeout: TEST_TIMEOUT }, async () => {
+    const { page } = await openPage('/en/the-autoencoder/?kind=dunes&seed=5&mix=0.5&amt=3&cells=');
     await waitState(page, SCENE, 'done');
     await waitState(page, '[data-testid="mix-figure"]', 'done');
     await waitState(page, '[data-testid="prior-figure"]', 'done');
@@ -120,35 +155,9 @@ describe.skipIf(!LIVE)('lesson 4, /en/the-autoencoder/', () => {
     await screenshot(page, 'the-autoencoder-en-curves', '[data-widget="loss-curves"]');
     await screenshot(page, 'the-autoencoder-en-prior', '[data-widget="latent-prior"]');
     for (const widget of ['decoder-compare', 'loss-curves', 'latent-prior']) await expectAccessible(page, `[data-widget="${widget}"]`);
-  });
 
-  test('a file that is not an image gets a message; a picture is restored; a later bad file keeps it', { timeout: TEST_TIMEOUT }, async () => {
-    const { page } = await openPage('/en/the-autoencoder/?kind=dunes&seed=5&mix=0&cells=');
-    await waitState(page, SCENE, 'done');
-    const input = page.locator('[data-testid="upload-input"]');
-    await input.setInputFiles(TEXT_FILE);
-    const problem = page.locator('[data-testid="upload-problem"]');
-    await problem.waitFor();
-    expect(await problem.getAttribute('data-problem')).toBe('not-an-image');
-    expect(await problem.textContent()).toContain(theAutoencoder.en.uploadNotImage);
-    await input.setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: await pngFromPage(page, 900, 500) });
-    await waitState(page, '[data-testid="own-state"]', 'done');
-    expect(await problem.count()).toBe(0);
-    const restored = await canvasSpread(page, 'canvas[data-testid="own-restored"]');
-    expect(restored.std).toBeGreaterThan(8);
-    await input.setInputFiles(TEXT_FILE);
-    await problem.waitFor();
-    expect(await problem.textContent()).toContain(theAutoencoder.en.uploadKept);
-    expect(await page.locator('[data-testid="own-state"]').getAttribute('data-state')).toBe('done');
-    expect((await canvasSpread(page, 'canvas[data-testid="own-restored"]')).std).toBeCloseTo(restored.std, 3);
-    await screenshot(page, 'the-autoencoder-en-upload', '[data-widget="own-image"]');
-    await expectAccessible(page, '[data-widget="own-image"]');
-  });
-
-  test('painting latent cells changes their own 16×16 patches far more than the rest; the tensor count is flat after repeated jobs', { timeout: TEST_TIMEOUT }, async () => {
-    const { page } = await openPage('/en/the-autoencoder/?kind=dunes&seed=5&mix=0.5&amt=3&cells=');
-    await waitState(page, SCENE, 'done');
-    await waitState(page, '[data-testid="prior-figure"]', 'done');
+    // On the same load: painting latent cells changes their own 16×16 patches far more than the rest;
+    // the tensor count is flat after repeated jobs.
     expect(await page.locator('[data-testid="patch-share"]').getAttribute('data-share')).toBe(''); // nothing painted yet
     await page.locator('[data-testid="latent-canvas"]').scrollIntoViewIfNeeded(); // the mouse only reaches what is on screen
     const box = await page.locator('[data-testid="latent-canvas"]').boundingBox();
@@ -186,7 +195,7 @@ describe.skipIf(!LIVE)('lesson 4, /en/the-autoencoder/', () => {
 describe.skipIf(!LIVE)('lesson 4, /vi/the-autoencoder/', () => {
   const { openPage } = useBrowser();
 
-  test('runs in Vietnamese, with the upload message in Vietnamese and counts in Vietnamese notation', { timeout: TEST_TIMEOUT }, async () => {
+  test('runs in Vietnamese, with the upload message in Vietnamese and counts in Vietnamese notation; the build aside', { timeout: TEST_TIMEOUT }, async () => {
     const { page, response } = await openPage('/vi/the-autoencoder/?kind=city&seed=3');
     expect(response?.status()).toBe(200);
     await waitState(page, SCENE, 'done');
@@ -197,24 +206,6 @@ describe.skipIf(!LIVE)('lesson 4, /vi/the-autoencoder/', () => {
     expect((await canvasSpread(page, 'canvas[data-testid="scene-restored"]')).std).toBeGreaterThan(8);
     await screenshot(page, 'the-autoencoder-vi-squeeze', '[data-widget="squeeze-restore"]');
     await screenshot(page, 'the-autoencoder-vi');
+    await expectBuiltAside(page, 'vi');
   });
-});
-
-// How our autoencoder was built is folded away from the main path in a native <details> the prose links to.
-describe.skipIf(!LIVE)('lesson 4: the aside on how our autoencoder was built', () => {
-  const { openPage } = useBrowser();
-
-  for (const lang of ['en', 'vi'] as const) {
-    test(`${lang}: it starts folded, the text links to it, and its summary opens it`, async () => {
-      const { page } = await openPage(`/${lang}/the-autoencoder/?kind=dunes&seed=5`);
-      const aside = page.locator('details.nb-built');
-      expect(await aside.evaluateAll((els) => els.map((e) => e.id))).toEqual(['built']);
-      expect(await aside.evaluate((e) => (e as HTMLDetailsElement).open)).toBe(false);
-      expect(await page.locator('a[href="#built"]').count()).toBeGreaterThan(0);
-      await aside.locator('summary').click();
-      await page.locator('[data-testid="vae-phases"]').waitFor();
-      await screenshot(page, `the-autoencoder-${lang}-built-open`, '#built');
-      await expectAccessible(page, '#built');
-    });
-  }
 });
