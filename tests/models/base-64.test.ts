@@ -1,5 +1,7 @@
 // Quality bar of the shipped base-64 model: it loads (SHA-256 checked), and one denoising step at
-// t = 500 on held-out scenes gives a finite x̂₀ closer to x₀ than the per-pixel Wiener filter's.
+// t = 500 on held-out scenes gives a finite x̂₀ closer to x₀ than the per-pixel Wiener filter's, by the
+// margin the shipped model measured. Its manifest's evaluation (npm run eval -- base-64) is of these
+// weights and beats the model it replaced (evaluation.previousModel, issue 19) on the recorded figures.
 // Runs only once pretrained/base-64/ exists (the lead ships it); NOISEBOOK_BASE64_DIR=<folder> checks a
 // candidate export elsewhere (e.g. one made with --pretrained-dir) before it is shipped.
 import { existsSync, readFileSync } from 'node:fs';
@@ -32,8 +34,42 @@ describe.runIf(existsSync(manifestPath))(dir, () => {
       console.log(`base-64 at t = 500: x̂₀ MSE ${row.modelMse.toFixed(5)} vs Wiener ${row.wienerMse.toFixed(5)} (ratio ${row.ratio.toFixed(3)})`);
       expect(Number.isFinite(row.modelMse)).toBe(true); // denoisingErrors also throws on any non-finite x̂₀ value
       expect(row.modelMse).toBeLessThan(row.wienerMse);
+      // The four-level model measured a ratio of 0.124 on 256 scenes (0.117 for the three-level one); 32 scenes vary more.
+      expect(row.ratio).toBeLessThan(0.16);
     } finally {
       tf.dispose(Object.values(model.weights));
     }
   });
+
+  it('its recorded evaluation is of these weights and beats the model it replaced', () => {
+    const manifest = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath);
+    const e = manifest.evaluation as unknown as Evaluation;
+    expect(e.evaluatedWith.weightsSha256).toBe(manifest.weightsSha256);
+    expect(e.frechet.count).toBeGreaterThanOrEqual(500);
+    const fd = e.frechet.samplesVsHeldOut.distance;
+    expect(fd).toBeLessThan(0.065); // measured 0.060 (stop 18); issue 19's target is 0.03
+    expect(fd).toBeLessThan(e.frechet.blurredVsHeldOut.distance); // closer to real scenes than blurred real scenes are
+    expect(e.frechet.sampleKindAccuracy).toBeGreaterThanOrEqual(0.95);
+    const prev = e.previousModel;
+    if (prev) {
+      expect(prev.weightsSha256).not.toBe(manifest.weightsSha256);
+      expect(fd).toBeLessThan(prev.frechet.samplesVsHeldOut);
+      expect(e.frechetDetail.samplesVsHeldOut.distance).toBeLessThan(prev.frechetDetail.samplesVsHeldOut.distance);
+      expect(e.highFrequency.samplesVsHeldOut.fine.ratio).toBeGreaterThan(prev.highFrequency.samplesVsHeldOut.fine.ratio);
+    }
+  });
 });
+
+/** The parts of base-64's evaluation the bars read (train/eval/run.ts writes them). */
+interface Evaluation {
+  evaluatedWith: { weightsSha256: string };
+  frechet: { count: number; samplesVsHeldOut: { distance: number }; blurredVsHeldOut: { distance: number }; sampleKindAccuracy: number };
+  frechetDetail: { samplesVsHeldOut: { distance: number } };
+  highFrequency: { samplesVsHeldOut: { fine: { ratio: number } } };
+  previousModel?: {
+    weightsSha256: string;
+    frechet: { samplesVsHeldOut: number };
+    frechetDetail: { samplesVsHeldOut: { distance: number } };
+    highFrequency: { samplesVsHeldOut: { fine: { ratio: number } } };
+  };
+}

@@ -7,9 +7,12 @@ const config: TrainConfig = {
   model: {
     imageChannels: 3, // RGB pixels in [-1, 1]
     extraChannels: 0, // a base model has no low-res image to condition on
-    baseChannels: 32, // 32/64/64 channels at 64/32/16 px: the net measured in measurements.md §1.4 (1.2 s/step on 2 threads)
-    channelMults: [1, 2, 2], // three levels down to 16×16, where a 3×3 conv already sees a quarter of the scene's layout
-    resBlocks: [1, 1, 1], // one ResBlock per level keeps ~0.5 M params, which trains in hours on 2 CPU cores
+    baseChannels: 32, // 32/64/64/64 channels at 64/32/16/8 px; the first three levels are the net measured in measurements.md §1.4
+    // Four levels down to 8×8 (issue 19, the table at minSnrGamma below): the fourth costs 4.5 % more FLOPs a sample and
+    // +46 % parameters (663,171), all at 8², where a 3×3 conv sees half the scene, so the layout is decided better. Until
+    // stop 17 the net had three levels (453,187 parameters); latent-64 still has them.
+    channelMults: [1, 2, 2, 2],
+    resBlocks: [1, 1, 1, 1], // one ResBlock per level keeps ~0.7 M params, which trains in hours on 2 CPU cores
     groups: 8, // GroupNorm(8) as measured; divides 32 and 64
     normEps: 1e-5, // PyTorch's GroupNorm default, so the numbers match the reference implementation
     timeFeatures: 64, // sinusoidal features of t (half sin, half cos), as in measurements.md §1.4
@@ -30,7 +33,7 @@ const config: TrainConfig = {
   // bounded at both ends, and its loss is the x-loss weighted by 1 + SNR, never 0 at high noise.
   prediction: 'v',
   condDropout: 0.1, // Ho & Salimans 2022 found p_uncond 0.1–0.2 best; 10% keeps most steps conditional
-  // Guidance at sampling time, the free candidate of issue 19 (the shipped weights, 200 samples, 20 DDIM steps):
+  // Guidance at sampling time, the free candidate of issue 19 (the three-level weights shipped until stop 17, 200 samples, 20 DDIM steps):
   //   w    Fréchet (floor 0.016)  detail Fréchet (0.008)  HF fine / mid (held-out 1.09 / 1.06)
   //   1          0.107                  0.051                  0.60 / 0.71
   //   2          0.159                  0.123                  0.90 / 1.03
@@ -39,7 +42,11 @@ const config: TrainConfig = {
   // both Fréchet distances grow: the added contrast is not the held-out scenes' detail, and the samples of a
   // kind look more alike. It also doubles a step's work (a batch of two). The lessons keep w = 1 by default.
   batch: 16, // the measured batch: 1.2–1.3 s/step; batch 32 doubles the time for no better GFLOP/s
-  steps: 8000, // this Intel Xeon runs ~2.5–3 s/step, not the 1.2 s measured on AVX-512 EPYC: 8000 steps ≈ 6 h, resumable across sessions
+  // The shipped run (stop 17) was issue 19's 1000-step comparison run of the fourth level (`--steps=1000 --warmup=100`,
+  // 2 threads), resumed with `--steps=4400`: its cosine re-stretched from step 1000, so the learning rate rose back
+  // to 2.7e-4 there and decayed to minLr by step 4400; 2.5 h of wall time in all on an AMD EPYC's two cores.
+  // A run from scratch takes these 8000 steps (about 3.3 h at 1.5 s a step), resumable across sessions.
+  steps: 8000,
   lr: 3e-4, // above DDPM's 2e-4 because the run is 60× shorter and the net 70× smaller; clip + warm-up guard it
   minLr: 3e-5, // cosine to lr/10 rather than 0 so the last thousand steps still move the EMA
   warmup: 500, // ~4% of the run: Adam's second moments settle before full-size steps (DDPM warmed up 5000 of 800k)

@@ -15,7 +15,7 @@ type Key =
   | 'costTitle' | 'costCaption' | 'colModel' | 'colPart' | 'colSteps' | 'colBatch' | 'colWall' | 'colTrainFlops' | 'pipelineTotal' | 'partialTotal'
   | 'partDenoiser' | 'partPredictor' | 'partAe1' | 'partAe2' | 'partSet'
   | 'qualityCaption' | 'colFigure' | 'rowTrainLoss' | 'rowHeldLoss' | 'rowGap' | 'rowFrechet' | 'rowDetail' | 'notMeasured' | 'frechetValue' | 'qualityNote'
-  | 'recordCaption' | 'recordMissing' | 'rowParams' | 'rowFlopsCall' | 'rowSteps' | 'rowBatch' | 'rowExamples' | 'rowWall' | 'rowData' | 'dataOnce' | 'dataSeen' | 'rowRecipe' | 'recipeValue';
+  | 'recordCaption' | 'recordMissing' | 'rowParams' | 'rowLevels' | 'rowFlopsCall' | 'rowSteps' | 'rowBatch' | 'rowExamples' | 'rowWall' | 'rowData' | 'dataOnce' | 'dataSeen' | 'rowRecipe' | 'recipeValue';
 
 export const cascadeVsLatent: Translations<Key> = {
   en: {
@@ -97,6 +97,7 @@ export const cascadeVsLatent: Translations<Key> = {
     recordCaption: 'The two diffusion runs that start from noise, side by side',
     recordMissing: 'The manifests of base-64 and latent-64 could not be read, so the record is not shown.',
     rowParams: 'parameters',
+    rowLevels: 'U-Net levels (resolutions)',
     rowFlopsCall: 'arithmetic of one call at 64×64',
     rowSteps: 'training steps',
     rowBatch: 'batch',
@@ -187,6 +188,7 @@ export const cascadeVsLatent: Translations<Key> = {
     recordCaption: 'Hai lần huấn luyện khuếch tán bắt đầu từ nhiễu, đặt cạnh nhau',
     recordMissing: 'Không đọc được tệp mô tả của base-64 và latent-64, nên bản ghi không được hiển thị.',
     rowParams: 'tham số',
+    rowLevels: 'số tầng U-Net (độ phân giải)',
     rowFlopsCall: 'số phép tính của một lần gọi ở 64×64',
     rowSteps: 'số bước huấn luyện',
     rowBatch: 'lô',

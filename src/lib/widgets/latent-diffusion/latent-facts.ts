@@ -12,6 +12,8 @@ export interface LatentFacts {
   channels: number;
   resolution: number;
   params: number | null;
+  /** The U-Net's levels (resolutions it works at: 64² down to 16² is three), from config.channelMults. */
+  levels: number | null;
   /** Forward FLOPs of one network call at 64², when recorded. */
   flops: number | null;
   steps: number;
@@ -44,6 +46,8 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const numOr = (v: unknown): number | null => (isNum(v) ? v : null);
 const strOr = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+/** A U-Net config's level count (its channelMults' length), or null when the config does not say. */
+const levelsOf = (config: unknown): number | null => (isObj(config) && Array.isArray(config.channelMults) && config.channelMults.length > 0 ? config.channelMults.length : null);
 const nums = (v: unknown, n: number): number[] | null => (Array.isArray(v) && v.length === n && v.every(isNum) ? (v as number[]) : null);
 
 /** The facts of the manifest (parsed JSON); throws naming the field when what the page needs to decode is missing. */
@@ -67,6 +71,7 @@ export function latentFacts(raw: unknown, file: string): LatentFacts {
     channels: c,
     resolution: numOr(details.resolution) ?? 64,
     params: numOr(raw.paramCount),
+    levels: levelsOf(raw.config),
     flops: isObj(flopRow) ? (flopRow.flopsPerImage as number) : null,
     steps: numOr(raw.steps) ?? 0,
     batch: numOr(details.batch),
@@ -133,6 +138,7 @@ export function timesSeen(facts: Pick<LatentFacts, 'steps' | 'batch' | 'trainCou
 /** A diffusion model's training budget and losses, for the comparison of latent-64 with base-64 (issue 15: the same budget). */
 export interface Budget {
   params: number | null;
+  levels: number | null;
   steps: number;
   batch: number | null;
   wallTimeSeconds: number | null;
@@ -147,6 +153,7 @@ export function budgetOf(raw: unknown): Budget {
   const evaluation = isObj(m.evaluation) ? m.evaluation : {};
   return {
     params: numOr(m.paramCount),
+    levels: levelsOf(m.config),
     steps: numOr(m.steps) ?? 0,
     batch: numOr(details.batch),
     wallTimeSeconds: numOr(m.wallTimeSeconds),

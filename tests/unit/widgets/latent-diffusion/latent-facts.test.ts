@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { budgetOf, latentFacts, signalAt, timesSeen, unclippedPreview, unstandardise } from '../../../../src/lib/widgets/latent-diffusion/latent-facts';
 
 const latent = { mean: [0.5, -1], std: [2, 3], encoderSha256: 'ab'.repeat(32), trainCount: 3072, heldoutCount: 256, encoding: 'posterior mean', preview: { weights: [[1, 0, 0.5], [0, 2, 0]], bias: [0.1, 0, 0], heldOutMse: 0.012 } };
-const manifest = { name: 'latent-64', config: { imageChannels: 2 }, paramCount: 453_000, steps: 1000, wallTimeSeconds: 3600, flops: [{ height: 64, width: 64, flopsPerImage: 9e8 }], data: { details: { batch: 16, resolution: 64, latent } }, evaluation: { heldOutLoss: 0.3 } };
+const manifest = { name: 'latent-64', config: { imageChannels: 2, channelMults: [1, 2, 2] }, paramCount: 453_000, steps: 1000, wallTimeSeconds: 3600, flops: [{ height: 64, width: 64, flopsPerImage: 9e8 }], data: { details: { batch: 16, resolution: 64, latent } }, evaluation: { heldOutLoss: 0.3 } };
 
 describe('latentFacts', () => {
   it('reads the statistics, the counts and the budget; a training loss not measured is null, not zero', () => {
     const f = latentFacts(manifest, 'm.json');
-    expect(f).toMatchObject({ channels: 2, mean: [0.5, -1], std: [2, 3], trainCount: 3072, heldoutCount: 256, params: 453_000, flops: 9e8, batch: 16, previewMse: 0.012, heldOutLoss: 0.3, trainLoss: null });
+    expect(f).toMatchObject({ channels: 2, mean: [0.5, -1], std: [2, 3], trainCount: 3072, heldoutCount: 256, params: 453_000, levels: 3, flops: 9e8, batch: 16, previewMse: 0.012, heldOutLoss: 0.3, trainLoss: null });
     expect(timesSeen(f)).toBeCloseTo((1000 * 16) / 3072);
   });
 
@@ -42,7 +42,7 @@ describe('latentFacts', () => {
   });
 
   it('reads any U-Net’s budget, with the training loss when the evaluation has it', () => {
-    expect(budgetOf({ paramCount: 10, steps: 5, wallTimeSeconds: 60, data: { details: { batch: 4 } }, evaluation: { heldOutLoss: 0.3, trainLoss: 0.2 } })).toEqual({ params: 10, steps: 5, batch: 4, wallTimeSeconds: 60, heldOutLoss: 0.3, trainLoss: 0.2 });
-    expect(budgetOf(null)).toEqual({ params: null, steps: 0, batch: null, wallTimeSeconds: null, heldOutLoss: null, trainLoss: null });
+    expect(budgetOf({ paramCount: 10, config: { channelMults: [1, 2, 2, 2] }, steps: 5, wallTimeSeconds: 60, data: { details: { batch: 4 } }, evaluation: { heldOutLoss: 0.3, trainLoss: 0.2 } })).toEqual({ params: 10, levels: 4, steps: 5, batch: 4, wallTimeSeconds: 60, heldOutLoss: 0.3, trainLoss: 0.2 });
+    expect(budgetOf(null)).toEqual({ params: null, levels: null, steps: 0, batch: null, wallTimeSeconds: null, heldOutLoss: null, trainLoss: null });
   });
 });
