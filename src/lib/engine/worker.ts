@@ -309,6 +309,10 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
         return scheduler.cancel(request.channel);
       case 'fault':
         return force(request.id, request.kind, request.channel ?? null);
+      case 'prefetch':
+        // Downloads and a backend started while the page still loads; the page's load and init follow.
+        for (const url of request.urls) arrivals.prefetch(url);
+        return exclusive(() => (current ? Promise.resolve() : startAny())).catch(() => undefined); // init says why
       case 'memory': {
         // After the jobs in hand, so a count taken mid-job does not look like a leak.
         await scheduler.idle();
