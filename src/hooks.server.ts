@@ -3,6 +3,7 @@
 // widget runs a model, the script that starts the engine's worker from the head (static/engine-start.js).
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { building } from '$app/environment';
 import type { Handle } from '@sveltejs/kit';
 import { langFromPath } from '$lib/i18n/lang';
 import { modelUrl } from '$lib/state/engine.svelte';
@@ -11,9 +12,12 @@ import { OPENING_MODELS } from './routes/[lang]/[slug]/opening-models';
 /** Where Vite put the engine worker's entry in the client output (there before pages are prerendered; src/routes/worker-files.json). */
 const WORKERS = join('.svelte-kit', 'output', 'client', '_app', 'immutable', 'workers');
 
-/** The built worker's URL, or null (under `vite dev` there is none: the client starts its worker as before). */
+/**
+ * The built worker's URL, or null. Only while prerendering: under `vite dev` the folder may hold an older
+ * build's worker, which the dev server does not serve (the client starts its own worker there, as before).
+ */
 function workerUrl(): string | null {
-  const entries = existsSync(WORKERS) ? readdirSync(WORKERS).filter((f) => /^worker-[\w-]+\.js$/.test(f)) : [];
+  const entries = building && existsSync(WORKERS) ? readdirSync(WORKERS).filter((f) => /^worker-[\w-]+\.js$/.test(f)) : [];
   return entries.length === 1 ? `/_app/immutable/workers/${entries[0]}` : null;
 }
 
