@@ -43,6 +43,8 @@ describe.each(LANGS)('lesson 2, /%s/removing-noise/', (lang) => {
     expect(await state.getAttribute('data-steps')).toBe('20');
     expect(await state.getAttribute('data-arrived')).toBe('20'); // every step's frames arrived
     expect(await page.locator(BADGE).getAttribute('data-backend')).toBe('wasm');
+    // Without a GPU wasm is chosen untimed and timed after the first job (engine/choice.ts): wait for that.
+    await page.waitForSelector(`${BADGE}[data-state="ready"]`, { timeout: 60_000 });
     expect(Number(await page.locator(BADGE).getAttribute('data-ms'))).toBeGreaterThan(0);
     const image = await x0Pixels(page);
     expect(image.side).toBe(64);

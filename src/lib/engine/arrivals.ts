@@ -12,11 +12,43 @@ export interface Arrival {
   install: () => Promise<void>;
 }
 
+/** A download started before the page asked for it (prefetch), with its progress so far for whoever takes it over. */
+interface Early {
+  bytes: Promise<ModelBytes>;
+  last: LoadProgress | null;
+  onProgress: ((p: LoadProgress) => void) | null;
+}
+
 export class Arrivals {
   #queue: Promise<unknown> = Promise.resolve();
   readonly #installs = new Map<string, () => Promise<void>>();
+  readonly #early = new Map<string, Early>();
 
   constructor(private readonly options: Pick<LoaderOptions, 'fetch' | 'caches'>) {}
+
+  /** Queues the download of `url` behind the ones already asked for. */
+  #download(url: string, onProgress: (p: LoadProgress) => void): Promise<ModelBytes> {
+    const bytes = this.#queue.then(() => downloadModel(url, { ...this.options, onProgress }));
+    this.#queue = bytes.catch(() => undefined);
+    return bytes;
+  }
+
+  /**
+   * Starts downloading `url` before the page asks for it (a lesson's opening models, sent by
+   * static/engine-start.js while the page's own scripts still download); the first `add` of the same
+   * url takes the download over, its progress so far included. A failed one fails that `add` (the
+   * widget's retry then downloads afresh).
+   */
+  prefetch(url: string): void {
+    if (this.#early.has(url)) return;
+    const progress = (p: LoadProgress): void => {
+      early.last = p;
+      early.onProgress?.(p);
+    };
+    const early: Early = { bytes: this.#download(url, progress), last: null, onProgress: null };
+    early.bytes.catch(() => undefined); // reported to the `add` that takes it over, if any
+    this.#early.set(url, early);
+  }
 
   /**
    * Queues the download of `url` for model `name` behind the ones already asked for. `make` turns the
@@ -24,8 +56,13 @@ export class Arrivals {
    * as arriving (`pending`) until it is installed, and stays so with its error when it failed.
    */
   add(name: string, url: string, onProgress: (p: LoadProgress) => void, make: (bytes: ModelBytes) => Promise<void>): Arrival {
-    const bytes = this.#queue.then(() => downloadModel(url, { ...this.options, onProgress }));
-    this.#queue = bytes.catch(() => undefined);
+    const early = this.#early.get(url);
+    this.#early.delete(url);
+    if (early) {
+      early.onProgress = onProgress;
+      if (early.last) onProgress(early.last);
+    }
+    const bytes = early ? early.bytes : this.#download(url, onProgress);
     let installed: Promise<void> | null = null;
     const install = (): Promise<void> => {
       installed ??= bytes.then(make);

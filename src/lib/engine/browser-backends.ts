@@ -20,12 +20,16 @@ function softwareRenderer(): string | null {
   return /swiftshader|llvmpipe|softpipe|software rasterizer|basic render/i.test(renderer) ? renderer : null;
 }
 
+/** Why `name` cannot be the backend to use here, known without starting it (choice.ts), or null. */
+export function ruledOutInBrowser(name: EngineBackend): string | null {
+  const software = name === 'webgl' ? softwareRenderer() : null;
+  return software ? `WebGL runs on a software renderer (${software})` : null;
+}
+
 /** The real backends, each imported only when tried (a reader on wasm never downloads WebGL's code). */
 export async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, forced: boolean): Promise<void> {
-  if (name === 'webgl' && !forced) {
-    const software = softwareRenderer();
-    if (software) throw new Error(`WebGL runs on a software renderer (${software})`);
-  }
+  const ruledOut = forced ? null : ruledOutInBrowser(name);
+  if (ruledOut) throw new Error(ruledOut);
   if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
   else if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   else {

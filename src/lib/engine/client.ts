@@ -113,9 +113,27 @@ type Pending =
   | { kind: 'fault'; fault: FaultKind; resolve: () => void; reject: (e: EngineError) => void }
   | { kind: 'memory'; resolve: (v: EngineMemory) => void; reject: (e: EngineError) => void };
 
-/** The module worker; Vite bundles ./worker.ts and its imports as a separate chunk. */
+/** The worker static/engine-start.js started from the page's head, before this code had downloaded. */
+interface EarlyWorker {
+  worker: WorkerLike;
+  /** It raised an error before a client took it (nobody listened then). */
+  failed: boolean;
+}
+
+/** The engine worker the page's head started, once, unless it failed; null when there is none. */
+export function takeEarlyWorker(scope: { __noisebookEarlyWorker?: EarlyWorker } = globalThis as never): WorkerLike | null {
+  const early = scope.__noisebookEarlyWorker;
+  delete scope.__noisebookEarlyWorker;
+  if (!early) return null;
+  early.worker.onerror = null; // the client's handler takes over, in this same task: no event is missed
+  if (!early.failed) return early.worker;
+  early.worker.terminate();
+  return null;
+}
+
+/** The module worker (Vite bundles ./worker.ts and its imports as a separate chunk), or the one the head started. */
 export function moduleWorker(): WorkerLike {
-  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike;
+  return takeEarlyWorker() ?? (new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike);
 }
 
 /** The engine host on the main thread behind a Worker-shaped object: slower pages, but a working lesson. */

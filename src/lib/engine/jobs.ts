@@ -226,6 +226,11 @@ export class LatestWins<J, P, R> {
     this.waiting = this.waiting.filter((w) => w.ticket.channel !== channel);
   }
 
+  /** Whether a job waits for the one running (work that can wait goes after it). */
+  hasWaiting(): boolean {
+    return this.waiting.length > 0;
+  }
+
   /** Resolves once no job is running or waiting. */
   idle(): Promise<void> {
     return this.drained;

@@ -85,7 +85,9 @@ export type EngineRequest =
   | { type: 'cancel'; channel: string }
   /** `channel` aims a 'nan' fault at that widget's next job (other widgets may run jobs first); default any. */
   | { type: 'fault'; id: number; kind: FaultKind; channel?: string }
-  | { type: 'memory'; id: number };
+  | { type: 'memory'; id: number }
+  /** Model folders to download before they are asked for, and a backend to start (static/engine-start.js). */
+  | { type: 'prefetch'; urls: string[] };
 
 /** One step's intermediates, as float32 pixels: x_t, predicted noise ε̂ and predicted x̂₀, all `shape`. */
 export interface StepFrame {
@@ -263,6 +265,8 @@ export function isEngineRequest(data: unknown): data is EngineRequest {
       return isInt(data.id) && (FAULT_KINDS as readonly unknown[]).includes(data.kind) && (data.channel === undefined || typeof data.channel === 'string');
     case 'memory':
       return isInt(data.id);
+    case 'prefetch':
+      return Array.isArray(data.urls) && data.urls.every((u) => typeof u === 'string');
     default:
       return false;
   }

@@ -2,7 +2,7 @@
 // latest-wins jobs and turns every fault into a coded message (design.md, "The engine is a Web Worker").
 import type * as tfCore from '@tensorflow/tfjs-core';
 import { loseWebglContext, poisonedModel, webglContextLost } from './faults';
-import { activateInBrowser } from './browser-backends';
+import { activateInBrowser, ruledOutInBrowser } from './browser-backends';
 import { runCascadeJob, type CascadeEvent, type CascadeOutcome } from './cascade-run';
 import type { SrModel } from '../pipelines/super-resolution';
 import { LatestWins, oneStep, roleOf, runSampleJob, runnableFrom, warmUp, type RunnableModel } from './jobs';
@@ -12,7 +12,7 @@ import { autoencoderFrom, oneDecode, runVaeJob, type Autoencoder } from './vae-r
 import { runLatentJob } from './latent-run';
 import type { LatentModel } from '../pipelines/latent';
 import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type CascadeJob, type EngineBackend, type EngineRequest, type EngineResponse, type FaultKind, type Job, type LatentFrame, type LatentOutcome, type ModelRole, type PropagationJob, type StepFrame, type VaeOutcome } from './protocol';
-import { selectBackend, type Selection } from './select';
+import { BackendChoice } from './choice';
 
 /** The worker's side of the channel (the worker global scope, or a fake in tests). */
 export interface EnginePort {
@@ -27,6 +27,8 @@ export interface HostDeps {
   contextLost(): boolean;
   /** Loses the WebGL context for real (forced fault); false when it cannot, and the loss is simulated. */
   loseContext?(): boolean;
+  /** Why a backend cannot be the one to use here, known without starting it (choice.ts); absent: time them all. */
+  ruledOut?(name: EngineBackend): string | null;
   /** Makes the engine die as a crash would (forced fault): in a worker, an uncaught error. */
   crash?(detail: string): void;
   fetch?: typeof fetch;
@@ -65,7 +67,6 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   let override: EngineBackend | null = null;
   const demoted = new Set<EngineBackend>();
   let current: EngineBackend | null = null;
-  let measured = false;
   const models = new Map<string, Loaded>();
   /** Forced faults waiting for the next job: NaN output (on any channel, or one), a simulated context loss. */
   const forced: { nan: { channel: string | null } | null; lost: boolean } = { nan: null, lost: false };
@@ -101,32 +102,19 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   /** One unit of a loaded model's real work: a denoising step, or a 256² decode for the autoencoder. */
   const unitOf = (m: Loaded) => (): tfCore.Tensor => (m.runnable ? oneStep(m.runnable) : oneDecode(m.autoencoder));
 
-  /** Times one unit of `model`'s work on every usable backend and keeps the fastest. */
-  async function measure(model: Loaded): Promise<Selection> {
-    const selection = await selectBackend({
-      candidates: usable(),
-      lastResort: ['cpu'],
-      override: override && !demoted.has(override) ? override : null,
-      activate,
-      now,
-      workload: async () => {
-        const out = tf.tidy(unitOf(model));
-        await out.data(); // waits for the GPU, so its time is counted
-        out.dispose();
-      },
-    });
-    measured = true;
-    return selection;
-  }
-
   /** On WebGL, compiles the lesson-shaped job's shaders now, before the reader's first step (jobs.ts warmUp). */
   const warm = (model: Loaded): Promise<number | null> => (current === 'webgl' && model.runnable ? warmUp(model.runnable, now) : Promise.resolve(null));
 
-  /** Measures, warms the winner up, and tells the page which backend runs and how fast. */
-  async function select(model: Loaded): Promise<void> {
-    const s = await measure(model);
-    const warmUpMs = await warm(model);
-    post({ type: 'ready', backend: s.backend, msPerRun: s.msPerRun, firstRunMs: s.firstRunMs, warmUpMs, timings: s.timings, overridden: s.overridden });
+  const choice = new BackendChoice({ candidates: usable, override: () => (override && !demoted.has(override) ? override : null), activate, ruledOut: deps.ruledOut, now, post });
+
+  /** Chooses the backend with `model` (choice.ts), warms the winner up, and tells the page which backend runs and how fast. */
+  function select(model: Loaded): Promise<void> {
+    const workload = async () => {
+      const out = tf.tidy(unitOf(model));
+      await out.data(); // waits for the GPU, so its time is counted
+      out.dispose();
+    };
+    return choice.select(workload, () => warm(model));
   }
 
   const arrivals = new Arrivals({ fetch: deps.fetch, caches: deps.caches });
@@ -145,7 +133,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     const old = models.get(name);
     if (old) tf.dispose(tensorsOf(old));
     models.set(name, entry);
-    if (!measured) await select(entry);
+    if (!choice.chosen) await select(entry);
     else await warm(entry);
     const paramCount = fetched.kind === 'vae' ? fetched.manifest.paramCount.encoder + fetched.manifest.paramCount.decoder : fetched.manifest.paramCount;
     if (id !== null) post({ type: 'loaded', id, model: name, paramCount, fromCache: fetched.fromCache, role: entry.runnable ? roleOf(entry.runnable) : 'vae' });
@@ -179,7 +167,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
     const again = [...models.entries()];
     models.clear();
     current = null;
-    measured = false;
+    choice.reset();
     await startAny();
     // Already at the mutex: download (from the offline cache, mostly) and install here, not in load's turn.
     for (const [name, m] of again) await install(name, m.url, await downloadModel(m.url, { fetch: deps.fetch, caches: deps.caches }), null);
@@ -239,6 +227,10 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
         // A lost context can hand back zeros instead of throwing: such a result is not the model's.
         if (contextLost()) throw new EngineError('context-lost', 'the WebGL context was lost during the job');
         return out.kind === 'cascade' ? out : { ...out, ms: now() - start };
+      }).then((out) => {
+        // A backend chosen untimed is timed once a job has warmed it up, after the jobs already waiting.
+        if (choice.owed && !scheduler.hasWaiting()) void exclusive(() => choice.timeAfterJob()).catch((e: unknown) => reportError(null, null, e, 'backend-failed'));
+        return out;
       }),
     progress: (t, p) => {
       if (p.kind === 'frame') post({ type: 'progress', id: t.id, channel: t.channel, frame: p.frame });
@@ -317,6 +309,10 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
         return scheduler.cancel(request.channel);
       case 'fault':
         return force(request.id, request.kind, request.channel ?? null);
+      case 'prefetch':
+        // Downloads and a backend started while the page still loads; the page's load and init follow.
+        for (const url of request.urls) arrivals.prefetch(url);
+        return exclusive(() => (current ? Promise.resolve() : startAny())).catch(() => undefined); // init says why
       case 'memory': {
         // After the jobs in hand, so a count taken mid-job does not look like a leak.
         await scheduler.idle();
@@ -347,7 +343,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
 
 /** The real backends and context check, for a host in a worker or (the client's fallback) in the page. */
 export function browserDeps(tf: typeof tfCore, crash: (detail: string) => void): HostDeps {
-  return { tf, activate: (name, forced) => activateInBrowser(tf, name, forced), contextLost: () => webglContextLost(tf), loseContext: () => loseWebglContext(tf), crash };
+  return { tf, activate: (name, forced) => activateInBrowser(tf, name, forced), ruledOut: ruledOutInBrowser, contextLost: () => webglContextLost(tf), loseContext: () => loseWebglContext(tf), crash };
 }
 
 interface WorkerScope extends EnginePort {

@@ -141,3 +141,34 @@ describe('models arriving during a cascade', () => {
     s.host.dispose();
   }, 120_000);
 });
+
+describe('models asked for before the page asks (prefetch: static/engine-start.js)', () => {
+  it('a prefetched model downloads once, in order; the load that comes later takes it over with its progress', async () => {
+    const s = setup(['base']);
+    await s.host.handle({ type: 'prefetch', urls: [`${MODELS_URL}base/`, `${MODELS_URL}up32/`] });
+    await s.until(() => s.log.started.length === 1);
+    await s.host.handle({ type: 'init', candidates: ['wasm'], override: null });
+    for (const [i, name] of NAMES.entries()) void s.host.handle({ type: 'load', id: 100 + i, model: name, url: `${MODELS_URL}${name}/` });
+    s.release('base');
+    await s.host.idle();
+    expect(s.of('error')).toEqual([]);
+    expect(s.of('loaded').map((m) => m.model)).toEqual(['base', 'up32', 'up64']);
+    expect(s.log).toMatchObject({ started: ['base', 'up32', 'up64'], most: 1 }); // each once, one at a time
+    const last = s.of('load-progress', 100).at(-1)!;
+    expect(last.loaded).toBe(last.total); // the progress reached the load that took the download over
+    s.host.dispose();
+  }, 120_000);
+
+  it('a prefetch that failed fails the load that takes it over; asking again downloads afresh', async () => {
+    const s = setup([], ['base']);
+    await s.host.handle({ type: 'prefetch', urls: [`${MODELS_URL}base/`] });
+    await s.until(() => s.log.started.length === 1);
+    await s.host.handle({ type: 'load', id: 1, model: 'base', url: `${MODELS_URL}base/` });
+    await s.host.idle();
+    expect(s.of('error', 1)[0].code).toBe('model-missing');
+    await s.host.handle({ type: 'load', id: 2, model: 'base', url: `${MODELS_URL}base/` });
+    await s.host.idle();
+    expect(s.log.started).toEqual(['base', 'base']);
+    s.host.dispose();
+  }, 120_000);
+});

@@ -1,7 +1,7 @@
 // The page-side client over fake workers: requests settle from their own responses, a crash fails the
 // runs in flight and restarts the worker with its models, repeated crashes move the engine into the page.
 import { describe, expect, it } from 'vitest';
-import { EngineClient, type WorkerLike } from '../../../src/lib/engine/client';
+import { EngineClient, takeEarlyWorker, type WorkerLike } from '../../../src/lib/engine/client';
 import { EngineError, type CascadeJob, type EngineErrorCode, type EngineRequest, type EngineResponse, type LatentJob, type SampleJob, type StageDone } from '../../../src/lib/engine/protocol';
 
 /** A worker that records what it is sent; the test answers for it. */
@@ -266,5 +266,17 @@ describe('EngineClient', () => {
     });
     expect(await codeOf(client.forceFault('nan'))).toBe('worker-crashed');
     expect(await codeOf(client.memory())).toBe('worker-crashed');
+  });
+
+  it('takes over the worker the page head started once, unless it failed before anyone listened', () => {
+    const worker = (): WorkerLike & { terminated: boolean } => ({ onmessage: null, onerror: () => undefined, postMessage: () => undefined, terminated: false, terminate() { this.terminated = true; } });
+    const good = worker();
+    const scope: { __noisebookEarlyWorker?: { worker: WorkerLike; failed: boolean } } = { __noisebookEarlyWorker: { worker: good, failed: false } };
+    expect(takeEarlyWorker(scope)).toBe(good);
+    expect(good.onerror).toBeNull(); // the client sets its own
+    expect(takeEarlyWorker(scope)).toBeNull(); // once: a restarted engine gets a fresh worker
+    const bad = worker();
+    expect(takeEarlyWorker({ __noisebookEarlyWorker: { worker: bad, failed: true } })).toBeNull();
+    expect(bad.terminated).toBe(true);
   });
 });

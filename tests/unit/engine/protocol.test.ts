@@ -57,6 +57,7 @@ describe('request checks', () => {
     for (const kind of FAULT_KINDS) expect(isEngineRequest({ type: 'fault', id: 3, kind })).toBe(true);
     expect(isEngineRequest({ type: 'memory', id: 4 })).toBe(true);
     expect(isEngineRequest({ type: 'fault', id: 5, kind: 'nan', channel: 'reverse' })).toBe(true);
+    expect(isEngineRequest({ type: 'prefetch', urls: ['/models/base-64/', '/models/sr-256/'] })).toBe(true);
   });
 
   it('refuses unknown types, unknown backends and missing ids', () => {
@@ -70,6 +71,8 @@ describe('request checks', () => {
     expect(isEngineRequest({ type: 'fault', kind: 'crash' })).toBe(false);
     expect(isEngineRequest({ type: 'memory' })).toBe(false);
     expect(isEngineRequest({ type: 'fault', id: 1, kind: 'nan', channel: 7 })).toBe(false);
+    expect(isEngineRequest({ type: 'prefetch', urls: '/models/base-64/' })).toBe(false);
+    expect(isEngineRequest({ type: 'prefetch', urls: [7] })).toBe(false);
   });
 
   it('jobProblem passes a good job and names the first bad field', () => {

@@ -42,7 +42,7 @@ const fetcher = (async (input: RequestInfo | URL) => {
  * A host whose backends are all tfjs-cpu under other names; `lost` simulates a dead WebGL context,
  * `canLose` whether WEBGL_lose_context is there to lose it on demand.
  */
-function setup(available: EngineBackend[] = ['webgl', 'wasm', 'cpu'], canLose = true) {
+function setup(available: EngineBackend[] = ['webgl', 'wasm', 'cpu'], canLose = true, ruledOut?: (name: EngineBackend) => string | null) {
   const messages: EngineResponse[] = [];
   const state = { lost: false, activations: [] as EngineBackend[], crashes: [] as string[] };
   const host = createEngineHost(
@@ -58,6 +58,7 @@ function setup(available: EngineBackend[] = ['webgl', 'wasm', 'cpu'], canLose = 
         return true;
       },
       crash: (detail) => state.crashes.push(detail),
+      ruledOut,
       activate: async (name) => {
         if (!available.includes(name)) throw new Error(`${name} unavailable`);
         state.activations.push(name);
@@ -90,6 +91,32 @@ describe('engine host', () => {
     expect(of('result')).toHaveLength(1);
     expect(of('result')[0].shape).toEqual([1, 16, 16, 3]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('with WebGL ruled out (a software renderer) the first job does not wait for timings: wasm at once, timed after the job', async () => {
+    const { host, of, state } = setup(['webgl', 'wasm', 'cpu'], true, (name) => (name === 'webgl' ? 'WebGL runs on a software renderer (test)' : null));
+    await host.handle({ type: 'init', candidates: ['wasm', 'webgl', 'cpu'], override: null });
+    await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await host.idle();
+    expect(state.activations).not.toContain('webgl');
+    expect(of('ready').at(-1)).toEqual({
+      type: 'ready', backend: 'wasm', msPerRun: null, firstRunMs: null, warmUpMs: null, overridden: false,
+      timings: [{ backend: 'wasm', ms: null }, { backend: 'webgl', ms: null, error: 'WebGL runs on a software renderer (test)' }],
+    });
+    const before = tf.memory().numTensors;
+    await host.handle({ type: 'run', id: 2, channel: 'reverse', job: job() });
+    await host.idle();
+    expect(of('result')).toHaveLength(1);
+    const timed = of('ready').at(-1)!;
+    expect(timed).toMatchObject({ backend: 'wasm', firstRunMs: null, timings: [{ backend: 'wasm' }, { backend: 'webgl', ms: null }] });
+    expect(timed.msPerRun).toBeGreaterThan(0);
+    expect(timed.timings[0].ms).toBe(timed.msPerRun);
+    expect(tf.memory().numTensors).toBe(before);
+    // Timed once: a second job reports nothing new.
+    const reports = of('ready').length;
+    await host.handle({ type: 'run', id: 3, channel: 'reverse', job: job({ seed: 2 }) });
+    await host.idle();
+    expect(of('ready')).toHaveLength(reports);
   });
 
   it('three runs back to back on one channel deliver only the last; the others are cancelled', async () => {
