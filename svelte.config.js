@@ -8,7 +8,11 @@ export default {
   extensions: ['.svelte', '.svx'],
   preprocess: [vitePreprocess(), mdsvex({ extensions: ['.svx'] })],
   kit: {
-    adapter: adapter({ pages: 'build', assets: 'build', fallback: '404.html', strict: true }),
+    // precompress: a .br and a .gz beside every page, script, style, JSON and .wasm file, for hosts that
+    // serve them (nginx gzip_static/brotli_static, Caddy's `precompressed`; Netlify and Cloudflare Pages
+    // compress on their own). On the school laptop's 3 Mbit/s (issue 18) the engine's scripts and the
+    // wasm binary shrink about 3× (README, "The school laptop"); the model weights do not compress.
+    adapter: adapter({ pages: 'build', assets: 'build', fallback: '404.html', strict: true, precompress: true }),
     alias: { $lessons: 'lessons' },
     prerender: { handleHttpError: 'fail', handleMissingId: 'warn' },
     // src/service-worker/ is registered by the layout (state/offline.svelte.ts) only where the browser

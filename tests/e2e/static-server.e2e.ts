@@ -1,7 +1,10 @@
 // The static server the browser tests and the benchmark stand on: isolation headers on every answer,
-// the right MIME types (wasm included), folders → index.html, unknown paths → 404.html with 404.
-import { readdirSync } from 'node:fs';
+// the right MIME types (wasm included), folders → index.html, unknown paths → 404.html with 404, and the
+// build's precompressed twins (svelte.config.js precompress) to a client that accepts them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, inject, test } from 'vitest';
 import { BUILD_DIR } from './static-server';
 
@@ -19,6 +22,17 @@ function findFile(dir: string, suffix: string): string | undefined {
 }
 
 const urlOf = (file: string) => base + file.slice(BUILD_DIR.length).split('\\').join('/');
+
+/** A raw GET with exactly these request headers (fetch would add its own Accept-Encoding and decode). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((done, fail) => {
+    get(url, { headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (b: Buffer) => parts.push(b));
+      res.on('end', () => done({ headers: res.headers, body: Buffer.concat(parts) }));
+    }).on('error', fail);
+  });
+}
 
 describe('static server over build/', () => {
   test('every answer, 404s included, carries COOP same-origin and COEP require-corp', async () => {
@@ -53,5 +67,24 @@ describe('static server over build/', () => {
     const escape = await fetch(base + '/..%2f..%2fpackage.json');
     expect(escape.status).toBe(404);
     expect(await escape.text()).not.toMatch(/"devDependencies"/);
+  });
+
+  test('the wasm binary and a page go brotli or gzip to a client that accepts it, and as they are to one that does not', async () => {
+    const wasm = findFile(join(BUILD_DIR, '_app'), '.wasm');
+    expect(wasm, 'the build has a wasm binary').toBeDefined();
+    const page = join(BUILD_DIR, 'en', 'adding-noise', 'index.html');
+    for (const file of [wasm!, page]) {
+      const plain = readFileSync(file);
+      const br = await rawGet(urlOf(file), { 'Accept-Encoding': 'gzip, br' });
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.body.length).toBeLessThan(plain.length * 0.6); // the point of it: far fewer bytes on the line
+      expect(brotliDecompressSync(br.body).equals(plain)).toBe(true);
+      const gz = await rawGet(urlOf(file), { 'Accept-Encoding': 'gzip' });
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gz.body).equals(plain)).toBe(true);
+      const none = await rawGet(urlOf(file), {});
+      expect(none.headers['content-encoding']).toBeUndefined();
+      expect(none.body.equals(plain)).toBe(true);
+    }
   });
 });

@@ -35,7 +35,7 @@ export class Arrivals {
 
   /**
    * Starts downloading `url` before the page asks for it (a lesson's opening models, sent by
-   * static/engine-start.js while the page's own scripts still download); the first `add` of the same
+   * engine-start.js, inlined in the head while the page's own scripts still download); the first `add` of the same
    * url takes the download over, its progress so far included. A failed one fails that `add` (the
    * widget's retry then downloads afresh).
    */

@@ -113,7 +113,7 @@ type Pending =
   | { kind: 'fault'; fault: FaultKind; resolve: () => void; reject: (e: EngineError) => void }
   | { kind: 'memory'; resolve: (v: EngineMemory) => void; reject: (e: EngineError) => void };
 
-/** The worker static/engine-start.js started from the page's head, before this code had downloaded. */
+/** The worker engine-start.js (inlined in the head) started from the page's head, before this code had downloaded. */
 interface EarlyWorker {
   worker: WorkerLike;
   /** It raised an error before a client took it (nobody listened then). */
@@ -131,9 +131,9 @@ export function takeEarlyWorker(scope: { __noisebookEarlyWorker?: EarlyWorker } 
   return null;
 }
 
-/** The module worker (Vite bundles ./worker.ts and its imports as a separate chunk), or the one the head started. */
+/** The module worker (Vite bundles ./worker-entry.ts and, in chunks, the engine it imports), or the one the head started. */
 export function moduleWorker(): WorkerLike {
-  return takeEarlyWorker() ?? (new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike);
+  return takeEarlyWorker() ?? (new Worker(new URL('./worker-entry.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike);
 }
 
 /** The engine host on the main thread behind a Worker-shaped object: slower pages, but a working lesson. */

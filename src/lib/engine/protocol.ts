@@ -86,7 +86,7 @@ export type EngineRequest =
   /** `channel` aims a 'nan' fault at that widget's next job (other widgets may run jobs first); default any. */
   | { type: 'fault'; id: number; kind: FaultKind; channel?: string }
   | { type: 'memory'; id: number }
-  /** Model folders to download before they are asked for, and a backend to start (static/engine-start.js). */
+  /** Model folders to download before they are asked for, and a backend to start (engine-start.js, inlined in the head). */
   | { type: 'prefetch'; urls: string[] };
 
 /** One step's intermediates, as float32 pixels: x_t, predicted noise ε̂ and predicted x̂₀, all `shape`. */

@@ -346,25 +346,18 @@ export function browserDeps(tf: typeof tfCore, crash: (detail: string) => void):
   return { tf, activate: (name, forced) => activateInBrowser(tf, name, forced), ruledOut: ruledOutInBrowser, contextLost: () => webglContextLost(tf), loseContext: () => loseWebglContext(tf), crash };
 }
 
-interface WorkerScope extends EnginePort {
-  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-}
-
-/** Starts the engine on a worker scope; requests are handled in arrival order. */
-export function serveEngine(scope: WorkerScope): void {
-  // Listen at once: messages the page sent while this script loaded are dispatched right after it
-  // runs, before tfjs has been imported, and would be lost to a listener added later.
+/**
+ * The engine on a worker scope: returns the handler of each message's data, in arrival order
+ * (worker-entry.ts listens from the start and passes on what came before this module had loaded).
+ * `fetch` is the entry's, which answers the first model's early downloads (early-fetch.ts).
+ */
+export function engineOnScope(scope: EnginePort, fetch?: typeof globalThis.fetch): (data: unknown) => void {
   // A forced crash is an uncaught error, which the page sees as the Worker's error event, like a real one.
   const crash = (detail: string): void =>
     void setTimeout(() => {
       throw new Error(detail);
     });
-  const host = import('@tensorflow/tfjs-core').then((tf) => createEngineHost(scope, browserDeps(tf, crash)));
+  const host = import('@tensorflow/tfjs-core').then((tf) => createEngineHost(scope, { ...browserDeps(tf, crash), ...(fetch ? { fetch } : {}) }));
   host.catch((error: unknown) => scope.postMessage({ type: 'error', id: null, channel: null, code: 'backend-failed', detail: `tfjs did not load: ${String(error)}` }, []));
-  scope.addEventListener('message', (event) => void host.then((h) => h.handle(event.data)));
+  return (data) => void host.then((h) => h.handle(data));
 }
-
-// Runs only as a worker (a dedicated worker scope has importScripts and no window); importing this
-// module elsewhere (tests) only defines the functions above.
-const scope = globalThis as unknown as Partial<WorkerScope> & { importScripts?: unknown; window?: unknown };
-if (typeof scope.importScripts === 'function' && scope.window === undefined) serveEngine(scope as WorkerScope);

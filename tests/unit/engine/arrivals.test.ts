@@ -142,7 +142,7 @@ describe('models arriving during a cascade', () => {
   }, 120_000);
 });
 
-describe('models asked for before the page asks (prefetch: static/engine-start.js)', () => {
+describe('models asked for before the page asks (prefetch: engine-start.js, inlined in the head)', () => {
   it('a prefetched model downloads once, in order; the load that comes later takes it over with its progress', async () => {
     const s = setup(['base']);
     await s.host.handle({ type: 'prefetch', urls: [`${MODELS_URL}base/`, `${MODELS_URL}up32/`] });
