@@ -1,7 +1,8 @@
 // Benchmark section: lesson 3's cascade (base-64 → sr-256 → sr-1024) in Chromium on wasm, through the
 // engine's Web Worker on the lesson's own page: the lesson's first run with its default steps (20, 10, 5),
 // then warm whole cascades; ms per net pass of each stage (its denoising steps, and an SR stage's predictor pass); the wasm heap afterwards (it never
-// shrinks, so it is the most the cascade needed at once). Target: the full cascade to 1024² under 10 s.
+// shrinks, so it is the most the cascade needed at once). Targets: the lesson's first run under 10 s, and a
+// warm cascade to 1024² under 4 s (issue 18).
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import type { CascadeResult, EngineClient } from '../../src/lib/engine/client';
@@ -79,7 +80,7 @@ export const cascade: BenchSection = {
     const total = warm.map((r) => r.ms);
     const rows: Row[] = [
       { label: `first run on the lesson's page (defaults, every image sent and drawn)`, value: first.totalMs, unit: 'ms', details: { ratio: ratio(first.totalMs) }, target: { op: '<', value: 10_000 } },
-      { label: 'warm: whole cascade to 1024² (median)', value: median(total), unit: 'ms', details: { ratio: ratio(median(total)), min: Math.min(...total), n: runs }, target: { op: '<', value: 10_000 } },
+      { label: 'warm: whole cascade to 1024² (median)', value: median(total), unit: 'ms', details: { ratio: ratio(median(total)), min: Math.min(...total), n: runs }, target: { op: '<', value: 4000 } },
       ...STAGE_SIZES.map((size, i): Row => {
         const passes = DEFAULT_STEPS[i] + predictorPasses[i];
         const perStep = warm.map((r) => (r.stages.find((s) => s.stage === i)?.ms ?? NaN) / passes);

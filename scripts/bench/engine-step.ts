@@ -1,7 +1,8 @@
 // Benchmark section: one denoising step of base-64 in Chromium on wasm, through the engine's Web Worker
 // on lesson 2's page: the first call (the worker's first model step, and the lesson's first job per
 // step) and warm (20-step jobs, with and without guidance), each also as a ratio to the in-page
-// reference matmul (measurements.md §2.4), so figures compare across machines. Target: ≤ 35 ms/step.
+// reference matmul (measurements.md §2.4), so figures compare across machines. Target (issue 18): a step in
+// 20 ms here, which is 0.85× the reference matmul; the ratio row carries it to other machines.
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import type { EngineClient, ReadyInfo } from '../../src/lib/engine/client';
@@ -58,13 +59,16 @@ export const engineStep: BenchSection = {
     await page.context().close();
 
     const ratio = (ms: number) => ms / reference;
-    const target = { op: '<' as const, value: 35 };
+    const target = { op: '<' as const, value: 20 };
     const rows: Row[] = [
-      { label: 'first call: the worker\'s first model step (batch 1)', value: ready.firstRunMs ?? NaN, unit: 'ms', details: { ratio: ratio(ready.firstRunMs ?? NaN) } },
       { label: `first call: lesson's first ${STEPS}-step job, per step (its default w = 1, frames sent)`, value: lessonFirstMs / STEPS, unit: 'ms', details: { ratio: ratio(lessonFirstMs / STEPS) }, target },
-      { label: 'warm: engine measurement, median of 3 steps (batch 1)', value: ready.msPerRun ?? NaN, unit: 'ms', details: { ratio: ratio(ready.msPerRun ?? NaN) }, target },
+      // The engine's own timing of the backend, when it made one before the first job (with no GPU it
+      // chooses wasm untimed, engine/choice.ts, and these two rows are left out).
+      ...(ready.firstRunMs === null ? [] : [{ label: 'first call: the worker\'s first model step (batch 1)', value: ready.firstRunMs, unit: 'ms', details: { ratio: ratio(ready.firstRunMs) } }]),
+      ...(ready.msPerRun === null ? [] : [{ label: 'warm: engine measurement, median of 3 steps (batch 1)', value: ready.msPerRun, unit: 'ms', details: { ratio: ratio(ready.msPerRun) }, target }]),
       { label: `warm: ${STEPS}-step DDIM job, no class (batch 1)`, value: median(plain), unit: 'ms', details: { ratio: ratio(median(plain)), min: Math.min(...plain), n: runs }, target },
       { label: `warm: ${STEPS}-step DDIM job, guided w = 2 (batch 2)`, value: median(guided), unit: 'ms', details: { ratio: ratio(median(guided)), min: Math.min(...guided), n: runs }, target },
+      { label: `warm: ${STEPS}-step DDIM job, no class, per step ÷ the reference matmul`, value: ratio(median(plain)), unit: '×', target: { op: '<', value: 0.85 } },
       { label: 'reference: JS 256³ f32 matmul, min of 7', value: reference, unit: 'ms' },
     ];
     return {
