@@ -47,6 +47,8 @@ export async function requantize(manifest: Manifest, bin: Uint8Array, int8From =
     }
   }
   const { evaluation, ...rest } = manifest;
+  // A model this one replaced (evaluation.previousModel) stays where the model's tests look for it.
+  const { previousModel, ...float16Evaluation } = evaluation;
   const float16Model: { [k: string]: JsonValue } = {
     note: `the evaluation of the float16 weights these int8 ones were made from (train/requantize.ts); tensors of at least ${int8From} values are int8 with a float16 scale per output channel, the rest float16`,
     weightsSha256: manifest.weightsSha256,
@@ -54,10 +56,10 @@ export async function requantize(manifest: Manifest, bin: Uint8Array, int8From =
     int8Bytes: encoded.bin.byteLength,
     maxAbsWeightChange: maxAbsChange,
     maxAbsWeight,
-    evaluation: evaluation as JsonValue,
+    evaluation: float16Evaluation,
   };
   return {
-    manifest: { ...rest, weights: encoded.specs, weightsSha256: encoded.sha256, evaluation: { float16Model } },
+    manifest: { ...rest, weights: encoded.specs, weightsSha256: encoded.sha256, evaluation: { float16Model, ...(previousModel === undefined ? {} : { previousModel }) } },
     bin: encoded.bin,
     maxAbsChange,
     maxAbsWeight,
