@@ -23,14 +23,9 @@ import {
   type VaeOutcome,
 } from './protocol';
 import type { LoadProgress } from './loader';
+import { inPageEngine, moduleWorker, type WorkerLike } from './engine-workers';
 
-/** What the client needs of a Worker (a real one, the in-page fallback, or a fake in tests). */
-export interface WorkerLike {
-  postMessage(message: EngineRequest, transfer: Transferable[]): void;
-  terminate(): void;
-  onmessage: ((event: { data: EngineResponse }) => void) | null;
-  onerror: ((event: { message?: string; preventDefault?: () => void }) => void) | null;
-}
+export type { WorkerLike } from './engine-workers';
 
 /** The worker's 'ready' report without its tag: one definition, in protocol.ts. */
 export type ReadyInfo = Omit<Extract<EngineResponse, { type: 'ready' }>, 'type'>;
@@ -112,49 +107,6 @@ type Pending =
   | { kind: 'latent'; resolve: (v: LatentResult) => void; reject: (e: EngineError) => void; onFrame?: (f: LatentFrame) => void }
   | { kind: 'fault'; fault: FaultKind; resolve: () => void; reject: (e: EngineError) => void }
   | { kind: 'memory'; resolve: (v: EngineMemory) => void; reject: (e: EngineError) => void };
-
-/** The worker engine-start.js (inlined in the head) started from the page's head, before this code had downloaded. */
-interface EarlyWorker {
-  worker: WorkerLike;
-  /** It raised an error before a client took it (nobody listened then). */
-  failed: boolean;
-}
-
-/** The engine worker the page's head started, once, unless it failed; null when there is none. */
-export function takeEarlyWorker(scope: { __noisebookEarlyWorker?: EarlyWorker } = globalThis as never): WorkerLike | null {
-  const early = scope.__noisebookEarlyWorker;
-  delete scope.__noisebookEarlyWorker;
-  if (!early) return null;
-  early.worker.onerror = null; // the client's handler takes over, in this same task: no event is missed
-  if (!early.failed) return early.worker;
-  early.worker.terminate();
-  return null;
-}
-
-/** The module worker (Vite bundles ./worker-entry.ts and, in chunks, the engine it imports), or the one the head started. */
-export function moduleWorker(): WorkerLike {
-  return takeEarlyWorker() ?? (new Worker(new URL('./worker-entry.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike);
-}
-
-/** The engine host on the main thread behind a Worker-shaped object: slower pages, but a working lesson. */
-export function inPageEngine(): WorkerLike {
-  const fake: WorkerLike = {
-    onmessage: null,
-    onerror: null,
-    terminate: () => undefined,
-    postMessage: (message) => void host.then((h) => h.handle(message)),
-  };
-  // A crash here is the error event a worker would raise; the client then replaces this engine, so
-  // terminate frees its models (tfjs is shared by the whole page, unlike a worker's).
-  const crash = (message: string): void => void setTimeout(() => fake.onerror?.({ message }));
-  const host = Promise.all([import('./worker'), import('@tensorflow/tfjs-core')]).then(([w, tf]) =>
-    // Answers go out as tasks, like a worker's messages, so no handler runs inside the caller's stack.
-    w.createEngineHost({ postMessage: (m) => setTimeout(() => fake.onmessage?.({ data: m })) }, w.browserDeps(tf, crash)),
-  );
-  fake.terminate = () => void host.then((h) => h.dispose(), () => undefined);
-  host.catch((error: unknown) => setTimeout(() => fake.onerror?.({ message: `tfjs did not load: ${String(error)}` })));
-  return fake;
-}
 
 export class EngineClient {
   private worker: WorkerLike | null = null;

@@ -1,7 +1,8 @@
 // The page-side client over fake workers: requests settle from their own responses, a crash fails the
 // runs in flight and restarts the worker with its models, repeated crashes move the engine into the page.
 import { describe, expect, it } from 'vitest';
-import { EngineClient, takeEarlyWorker, type WorkerLike } from '../../../src/lib/engine/client';
+import { EngineClient, type WorkerLike } from '../../../src/lib/engine/client';
+import { takeEarlyWorker } from '../../../src/lib/engine/engine-workers';
 import { EngineError, type CascadeJob, type EngineErrorCode, type EngineRequest, type EngineResponse, type LatentJob, type SampleJob, type StageDone } from '../../../src/lib/engine/protocol';
 
 /** A worker that records what it is sent; the test answers for it. */
