@@ -10,7 +10,7 @@ const config: TrainConfig = {
     baseChannels: 32, // 32/64/64/64 channels at 64/32/16/8 px; the first three levels are the net measured in measurements.md §1.4
     // Four levels down to 8×8 (issue 19, the table at minSnrGamma below): the fourth costs 4.5 % more FLOPs a sample and
     // +46 % parameters (663,171), all at 8², where a 3×3 conv sees half the scene, so the layout is decided better. Until
-    // stop 17 the net had three levels (453,187 parameters); latent-64 still has them.
+    // stop 17 the net had three levels (453,187 parameters); latent-64 was retrained with the fourth at stops 18–19.
     channelMults: [1, 2, 2, 2],
     resBlocks: [1, 1, 1, 1], // one ResBlock per level keeps ~0.7 M params, which trains in hours on 2 CPU cores
     groups: 8, // GroupNorm(8) as measured; divides 32 and 64
