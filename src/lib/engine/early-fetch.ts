@@ -42,8 +42,7 @@ export function earlyFetch(fetcher: typeof fetch, caches: CacheStorage | null): 
 
   return {
     start(folder) {
-      const { manifest } = modelFileUrls(folder, 'weights.bin');
-      const prefix = manifest.slice(0, -'manifest.json'.length);
+      const { manifest, weights: prefix } = modelFileUrls(folder, ''); // the folder's URL, with its slash
       if (decided.has(prefix)) return;
       // A failure leaves the weights to the loader, which fetches them itself.
       decided.set(prefix, weightsAfter(prefix, begin(manifest)).catch(() => undefined));
