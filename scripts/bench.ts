@@ -1,6 +1,6 @@
 // Benchmark runner: figures, not pass/fail. Runs each section (scripts/bench/<name>.ts), prints a
 // table per section and writes everything to .bench/latest.json.
-// Usage: npm run bench [-- <section>...] [-- --n=15]     sections: render, noising, engine-step, first-sample, cascade, vae, latent, bundle, train-step, weak-laptop
+// Usage: npm run bench [-- <section>...] [-- --n=15]     sections: render, noising, engine-step, first-sample, cascade, vae, latent, bundle, train-step, weak-laptop, webgl
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { bundle } from './bench/bundle';
@@ -14,10 +14,11 @@ import { render } from './bench/render';
 import { trainStep } from './bench/train-step';
 import { vae } from './bench/vae';
 import { weakLaptop } from './bench/weak-laptop';
+import { webgl } from './bench/webgl';
 import { formatTable, type BenchSection, type SectionResult } from './bench/section';
 
 /** Every section, in run order. A new section is one file under scripts/bench/ and one entry here. */
-const SECTIONS: BenchSection[] = [render, noising, engineStep, firstSample, cascade, vae, latent, bundle, trainStep, weakLaptop];
+const SECTIONS: BenchSection[] = [render, noising, engineStep, firstSample, cascade, vae, latent, bundle, trainStep, weakLaptop, webgl];
 
 function parseArgs(argv: string[]): { names: string[]; n: number } {
   const nArg = argv.find((a) => a.startsWith('--n='));

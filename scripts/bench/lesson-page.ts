@@ -4,6 +4,8 @@ import type { Page } from 'playwright-core';
 
 export const LESSON2 = '/en/removing-noise/';
 export const RUN_STATE = '[data-testid="reverse-run-state"]';
+/** The backend badge and its menu (src/lib/widgets/BackendBadge.svelte). */
+export const BADGE = '[data-testid="backend-badge"]';
 
 /** Waits until the page's reverse process has finished a run of `steps` steps (or throws on its error state). */
 export async function waitForRunDone(page: Page, steps: number, timeout = 60_000): Promise<void> {

@@ -151,9 +151,11 @@ describe('lesson 2 on WebGL', () => {
   // WebGL here is SwiftShader on the CPU: compiling its shaders is most of this test's time (on a quiet
   // machine the backend's first step about 40 % of it, the lesson-shaped warm-up most of the rest, each
   // 2-step run at a batch of 2 a tenth). So one run on WebGL, not two: its picture is compared with the
-  // same seed's on wasm after the fallback, the run that also shows the lesson keeps working.
-  test('forced WebGL samples a short run too; a lost context moves the lesson to wasm and it keeps working', async () => {
-    const { page } = await openPage('/en/removing-noise/?steps=2&seed=5', { before: async (p) => void (await p.context().addInitScript(countRuns, RUN_STATE)) });
+  // same seed's on wasm after the fallback, the run that also shows the lesson keeps working. It runs
+  // with half-float textures (?webgl=f16), the format of phones and old GPUs and the one that loses
+  // most to rounding; float32 textures are compared with wasm in `npm run bench -- webgl`.
+  test('forced WebGL on f16 textures samples a short run too; a lost context moves the lesson to wasm and it keeps working', async () => {
+    const { page } = await openPage('/en/removing-noise/?steps=2&seed=5&webgl=f16', { before: async (p) => void (await p.context().addInitScript(countRuns, RUN_STATE)) });
     await waitForRun(page, { done: 0, error: 0 });
     await page.locator(`${BADGE} summary`).click();
     await page.locator(`${BADGE} input[value="webgl"]`).check();
@@ -163,6 +165,8 @@ describe('lesson 2 on WebGL', () => {
     expect(ready?.warmUpMs).toBeGreaterThan(0); // shaders compiled before the first real step
     await runAfter(page, () => setSeed(page, 6));
     expect(await page.locator(BADGE).getAttribute('data-backend')).toBe('webgl'); // the run was WebGL's
+    const gpu = (await page.evaluate(() => (globalThis as unknown as Probe).__noisebookEngine.memory())).gpu;
+    expect(gpu?.textures).toBe('f16'); // the URL's texture format reached the worker
     const onGl = await x0Pixels(page);
     expectScene(onGl);
     await screenshot(page, 'removing-noise-en-webgl', '[data-widget="reverse-process"]');

@@ -27,11 +27,13 @@ export function ruledOutInBrowser(name: EngineBackend): string | null {
 }
 
 /** The real backends, each imported only when tried (a reader on wasm never downloads WebGL's code). */
-export async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, forced: boolean): Promise<void> {
+export async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, forced: boolean, f16Textures = false): Promise<void> {
   const ruledOut = forced ? null : ruledOutInBrowser(name);
   if (ruledOut) throw new Error(ruledOut);
-  if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
-  else if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
+  if (name === 'webgl') {
+    await import('@tensorflow/tfjs-backend-webgl'); // registers the flag; tfjs reads it when the backend is first made
+    if (f16Textures) tf.env().set('WEBGL_FORCE_F16_TEXTURES', true);
+  } else if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   else {
     (await import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(WASM_PATHS);
     // In a worker threads are free to start (a page's <meta> policy never reaches a worker); in the

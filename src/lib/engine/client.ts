@@ -9,6 +9,7 @@ import {
   type EngineRequest,
   type EngineResponse,
   type FaultKind,
+  type GpuMemory,
   type LatentFrame,
   type LatentJob,
   type LatentOutcome,
@@ -37,6 +38,8 @@ export interface EngineMemory {
   backend: EngineBackend | null;
   /** The wasm heap in bytes (never shrinks: the peak so far); null on other backends. */
   heapBytes: number | null;
+  /** WebGL's textures: format, bytes, in use and pooled; null on other backends. */
+  gpu: GpuMemory | null;
 }
 
 export interface RunResult {
@@ -93,6 +96,8 @@ export interface ClientOptions {
   maxRestarts?: number;
   candidates?: EngineBackend[];
   override?: EngineBackend | null;
+  /** Force WebGL's half-float textures, as on GPUs that cannot render to float32 (URL parameter webgl=f16). */
+  f16Textures?: boolean;
   /** The backend in use and its speed, after every (re)selection: for the badge. */
   onReady?: (info: ReadyInfo) => void;
   /** Faults not tied to one request (a crash, a lost context): for a notice in the reader's language. */
@@ -219,7 +224,11 @@ export class EngineClient {
   /** The reader's backend choice (null: measure); the engine re-selects at once. */
   setOverride(backend: EngineBackend | null): void {
     this.override = backend;
-    this.send({ type: 'init', candidates: this.opts.candidates ?? [], override: backend });
+    this.send(this.initMessage());
+  }
+
+  private initMessage(): EngineRequest {
+    return { type: 'init', candidates: this.opts.candidates ?? [], override: this.override, ...(this.opts.f16Textures ? { f16Textures: true } : {}) };
   }
 
   dispose(): void {
@@ -255,7 +264,7 @@ export class EngineClient {
       event.preventDefault?.(); // handled here: the reader gets a notice, the console no uncaught error
       this.crashed(worker, event.message ?? 'the engine worker stopped');
     };
-    worker.postMessage({ type: 'init', candidates: this.opts.candidates ?? [], override: this.override }, []);
+    worker.postMessage(this.initMessage(), []);
     for (const [model, url] of this.loaded) worker.postMessage({ type: 'load', id: 0, model, url }, []);
     for (const [id, p] of this.pending) if (p.kind === 'load') worker.postMessage({ type: 'load', id, model: p.model, url: p.url }, []);
   }
@@ -321,7 +330,7 @@ export class EngineClient {
       p.resolve();
     } else if (m.type === 'memory' && p.kind === 'memory') {
       this.pending.delete(m.id);
-      p.resolve({ numTensors: m.numTensors, numBytes: m.numBytes, backend: m.backend, heapBytes: m.heapBytes });
+      p.resolve({ numTensors: m.numTensors, numBytes: m.numBytes, backend: m.backend, heapBytes: m.heapBytes, gpu: m.gpu });
     }
   }
 

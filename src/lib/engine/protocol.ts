@@ -77,9 +77,17 @@ export type Job = SampleJob | CascadeJob | PropagationJob | VaeJob | LatentJob;
 export const FAULT_KINDS = ['crash', 'context-lost', 'nan'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * WebGL's texture format: 32-bit floats where the GPU can render to them, else 16-bit (many phones and
+ * old GPUs; tfjs picks it itself there). 'f16' forces it (tfjs flag WEBGL_FORCE_F16_TEXTURES), so the
+ * half-precision path can be checked on any machine (URL parameter webgl=f16).
+ */
+export type TextureFloat = 'f32' | 'f16';
+
 /** Page → worker. `id` ties responses to requests; `channel` names the widget (latest wins per channel). */
 export type EngineRequest =
-  | { type: 'init'; candidates: EngineBackend[]; override: EngineBackend | null }
+  /** `f16Textures`: force half-float WebGL textures from the first time WebGL starts (absent or false: tfjs decides). */
+  | { type: 'init'; candidates: EngineBackend[]; override: EngineBackend | null; f16Textures?: boolean }
   | { type: 'load'; id: number; model: string; url: string }
   | { type: 'run'; id: number; channel: string; job: Job }
   | { type: 'cancel'; channel: string }
@@ -199,7 +207,18 @@ export type EngineResponse =
       backend: EngineBackend | null;
       /** The wasm backend's linear memory in bytes; it only grows, so it is the most the jobs so far needed at once. null on other backends. */
       heapBytes: number | null;
+      /** WebGL's textures (null on other backends): a job that leaks one shows here even when numTensors does not move. */
+      gpu: GpuMemory | null;
     };
+
+/** What tfjs's WebGL backend holds on the GPU: its texture format, and textures in use and pooled for reuse. */
+export interface GpuMemory {
+  textures: TextureFloat;
+  /** Bytes of every texture allocated, in use or free in the pool (tf.memory().numBytesInGPUAllocated). */
+  bytesAllocated: number;
+  usedTextures: number;
+  freeTextures: number;
+}
 
 /** The buffers a message can give away instead of copying (its Float32Arrays' buffers, each once). */
 export function transferablesOf(message: EngineRequest | EngineResponse): ArrayBuffer[] {
@@ -254,7 +273,7 @@ export function isEngineRequest(data: unknown): data is EngineRequest {
   if (!isObj(data)) return false;
   switch (data.type) {
     case 'init':
-      return Array.isArray(data.candidates) && data.candidates.every((b) => ENGINE_BACKENDS.includes(b as EngineBackend)) && (data.override === null || ENGINE_BACKENDS.includes(data.override as EngineBackend));
+      return Array.isArray(data.candidates) && data.candidates.every((b) => ENGINE_BACKENDS.includes(b as EngineBackend)) && (data.override === null || ENGINE_BACKENDS.includes(data.override as EngineBackend)) && (data.f16Textures === undefined || typeof data.f16Textures === 'boolean');
     case 'load':
       return isInt(data.id) && typeof data.model === 'string' && typeof data.url === 'string';
     case 'run':

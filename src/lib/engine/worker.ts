@@ -11,7 +11,7 @@ import { downloadModel, modelFromBytes, type ModelBytes } from './loader';
 import { autoencoderFrom, oneDecode, runVaeJob, type Autoencoder } from './vae-run';
 import { runLatentJob } from './latent-run';
 import type { LatentModel } from '../pipelines/latent';
-import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type CascadeJob, type EngineBackend, type EngineRequest, type EngineResponse, type FaultKind, type Job, type LatentFrame, type LatentOutcome, type ModelRole, type PropagationJob, type StepFrame, type VaeOutcome } from './protocol';
+import { EngineError, isEngineRequest, jobProblem, toEngineError, transferablesOf, type CascadeJob, type EngineBackend, type EngineRequest, type EngineResponse, type FaultKind, type GpuMemory, type Job, type LatentFrame, type LatentOutcome, type ModelRole, type PropagationJob, type StepFrame, type VaeOutcome } from './protocol';
 import { BackendChoice } from './choice';
 
 /** The worker's side of the channel (the worker global scope, or a fake in tests). */
@@ -21,8 +21,11 @@ export interface EnginePort {
 
 export interface HostDeps {
   tf: typeof tfCore;
-  /** Makes `name` the current tfjs backend, or throws; `forced` when the reader chose it (skip "too slow" guesses). */
-  activate(name: EngineBackend, forced: boolean): Promise<void>;
+  /**
+   * Makes `name` the current tfjs backend, or throws; `forced` when the reader chose it (skip "too slow"
+   * guesses); `f16Textures` forces WebGL's half-float textures (protocol.ts TextureFloat).
+   */
+  activate(name: EngineBackend, forced: boolean, f16Textures: boolean): Promise<void>;
   /** Whether the current backend has lost its GPU context (WebGL), so its tensors are gone. */
   contextLost(): boolean;
   /** Loses the WebGL context for real (forced fault); false when it cannot, and the loss is simulated. */
@@ -49,6 +52,20 @@ function wasmHeapBytes(tf: typeof tfCore): number | null {
   return heap ? heap.buffer.byteLength : null;
 }
 
+/** tfjs's WebGL backend's texture pool (TextureManager, not public API: tfjs-backend-webgl 4.22). */
+interface WebglInternals {
+  textureManager?: { numBytesAllocated: number; getNumUsedTextures(): number; getNumFreeTextures(): number };
+}
+
+/** What WebGL holds on the GPU (protocol.ts GpuMemory), or null when the current backend is not WebGL. */
+function gpuMemory(tf: typeof tfCore): GpuMemory | null {
+  if (tf.getBackend() !== 'webgl') return null;
+  const pool = (tf.backend() as unknown as WebglInternals).textureManager;
+  if (!pool) return null;
+  const textures = tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 'f32' : 'f16';
+  return { textures, bytesAllocated: pool.numBytesAllocated, usedTextures: pool.getNumUsedTextures(), freeTextures: pool.getNumFreeTextures() };
+}
+
 /**
  * Measuring order: wasm first sets the bar, so a slow WebGL is dropped after one timed run; cpu is
  * only measured when neither starts (select.ts `lastResort`).
@@ -65,6 +82,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
   const post = (m: EngineResponse): void => port.postMessage(m, transferablesOf(m));
   let candidates: EngineBackend[] = [...DEFAULT_CANDIDATES];
   let override: EngineBackend | null = null;
+  let f16Textures = false;
   const demoted = new Set<EngineBackend>();
   let current: EngineBackend | null = null;
   const models = new Map<string, Loaded>();
@@ -82,7 +100,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
 
   const usable = (): EngineBackend[] => candidates.filter((b) => !demoted.has(b));
   async function activate(name: EngineBackend): Promise<void> {
-    await deps.activate(name, name === override);
+    await deps.activate(name, name === override, f16Textures);
     current = name;
   }
 
@@ -290,6 +308,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
       case 'init':
         candidates = request.candidates.length > 0 ? [...request.candidates] : [...DEFAULT_CANDIDATES];
         override = request.override;
+        f16Textures = request.f16Textures ?? f16Textures;
         return exclusive(async () => {
           const first = models.values().next().value;
           if (first) await select(first);
@@ -317,7 +336,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
         // After the jobs in hand, so a count taken mid-job does not look like a leak.
         await scheduler.idle();
         const { id } = request;
-        return exclusive(async () => post({ type: 'memory', id, numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes, backend: current, heapBytes: wasmHeapBytes(tf) }));
+        return exclusive(async () => post({ type: 'memory', id, numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes, backend: current, heapBytes: wasmHeapBytes(tf), gpu: gpuMemory(tf) }));
       }
     }
   }
@@ -343,7 +362,7 @@ export function createEngineHost(port: EnginePort, deps: HostDeps) {
 
 /** The real backends and context check, for a host in a worker or (the client's fallback) in the page. */
 export function browserDeps(tf: typeof tfCore, crash: (detail: string) => void): HostDeps {
-  return { tf, activate: (name, forced) => activateInBrowser(tf, name, forced), ruledOut: ruledOutInBrowser, contextLost: () => webglContextLost(tf), loseContext: () => loseWebglContext(tf), crash };
+  return { tf, activate: (name, forced, f16) => activateInBrowser(tf, name, forced, f16), ruledOut: ruledOutInBrowser, contextLost: () => webglContextLost(tf), loseContext: () => loseWebglContext(tf), crash };
 }
 
 /**

@@ -43,6 +43,15 @@ export function modelUrl(model: string): string {
   return `/models/${model}/`;
 }
 
+/**
+ * Whether the page asks for WebGL's half-float textures (`?webgl=f16`): what a phone or an old GPU that
+ * cannot render to float32 textures runs, tried on any machine. Any other value leaves tfjs to decide.
+ */
+export function f16TexturesRequested(search: string): boolean {
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once, never rendered
+  return new URLSearchParams(search).get('webgl') === 'f16';
+}
+
 /** Keeps the latest faults only: a flapping backend must not bury the lesson under notices. */
 const MAX_FAULTS = 4;
 
@@ -61,6 +70,7 @@ export class EngineState {
   get client(): EngineClient {
     if (!this.#client) {
       this.#client = this.makeClient({
+        f16Textures: f16TexturesRequested(globalThis.location?.search ?? ''),
         onReady: (info) => (this.ready = info),
         onFault: (code, detail) => this.report(code, detail, null),
       });

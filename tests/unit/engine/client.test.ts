@@ -204,6 +204,17 @@ describe('EngineClient', () => {
     expect(faults.map(([c]) => c)).toEqual(['backend-failed', 'context-lost']);
   });
 
+  it('f16Textures goes with every init: the first, a restarted worker\'s and the reader\'s override', async () => {
+    const workers: FakeWorker[] = [];
+    const client = new EngineClient({ f16Textures: true, maxRestarts: 1, createWorker: () => (workers.push(new FakeWorker()), workers.at(-1)!) });
+    expect(workers[0].sent[0]).toEqual({ type: 'init', candidates: [], override: null, f16Textures: true });
+    client.setOverride('webgl');
+    expect(workers[0].last('init')).toEqual({ type: 'init', candidates: [], override: 'webgl', f16Textures: true });
+    workers[0].crash();
+    expect(workers[1].sent[0]).toEqual({ type: 'init', candidates: [], override: 'webgl', f16Textures: true });
+    client.dispose();
+  });
+
   it('setOverride re-initialises with the reader\'s choice; dispose rejects what is pending', async () => {
     const { client, workers } = setup();
     client.setOverride('cpu');
@@ -250,8 +261,12 @@ describe('EngineClient', () => {
     const { client, workers } = setup();
     const w = workers[0];
     const memory = client.memory();
-    w.answer({ type: 'memory', id: w.last('memory').id, numTensors: 212, numBytes: 4096, backend: 'wasm', heapBytes: 2 ** 24 });
-    await expect(memory).resolves.toEqual({ numTensors: 212, numBytes: 4096, backend: 'wasm', heapBytes: 2 ** 24 });
+    w.answer({ type: 'memory', id: w.last('memory').id, numTensors: 212, numBytes: 4096, backend: 'wasm', heapBytes: 2 ** 24, gpu: null });
+    await expect(memory).resolves.toEqual({ numTensors: 212, numBytes: 4096, backend: 'wasm', heapBytes: 2 ** 24, gpu: null });
+    const onGl = client.memory();
+    const gpu = { textures: 'f16', bytesAllocated: 5e6, usedTextures: 40, freeTextures: 12 } as const;
+    w.answer({ type: 'memory', id: w.last('memory').id, numTensors: 212, numBytes: 4096, backend: 'webgl', heapBytes: null, gpu });
+    await expect(onGl).resolves.toMatchObject({ backend: 'webgl', gpu });
     w.answer({ type: 'ready', backend: 'webgl', msPerRun: 9, firstRunMs: 900, warmUpMs: 1400, timings: [], overridden: true });
     expect(client.ready).toMatchObject({ backend: 'webgl', firstRunMs: 900, warmUpMs: 1400 });
   });

@@ -65,6 +65,8 @@ describe('request checks', () => {
     expect(isEngineRequest({ type: 'explode' })).toBe(false);
     expect(isEngineRequest({ type: 'init', candidates: ['webgpu'], override: null })).toBe(false);
     expect(isEngineRequest({ type: 'init', candidates: ['wasm'], override: 'metal' })).toBe(false);
+    expect(isEngineRequest({ type: 'init', candidates: ['webgl'], override: 'webgl', f16Textures: true })).toBe(true);
+    expect(isEngineRequest({ type: 'init', candidates: ['webgl'], override: 'webgl', f16Textures: 'yes' })).toBe(false);
     expect(isEngineRequest({ type: 'load', model: 'base-64', url: '/' })).toBe(false);
     expect(isEngineRequest({ type: 'run', id: 1.5, channel: 'w', job })).toBe(false);
     expect(isEngineRequest({ type: 'fault', id: 1, kind: 'meltdown' })).toBe(false);

@@ -44,7 +44,7 @@ const fetcher = (async (input: RequestInfo | URL) => {
  */
 function setup(available: EngineBackend[] = ['webgl', 'wasm', 'cpu'], canLose = true, ruledOut?: (name: EngineBackend) => string | null) {
   const messages: EngineResponse[] = [];
-  const state = { lost: false, activations: [] as EngineBackend[], crashes: [] as string[] };
+  const state = { lost: false, activations: [] as EngineBackend[], crashes: [] as string[], f16: [] as boolean[] };
   const host = createEngineHost(
     { postMessage: (m) => messages.push(m) },
     {
@@ -59,9 +59,10 @@ function setup(available: EngineBackend[] = ['webgl', 'wasm', 'cpu'], canLose = 
       },
       crash: (detail) => state.crashes.push(detail),
       ruledOut,
-      activate: async (name) => {
+      activate: async (name, _forced, f16Textures) => {
         if (!available.includes(name)) throw new Error(`${name} unavailable`);
         state.activations.push(name);
+        state.f16.push(f16Textures);
         await tf.setBackend('cpu');
       },
     },
@@ -304,6 +305,18 @@ describe('engine host', () => {
     expect(wasm.of('ready').at(-1)).toMatchObject({ backend: 'wasm', warmUpMs: null });
   });
 
+  it('an init asking for f16 textures reaches every activation from then on; without it tfjs decides', async () => {
+    const { host, state } = setup();
+    await host.handle({ type: 'init', candidates: ['webgl', 'wasm'], override: 'webgl' });
+    await host.handle({ type: 'init', candidates: ['webgl', 'wasm'], override: 'webgl', f16Textures: true });
+    await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
+    await host.idle();
+    const first = state.f16.indexOf(true);
+    expect(first).toBeGreaterThan(0); // the first init's activation came before the flag
+    expect(state.f16.slice(first).every(Boolean)).toBe(true);
+    expect(state.f16.slice(0, first).some(Boolean)).toBe(false);
+  });
+
   it('memory reports the tensor count after the jobs in hand, the same after five runs', async () => {
     const { host, of } = setup(['wasm']);
     await host.handle({ type: 'load', id: 1, model: 'tiny', url: URL_BASE });
@@ -314,7 +327,7 @@ describe('engine host', () => {
     expect(of('result').map((m) => m.id)).toEqual([2]); // counted after the run, not during it
     const first = of('memory')[0];
     // heapBytes is read off tfjs's real wasm backend; these tests name cpu 'wasm', so there is no heap to report
-    expect(first).toMatchObject({ id: 3, backend: 'wasm', numTensors: tf.memory().numTensors, heapBytes: null });
+    expect(first).toMatchObject({ id: 3, backend: 'wasm', numTensors: tf.memory().numTensors, heapBytes: null, gpu: null });
     for (let id = 4; id < 9; id++) {
       await host.handle({ type: 'run', id, channel: 'w', job: job({ seed: id }) });
       await host.idle();

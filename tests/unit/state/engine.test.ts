@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { EngineClient } from '../../../src/lib/engine/client';
 import { EngineError, type LatentJob, type SampleJob } from '../../../src/lib/engine/protocol';
-import { EngineState, loadFraction, modelUrl } from '../../../src/lib/state/engine.svelte';
+import { EngineState, f16TexturesRequested, loadFraction, modelUrl } from '../../../src/lib/state/engine.svelte';
 
 const job: SampleJob = { kind: 'sample', model: 'base-64', sampler: 'ddim', steps: 2, eta: 0, seed: 1, classIndex: 0, guidance: 2, batch: 1, tapEvery: 1 };
 
@@ -135,6 +135,13 @@ describe('helpers', () => {
   it('model folders are only made from plain names', () => {
     expect(modelUrl('base-64')).toBe('/models/base-64/');
     expect(() => modelUrl('../etc')).toThrow(/not a model name/);
+  });
+
+  it('?webgl=f16 asks for half-float textures; any other value, or none, leaves tfjs to decide', () => {
+    expect(f16TexturesRequested('?steps=2&webgl=f16')).toBe(true);
+    expect(f16TexturesRequested('?webgl=f32')).toBe(false);
+    expect(f16TexturesRequested('?webgl=F16x')).toBe(false);
+    expect(f16TexturesRequested('')).toBe(false);
   });
 });
 
