@@ -75,7 +75,8 @@ async function main(argv: string[]): Promise<void> {
   const int8From = Number(flag('int8-from') ?? DEFAULT_INT8_FROM);
   await initTrainingBackend({ threads: 1 });
   const manifest = parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8'), join(dir, 'manifest.json'));
-  const r = await requantize(manifest, new Uint8Array(readFileSync(join(dir, manifest.weightsFile))), int8From);
+  const source = new Uint8Array(readFileSync(join(dir, manifest.weightsFile)));
+  const r = await requantize(manifest, source, int8From);
   const tmp = `${final}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -103,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
       }
     }
     swapFolder(tmp, final);
-    console.log(`${model}: ${manifest.weightsSha256.slice(0, 12)} → ${r.manifest.weightsSha256.slice(0, 12)}; ${(r.bin.byteLength / 1e6).toFixed(3)} MB (was ${(readFileSync(join(dir === final ? final : dir, 'weights.bin')).byteLength / 1e6).toFixed(3)}); largest weight change ${r.maxAbsChange.toExponential(2)} of max |w| ${r.maxAbsWeight.toFixed(3)}; held-out loss ${loss.toFixed(5)} (float16 ${before?.toFixed(5)})`);
+    console.log(`${model}: ${manifest.weightsSha256.slice(0, 12)} → ${r.manifest.weightsSha256.slice(0, 12)}; ${(r.bin.byteLength / 1e6).toFixed(3)} MB (was ${(source.byteLength / 1e6).toFixed(3)}); largest weight change ${r.maxAbsChange.toExponential(2)} of max |w| ${r.maxAbsWeight.toFixed(3)}; held-out loss ${loss.toFixed(5)} (float16 ${before?.toFixed(5)})`);
     console.log(`now: npm run eval -- ${model}${final === dir ? '' : ` --pretrained-dir=${join(final, '..')}`}`);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });

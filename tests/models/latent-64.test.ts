@@ -3,7 +3,8 @@
 // encoded here by the shipped vae exactly as the latent set was (posterior mean, standardised per channel with
 // the manifest's statistics), gives a finite x̂₀ closer to the clean latent than the Wiener filter of the
 // standardised training latents (mean 0, variance 1 in every dimension: the set's own definition). The latent
-// set itself lives outside git (.latents/), so the test makes its few latents from the renderer.
+// set itself lives outside git (.latents/), so the test makes its few latents from the renderer. It ships int8
+// (issue 18), with its figures barred at the float16 weights' own seed-to-seed spread (train/requantize.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -62,4 +63,32 @@ describe.runIf(existsSync(manifestPath) && existsSync(join(vaeDir, 'manifest.jso
       tf.dispose(Object.values(loadedVae.weights));
     }
   });
+
+  it('ships int8 (under 0.7 MB; float16 was 1.33 MB) with figures within the float16 weights\' seed-to-seed spread', () => {
+    const manifest = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath);
+    expect(manifest.weights.filter((w) => w.encoding === 'int8').length).toBeGreaterThan(20);
+    expect(readFileSync(join(dir, manifest.weightsFile)).byteLength).toBeLessThan(700_000);
+    const e = manifest.evaluation as unknown as LatentEvaluation;
+    expect(e.evaluatedWith.weightsSha256).toBe(manifest.weightsSha256); // the figures are of these weights
+    const f16 = e.float16Model;
+    expect(f16.weightsSha256).not.toBe(manifest.weightsSha256);
+    const fd = (x: LatentFigures) => x.frechet.samplesVsHeldOut.distance;
+    const fine = (x: LatentFigures) => x.highFrequency.samplesVsHeldOut.fine.ratio;
+    const spread = Math.abs(fd(f16.evaluation) - f16.otherSeed.frechet);
+    expect(Math.abs(fd(e) - fd(f16.evaluation))).toBeLessThanOrEqual(spread);
+    // Fine detail at 1024² is the decoder's, barely the U-Net's: it moves 1e-4 between seeds; bar at 5 % of it.
+    expect(Math.abs(fine(e) - fine(f16.evaluation))).toBeLessThan(0.05 * fine(f16.evaluation));
+    expect(e.frechet.sampleKindAccuracy).toBeGreaterThanOrEqual(f16.otherSeed.sampleKindAccuracy - 0.05);
+  });
 });
+
+interface LatentFigures {
+  frechet: { samplesVsHeldOut: { distance: number }; sampleKindAccuracy: number };
+  highFrequency: { samplesVsHeldOut: { fine: { ratio: number } } };
+}
+
+/** The parts of latent-64's evaluation these bars read (train/eval/latent.ts, train/requantize.ts). */
+interface LatentEvaluation extends LatentFigures {
+  evaluatedWith: { weightsSha256: string };
+  float16Model: { weightsSha256: string; evaluation: LatentFigures; otherSeed: { frechet: number; sampleKindAccuracy: number } };
+}
