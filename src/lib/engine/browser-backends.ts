@@ -26,6 +26,11 @@ export function ruledOutInBrowser(name: EngineBackend): string | null {
   return software ? `WebGL runs on a software renderer (${software})` : null;
 }
 
+/** Whether tfjs's threaded wasm would run more than one thread here (4 or more logical cores). */
+export function threadsCompute(cores: number = globalThis.navigator?.hardwareConcurrency ?? 1): boolean {
+  return Math.floor(cores / 2) >= 2;
+}
+
 /** The real backends, each imported only when tried (a reader on wasm never downloads WebGL's code). */
 export async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, forced: boolean, f16Textures = false): Promise<void> {
   const ruledOut = forced ? null : ruledOutInBrowser(name);
@@ -37,8 +42,11 @@ export async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, 
   else {
     (await import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(WASM_PATHS);
     // In a worker threads are free to start (a page's <meta> policy never reaches a worker); in the
-    // page (the in-page fallback) their blob: workers would break its Content-Security-Policy.
-    if (typeof document !== 'undefined') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    // page (the in-page fallback) their blob: workers would break its Content-Security-Policy. And
+    // only where they can compute: tfjs runs min(max(⌊cores / 2⌋, 1), 4) threads (tfjs-backend-wasm
+    // backend.cc), one below 4 logical cores, where the threaded build would only start its pool of 8
+    // workers, each instantiating the module, during the reader's first wait.
+    if (typeof document !== 'undefined' || !threadsCompute()) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   }
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed to initialise`);
   await tf.ready();
