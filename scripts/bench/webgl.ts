@@ -113,7 +113,7 @@ export const webgl: BenchSection = {
       notes: {
         loadavg: loadavg().map((x) => Number(x.toFixed(2))),
         browser: (await openSite()).browser.version(),
-        job: `${COMPARED.steps}-step DDIM, class 0, w = ${COMPARED.guidance}, seed ${COMPARED.seed}; leak check: ${JOBS} jobs of ${SMALL.steps} steps with frames`,
+        job: `${COMPARED.steps}-step DDIM, class 0, w = ${COMPARED.guidance}, seed ${COMPARED.seed}; leak check: ${JOBS} one-step jobs with frames, no class`,
         ...f32.notes,
         ...f16.notes,
       },
