@@ -5,17 +5,15 @@
 // warm cascade to 1024² under 4 s (issue 18).
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
-import type { CascadeResult, EngineClient } from '../../src/lib/engine/client';
+import type { CascadeResult } from '../../src/lib/engine/client';
 import type { CascadeJob } from '../../src/lib/engine/protocol';
 import { CASCADE_MODELS, DEFAULT_AUG, DEFAULT_STEPS, STAGE_SIZES } from '../../src/lib/widgets/cascade-settings';
 import { newPage, openSite, referenceMatmulMs } from './browser';
-import { waitForEngine } from './lesson-page';
+import { waitForEngine, type Probe } from './lesson-page';
 import { median, type BenchSection, type Row } from './section';
 
 export const LESSON3 = '/en/cascaded-diffusion/';
 const RUN = '[data-testid="cascade-run-state"]';
-type Probe = { __noisebookEngine: EngineClient };
-
 /** Waits for the lesson's cascade to finish (throws on its error state); its stage times from the page. */
 async function lessonRun(page: Page): Promise<{ totalMs: number; stageMs: number[] }> {
   await page.waitForFunction(

@@ -5,15 +5,13 @@
 // 20 ms here, which is 0.85× the reference matmul; the ratio row carries it to other machines.
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
-import type { EngineClient, ReadyInfo } from '../../src/lib/engine/client';
+import type { ReadyInfo } from '../../src/lib/engine/client';
 import type { SampleJob } from '../../src/lib/engine/protocol';
 import { newPage, openSite, referenceMatmulMs } from './browser';
-import { LESSON2, RUN_STATE, waitForEngine, waitForRunDone } from './lesson-page';
+import { LESSON2, RUN_STATE, waitForEngine, waitForRunDone, type Probe } from './lesson-page';
 import { median, type BenchSection, type Row } from './section';
 
 const STEPS = 20;
-
-type Probe = { __noisebookEngine: EngineClient };
 
 function readyInfo(page: Page): Promise<ReadyInfo> {
   return page.evaluate(() => (globalThis as unknown as Probe).__noisebookEngine.ready as ReadyInfo);

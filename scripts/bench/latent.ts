@@ -5,16 +5,14 @@
 // the latent pipeline under 3 s here and at least 2.5× cheaper than the cascade).
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
-import type { EngineClient } from '../../src/lib/engine/client';
 import type { CascadeJob, LatentJob } from '../../src/lib/engine/protocol';
 import { CASCADE_MODELS, DEFAULT_AUG, DEFAULT_STEPS as CASCADE_STEPS } from '../../src/lib/widgets/cascade-settings';
 import { DEFAULT_STEPS as LATENT_STEPS, LATENT_MODEL, VAE_MODEL } from '../../src/lib/widgets/latent-diffusion/latent-settings';
 import { newPage, openSite, referenceMatmulMs } from './browser';
 import { LESSON3 } from './cascade';
-import { waitForEngine } from './lesson-page';
+import { waitForEngine, type Probe } from './lesson-page';
 import { median, type BenchSection, type Row } from './section';
 
-type Probe = { __noisebookEngine: EngineClient };
 type Timed = { total: number; steps: number; decode: number };
 
 /** Whole latent runs (nothing sent back but the final image, which the job always returns), timed in the page. */

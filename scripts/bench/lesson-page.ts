@@ -1,6 +1,10 @@
 // Shared by the engine benchmark sections: lesson 2's page, its run-state element and the engine the
 // page exposes for tests (globalThis.__noisebookEngine, src/lib/state/engine.svelte.ts).
 import type { Page } from 'playwright-core';
+import type { EngineClient } from '../../src/lib/engine/client';
+
+/** The engine the page exposes for tests and benchmarks (src/lib/state/engine.svelte.ts). */
+export type Probe = { __noisebookEngine: EngineClient };
 
 export const LESSON2 = '/en/removing-noise/';
 export const RUN_STATE = '[data-testid="reverse-run-state"]';

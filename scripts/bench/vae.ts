@@ -2,13 +2,11 @@
 // decode of a 1024² image (issue 14 item 4: each at most 1.5 s here, the wasm heap under 512 MiB), each
 // also as a ratio to the in-page reference matmul, so figures compare across machines.
 import { loadavg } from 'node:os';
-import type { EngineClient, VaeResult } from '../../src/lib/engine/client';
+import type { VaeResult } from '../../src/lib/engine/client';
 import type { VaeJob } from '../../src/lib/engine/protocol';
 import { newPage, openSite, referenceMatmulMs } from './browser';
-import { LESSON2, waitForEngine } from './lesson-page';
+import { LESSON2, waitForEngine, type Probe } from './lesson-page';
 import { median, type BenchSection, type Row } from './section';
-
-type Probe = { __noisebookEngine: EngineClient };
 
 export const vae: BenchSection = {
   name: 'vae',

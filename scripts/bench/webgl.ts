@@ -7,13 +7,12 @@
 //   - WebGL's speed only as a ratio to wasm's: here WebGL is SwiftShader, a software renderer on the CPU.
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
-import type { EngineClient, EngineMemory, ReadyInfo } from '../../src/lib/engine/client';
+import type { EngineMemory, ReadyInfo } from '../../src/lib/engine/client';
 import type { EngineBackend, SampleJob } from '../../src/lib/engine/protocol';
+import { maxDifference } from '../../src/lib/widgets/trajectory';
 import { newPage, openSite } from './browser';
-import { BADGE, LESSON2, waitForEngine, waitForRunDone } from './lesson-page';
+import { BADGE, LESSON2, waitForEngine, waitForRunDone, type Probe } from './lesson-page';
 import type { BenchSection, Row } from './section';
-
-type Probe = { __noisebookEngine: EngineClient };
 
 /** The compared job: guided (a batch of 2, as the lesson's default class runs), 4 DDIM steps, frames off. */
 const COMPARED: SampleJob = { kind: 'sample', model: 'base-64', sampler: 'ddim', steps: 4, eta: 0, seed: 100, classIndex: 0, guidance: 2, batch: 1, tapEvery: 0 };
@@ -54,14 +53,11 @@ function runMany(page: Page, count: number): Promise<EngineMemory> {
   }, { job: SMALL, count });
 }
 
-function differences(a: number[], b: number[]): { max: number; mean: number } {
-  let max = 0, sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    max = Math.max(max, d);
-    sum += d;
-  }
-  return { max, mean: sum / a.length };
+/** Mean and largest |a − b| over two images (the largest from the lesson's own trajectory.ts). */
+function differences(a: Float32Array, b: Float32Array): { max: number; mean: number } {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+  return { max: maxDifference(a, b), mean: sum / a.length };
 }
 
 /** Every figure of one texture format, on a fresh page. */
@@ -78,7 +74,7 @@ async function measure(textures: 'f32' | 'f16'): Promise<{ rows: Row[]; notes: R
   say(`on WebGL after a ${((ready.warmUpMs ?? 0) / 1000).toFixed(0)} s warm-up`);
   const first = await runOnce(page, COMPARED);
   const second = await runOnce(page, COMPARED);
-  const diff = differences(first.x, onWasm.x);
+  const diff = differences(Float32Array.from(first.x), Float32Array.from(onWasm.x));
   say(`compared; ${JOBS} jobs for the leak check`);
   const after10 = await runMany(page, 10);
   const after100 = await runMany(page, JOBS - 10);
