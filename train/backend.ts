@@ -1,5 +1,6 @@
 // Sets up tfjs-backend-wasm 4.22 for training in Node: wasm paths, the conv-gradient kernels, the
-// custom-gradient model ops, and optionally two threads through the Node shim of measurements.md §1.5.
+// custom-gradient model ops, our SIMD weight-gradient kernel, and optionally two threads through the
+// Node shim of measurements.md §1.5.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,6 +9,7 @@ import { setTrainingOps } from '../src/lib/models/ops';
 import { registerWasmTrainingKernels } from './kernels/register';
 import { registerCoreGradients } from './kernels/core-gradients';
 import { trainingOps } from './kernels/ops';
+import { prepareFilterGradSimd } from './kernels/filter-grad-simd';
 import { enableNodeWasmThreads, finishNodeWasmThreads, threadStartFailure } from './kernels/node-threads';
 
 export interface TrainingBackendOptions {
@@ -91,6 +93,11 @@ async function setUp(options: TrainingBackendOptions): Promise<TrainingBackendIn
   registerWasmTrainingKernels();
   setTrainingOps(trainingOps);
   const threads = wasm.getThreadsCount();
+  try {
+    await prepareFilterGradSimd(tf.backend(), threads);
+  } catch (e) {
+    note = [note, `the SIMD weight-gradient kernel did not start (${(e as Error).message}); dW runs as XNNPACK GEMMs`].filter(Boolean).join('; ');
+  }
   if (threadsRequested === 2 && threads !== 2 && note === undefined) {
     note = `asked for 2 wasm threads, the backend runs ${threads}; continuing with ${threads}`;
   }

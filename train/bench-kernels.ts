@@ -1,5 +1,5 @@
 // Micro-benchmark of the wasm training kernels (measurements.md §1.2–1.3 figures are the bar):
-// conv fwd, dW (both methods), dx at base-64's conv shapes, batch 16, and GN/SiLU/resample fwd+bwd.
+// conv fwd, dW (all three methods), dx at base-64's conv shapes, batch 16, and GN/SiLU/resample fwd+bwd.
 // Usage: npx tsx train/bench-kernels.ts [--threads 1|2] [--reps N] [--only conv|ops]   (no --threads: both)
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { referenceOps, type ModelOps } from '../src/lib/models/ops';
 import { initTrainingBackend } from './backend';
 import { useFilterGrad, type FilterGradMethod } from './kernels/conv-grad';
+import { filterGradSimdHandles, filterGradSimdThreads } from './kernels/filter-grad-simd';
 import { stockWasmKernel } from './kernels/register';
 import { trainingOps } from './kernels/ops';
 
@@ -70,10 +71,11 @@ function convRows(threads: number, reps: number): string[] {
       return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [k, k, ci, co] });
     };
     const shape = `${s}×${s} ${ci}→${co} k${k}`;
-    fns.push(() => tf.conv2d(x, w, 1, 'same'), dW('conv'), dW('gemm'),
+    fns.push(() => tf.conv2d(x, w, 1, 'same'), dW('conv'), dW('gemm'), dW('simd'),
       () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [B, s, s, ci] }));
-    labels.push([`${shape} fwd (Conv2D)`, gflop], [`${shape} dW, batch-as-channels conv (before)`, gflop],
-      [`${shape} dW, chunked GEMM (now)`, gflop], [`${shape} dx (flipped-filter conv)`, gflop]);
+    const simd = filterGradSimdHandles(tf.backend(), ci, co) ? `our SIMD kernel on ${filterGradSimdThreads()} thread(s)` : 'SIMD kernel n/a, as auto';
+    labels.push([`${shape} fwd (Conv2D)`, gflop], [`${shape} dW, batch-as-channels conv`, gflop],
+      [`${shape} dW, chunked GEMM`, gflop], [`${shape} dW, ${simd}`, gflop], [`${shape} dx (flipped-filter conv)`, gflop]);
   }
   const times = timeAll(fns, reps);
   useFilterGrad('auto');

@@ -9,6 +9,7 @@ import { buildUNet } from '../src/lib/models/unet';
 import { makeRng } from '../src/lib/math/rng';
 import { AdamW } from './adamw';
 import { initTrainingBackend } from './backend';
+import { filterGradMethod, useFilterGrad } from './kernels/conv-grad';
 import { trainingBatch } from './dataset';
 import { lossAndGrads, stepNoise } from './objective';
 import { loadTrainConfig } from './train-config';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const steps = Math.max(2, Number(arg('steps', '6')));
   const config = await loadTrainConfig(arg('model', 'base-64'));
   const info = await initTrainingBackend({ threads, verbose: false });
+  useFilterGrad(filterGradMethod(arg('dw', 'auto'))); // --dw=gemm|conv: the stride-1 dW without our SIMD kernel
   const unet = buildUNet(config.model);
   const schedule = makeSchedule(config.schedule, { T: config.T, resolution: config.resolution });
   const init = unet.init(makeRng(1));

@@ -1,11 +1,13 @@
 // Two wasm threads in Node through train/kernels/node-threads.ts (measurements.md §1.5): the pinned
-// backend reports 2 threads, and the conv gradients computed on them still match the cpu backend.
+// backend reports 2 threads, the SIMD dW kernel runs on this thread and its helper, and the conv
+// gradients computed on them still match the cpu backend.
 // A file of its own because the wasm module's thread count is fixed when it first loads.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { makeRng } from '../../src/lib/math/rng';
 import { initTrainingBackend, type TrainingBackendInfo } from '../../train/backend';
+import { filterGradSimdThreads } from '../../train/kernels/filter-grad-simd';
 
 function normals(n: number, seed: number): Float32Array {
   const rng = makeRng(seed);
@@ -21,12 +23,15 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return num / Math.max(den, 1e-30);
 }
 
-/** dx and dW of Σ r·conv2d(x, W), 3×3 SAME, batch 4, 16×16, 16→16 (large enough to be split across threads). */
-function grads(stride: 1 | 2): Float32Array[] {
+/**
+ * dx and dW of Σ r·conv2d(x, W), 3×3 SAME, batch 4, 16×16, ci→co (large enough to be split across
+ * threads; at stride 1 the SIMD dW kernel splits ci = 16 as 8 + 8 and ci = 12 as 4 + 8 with its helper).
+ */
+function grads(stride: 1 | 2, ci = 16, co = 16): Float32Array[] {
   return tf.tidy(() => {
-    const x = tf.tensor4d(normals(4 * 16 * 16 * 16, 1), [4, 16, 16, 16]);
-    const w = tf.tensor4d(normals(3 * 3 * 16 * 16, 2), [3, 3, 16, 16]);
-    const r = tf.tensor4d(normals(4 * (16 / stride) ** 2 * 16, 3), [4, 16 / stride, 16 / stride, 16]);
+    const x = tf.tensor4d(normals(4 * 16 * 16 * ci, 1), [4, 16, 16, ci]);
+    const w = tf.tensor4d(normals(3 * 3 * ci * co, 2), [3, 3, ci, co]);
+    const r = tf.tensor4d(normals(4 * (16 / stride) ** 2 * co, 3), [4, 16 / stride, 16 / stride, co]);
     const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same'), r));
     return tf.grads(f)([x, w]).map((t) => t.dataSync<'float32'>().slice());
   });
@@ -39,17 +44,18 @@ describe('wasm with two threads in Node', () => {
   beforeAll(async () => {
     info = await initTrainingBackend({ threads: 2, verbose: false });
     await tf.setBackend('cpu');
-    reference.push(grads(1), grads(2));
+    reference.push(grads(1), grads(2), grads(1, 12, 8));
     await tf.setBackend('wasm');
   }, 60_000);
 
   it('the backend runs 2 threads with no fallback note', () => {
     expect(info.note).toBeUndefined();
     expect(info.threads).toBe(2);
+    expect(filterGradSimdThreads()).toBe(2);
   });
 
-  it.each([[1, 0], [2, 1]] as const)('stride-%i conv gradients on 2 threads match the cpu backend', (stride, i) => {
-    const [dx, dw] = grads(stride);
+  it.each([[1, 16, 16, 0], [2, 16, 16, 1], [1, 12, 8, 2]] as const)('stride-%i conv gradients (%i→%i) on 2 threads match the cpu backend', (stride, ci, co, i) => {
+    const [dx, dw] = grads(stride, ci, co);
     expect(relErr(dx, reference[i][0])).toBeLessThan(1e-5);
     expect(relErr(dw, reference[i][1])).toBeLessThan(1e-5);
   });

@@ -1,13 +1,15 @@
 // The wasm conv-gradient kernels of train/kernels/conv-grad.ts against the cpu backend's gradients,
 // over odd/even sizes, 1×1/2×2/3×3/4×4 filters, stride 1/2, SAME/VALID/explicit padding, batch 1–5,
-// and at stride 1 both dW methods (filter-grad.ts's chunked GEMM and the batch-as-channels conv),
-// whichever the default picks for the shape.
+// and at stride 1 all three dW methods (our SIMD kernel, filter-grad-simd.ts, where the channel
+// counts fit its tiles; filter-grad.ts's chunked GEMM; the batch-as-channels conv), whichever the
+// default picks for the shape.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { makeRng } from '../../src/lib/math/rng';
 import { initTrainingBackend } from '../../train/backend';
 import { useFilterGrad } from '../../train/kernels/conv-grad';
+import { filterGradSimdHandles, filterGradSimdThreads } from '../../train/kernels/filter-grad-simd';
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 interface Case { b: number; h: number; w: number; ci: number; co: number; k: number; stride: 1 | 2; pad: Pad }
@@ -27,6 +29,12 @@ const CASES: Case[] = [
   { b: 3, h: 16, w: 16, ci: 8, co: 8, k: 3, stride: 1, pad: 'same' },
   // The GEMM's chunks of 8192 positions: 4·42² + 39·42 + 40 = 8734 positions → a cut inside image 5.
   { b: 5, h: 40, w: 40, ci: 2, co: 3, k: 3, stride: 1, pad: 'same' },
+  // Shapes the SIMD kernel takes (Ci a multiple of 4, Co of 8): VALID, explicit and even-filter SAME
+  // padding, 1×1, and 3·18·18 = 972 positions → two of its 512-position blocks.
+  { b: 2, h: 9, w: 11, ci: 4, co: 8, k: 3, stride: 1, pad: 'valid' },
+  { b: 3, h: 6, w: 7, ci: 12, co: 16, k: 3, stride: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  { b: 2, h: 10, w: 10, ci: 8, co: 16, k: 1, stride: 1, pad: 'same' },
+  { b: 1, h: 12, w: 12, ci: 4, co: 8, k: 2, stride: 1, pad: 'same' },
   // 64×60 VALID: 11398 positions → a cut inside image 3; dy ends 2 rows/cols before the grid does.
   { b: 3, h: 64, w: 60, ci: 3, co: 2, k: 3, stride: 1, pad: 'valid' },
 ];
@@ -83,15 +91,22 @@ describe('wasm conv-gradient kernels', () => {
   });
 
   const strideOne = CASES.map((c, i) => [label(c), i] as const).filter(([, i]) => CASES[i].stride === 1);
-  it.each(strideOne)('dW by either method, GEMM or batch-as-channels conv, matches the cpu backend (%s)', (_name, i) => {
+  it.each(strideOne)('dW by every method, SIMD kernel, GEMM or batch-as-channels conv, matches the cpu backend (%s)', (_name, i) => {
     try {
-      for (const method of ['gemm', 'conv'] as const) {
+      for (const method of ['simd', 'gemm', 'conv'] as const) {
         useFilterGrad(method);
         expect(relErr(convGrads(CASES[i], 100 * i).dw, reference[i].dw), method).toBeLessThan(1e-5);
       }
     } finally {
       useFilterGrad('auto');
     }
+  });
+
+  it('the SIMD dW kernel is prepared on one thread and takes the shapes whose channels fit its tiles', () => {
+    expect(filterGradSimdThreads()).toBe(1);
+    const taken = CASES.filter((c) => c.stride === 1 && filterGradSimdHandles(tf.backend(), c.ci, c.co));
+    expect(taken.map(label)).toEqual(['b3 16×16 8→8 k3 s1 same', 'b2 9×11 4→8 k3 s1 valid', 'b3 6×7 12→16 k3 s1 explicit',
+      'b2 10×10 8→16 k1 s1 same', 'b1 12×12 4→8 k2 s1 same']);
   });
 
   it('conv2dTranspose forward (which is Conv2DBackpropInput) matches the cpu backend', async () => {

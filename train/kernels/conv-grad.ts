@@ -1,10 +1,11 @@
-// Conv2D gradients for tfjs-backend-wasm 4.22, rewritten as fast XNNPACK kernels: dW at stride 1 as
-// chunked GEMMs over a shifted-window im2col (filter-grad.ts), at other strides as a batch-as-channels
-// convolution, and dx as a stride-1 convolution of the zero-dilated dy with the rotated filter (the
+// Conv2D gradients for tfjs-backend-wasm 4.22, rewritten as fast kernels: dW at stride 1 with our own
+// wasm SIMD kernel when it is prepared (filter-grad-simd.ts) or as chunked XNNPACK GEMMs over a
+// shifted-window im2col (filter-grad.ts), at other strides as a batch-as-channels convolution, and dx as a stride-1 convolution of the zero-dilated dy with the rotated filter (the
 // standard transposed-convolution identities; measurements.md §1.3).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { filterGradGemm } from './filter-grad';
+import { filterGradSimd, filterGradSimdHandles } from './filter-grad-simd';
 import { KernelScratch } from './kernel-scratch';
 
 /** Per-side padding of a stride-1 convolution; a negative value crops that many input rows/cols. */
@@ -48,12 +49,21 @@ function convGeometry(inShape: number[], filterShape: number[], attrs: ConvGradA
 }
 
 /**
- * How dW is computed at stride 1: chunked GEMMs (filter-grad.ts), the batch-as-channels conv, or
- * 'auto': the GEMM unless Co < 8, where its N = Co fills less than one 8-wide XNNPACK column tile and
- * the conv measured faster (out.conv, 32 → 3 at 64²: 22 vs 28 CPU ms, batch 16, 1 thread).
+ * How dW is computed at stride 1: our SIMD kernel (filter-grad-simd.ts; Ci a multiple of 4, Co of 8,
+ * once prepared), chunked GEMMs (filter-grad.ts), the batch-as-channels conv, or 'auto': the SIMD
+ * kernel where it applies (about twice the GEMMs' rate, README "Training speed"), else the GEMM unless
+ * Co < 8, where its N = Co fills less than one 8-wide XNNPACK column tile and the conv measured faster
+ * (out.conv, 32 → 3 at 64²: 22 vs 28 CPU ms, batch 16, 1 thread). 'simd' falls back like 'auto' where
+ * the kernel does not apply.
  */
-export type FilterGradMethod = 'auto' | 'gemm' | 'conv';
+export type FilterGradMethod = 'auto' | 'simd' | 'gemm' | 'conv';
 let strideOneMethod: FilterGradMethod = 'auto';
+
+/** A method named on a command line (`--dw=`), checked. */
+export function filterGradMethod(name: string): FilterGradMethod {
+  if (name === 'auto' || name === 'simd' || name === 'gemm' || name === 'conv') return name;
+  throw new Error(`unknown dW method "${name}": use auto, simd, gemm or conv`);
+}
 
 /** Picks dW's method at stride 1 (benchmarks and tests compare them); strides > 1 always use the conv. */
 export function useFilterGrad(method: FilterGradMethod): void {
@@ -77,11 +87,14 @@ export function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend
   const { top, left } = info.padInfo;
   const s = new KernelScratch(args.backend);
   try {
-    const gemm = strideOneMethod === 'gemm' || (strideOneMethod === 'auto' && attrs.filterShape[3] >= 8);
-    if (sh === 1 && sw === 1 && gemm) {
-      const { bottom, right } = info.padInfo;
-      return filterGradGemm(s, x, dy, { kh, kw, top, bottom, left, right });
+    const { bottom, right } = info.padInfo;
+    const geometry = { kh, kw, top, bottom, left, right };
+    const auto = strideOneMethod === 'auto' || strideOneMethod === 'simd';
+    if (sh === 1 && sw === 1 && auto && filterGradSimdHandles(args.backend, x.shape[3], attrs.filterShape[3])) {
+      return filterGradSimd(s, x, dy, geometry);
     }
+    const gemm = strideOneMethod === 'gemm' || (auto && attrs.filterShape[3] >= 8);
+    if (sh === 1 && sw === 1 && gemm) return filterGradGemm(s, x, dy, geometry);
     const xT = s.run('Transpose', { x }, { perm: [3, 1, 2, 0] }); // [Ci, H, W, B]
     const dyT = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [Ho, Wo, B, Co]
     // Output height KH = H + top + bottom − (sh·(Ho−1) + 1) + 1 fixes the bottom/right padding.

@@ -56,3 +56,10 @@ export interface WasmHeap {
 export function heapView(backend: KernelBackend, t: TensorInfo): Float32Array {
   return (backend as unknown as WasmHeap).typedArrayFromHeap(t);
 }
+
+/** Byte address of `t`'s data in the wasm heap (tfjs-backend-wasm 4.22's dataIdMap entry). */
+export function heapOffset(backend: KernelBackend, t: TensorInfo): number {
+  const entry = (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } }).dataIdMap.get(t.dataId);
+  if (entry === undefined) throw new Error('heapOffset: tensor is not on this wasm backend');
+  return entry.memoryOffset;
+}
