@@ -9,7 +9,7 @@ import { setTrainingOps } from '../src/lib/models/ops';
 import { registerWasmTrainingKernels } from './kernels/register';
 import { registerCoreGradients } from './kernels/core-gradients';
 import { trainingOps } from './kernels/ops';
-import { prepareFilterGradSimd } from './kernels/filter-grad-simd';
+import { prepareWasmKernels } from './kernels/wasm-kernels';
 import { enableNodeWasmThreads, finishNodeWasmThreads, threadStartFailure } from './kernels/node-threads';
 
 export interface TrainingBackendOptions {
@@ -94,9 +94,9 @@ async function setUp(options: TrainingBackendOptions): Promise<TrainingBackendIn
   setTrainingOps(trainingOps);
   const threads = wasm.getThreadsCount();
   try {
-    await prepareFilterGradSimd(tf.backend(), threads);
+    await prepareWasmKernels(tf.backend(), threads);
   } catch (e) {
-    note = [note, `the SIMD weight-gradient kernel did not start (${(e as Error).message}); dW runs as XNNPACK GEMMs`].filter(Boolean).join('; ');
+    note = [note, `our SIMD kernels did not start (${(e as Error).message}); dW, GroupNorm and SiLU run as composed tfjs ops`].filter(Boolean).join('; ');
   }
   if (threadsRequested === 2 && threads !== 2 && note === undefined) {
     note = `asked for 2 wasm threads, the backend runs ${threads}; continuing with ${threads}`;

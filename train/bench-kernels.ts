@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { referenceOps, type ModelOps } from '../src/lib/models/ops';
 import { initTrainingBackend } from './backend';
 import { useFilterGrad, type FilterGradMethod } from './kernels/conv-grad';
-import { filterGradSimdHandles, filterGradSimdThreads } from './kernels/filter-grad-simd';
+import { filterGradSimdHandles } from './kernels/filter-grad-simd';
+import { wasmKernelThreads } from './kernels/wasm-kernels';
 import { stockWasmKernel } from './kernels/register';
 import { trainingOps } from './kernels/ops';
 
@@ -73,7 +74,7 @@ function convRows(threads: number, reps: number): string[] {
     const shape = `${s}×${s} ${ci}→${co} k${k}`;
     fns.push(() => tf.conv2d(x, w, 1, 'same'), dW('conv'), dW('gemm'), dW('simd'),
       () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [B, s, s, ci] }));
-    const simd = filterGradSimdHandles(tf.backend(), ci, co) ? `our SIMD kernel on ${filterGradSimdThreads()} thread(s)` : 'SIMD kernel n/a, as auto';
+    const simd = filterGradSimdHandles(tf.backend(), ci, co) ? `our SIMD kernel on ${wasmKernelThreads()} thread(s)` : 'SIMD kernel n/a, as auto';
     labels.push([`${shape} fwd (Conv2D)`, gflop], [`${shape} dW, batch-as-channels conv`, gflop],
       [`${shape} dW, chunked GEMM`, gflop], [`${shape} dW, ${simd}`, gflop], [`${shape} dx (flipped-filter conv)`, gflop]);
   }

@@ -1,13 +1,15 @@
 // Two wasm threads in Node through train/kernels/node-threads.ts (measurements.md §1.5): the pinned
-// backend reports 2 threads, the SIMD dW kernel runs on this thread and its helper, and the conv
-// gradients computed on them still match the cpu backend.
+// backend reports 2 threads, our SIMD kernels (dW, GroupNorm, SiLU's gradient) run on this thread and
+// their helper, and the gradients computed on them still match the cpu backend.
 // A file of its own because the wasm module's thread count is fixed when it first loads.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { makeRng } from '../../src/lib/math/rng';
+import { referenceOps, type ModelOps } from '../../src/lib/models/ops';
 import { initTrainingBackend, type TrainingBackendInfo } from '../../train/backend';
-import { filterGradSimdThreads } from '../../train/kernels/filter-grad-simd';
+import { trainingOps } from '../../train/kernels/ops';
+import { wasmKernelThreads } from '../../train/kernels/wasm-kernels';
 
 function normals(n: number, seed: number): Float32Array {
   const rng = makeRng(seed);
@@ -37,26 +39,46 @@ function grads(stride: 1 | 2, ci = 16, co = 16): Float32Array[] {
   });
 }
 
+/** y, dx, dγ, dβ of Σ r·silu(groupNorm(x)) with the given ops: batch 3 splits 1 + 2, SiLU's 3·6·5·16 elements 720 + 720. */
+function normGrads(ops: ModelOps): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(normals(3 * 6 * 5 * 16, 4), [3, 6, 5, 16]);
+    const gamma = tf.tensor1d(normals(16, 5)), beta = tf.tensor1d(normals(16, 6));
+    const r = tf.tensor4d(normals(x.size, 7), x.shape);
+    const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(ops.silu(ops.groupNorm(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 4)), r));
+    const y = ops.silu(ops.groupNorm(x, gamma, beta, 4));
+    return [y, ...tf.grads(f)([x, gamma, beta])].map((t) => t.dataSync<'float32'>().slice());
+  });
+}
+
 describe('wasm with two threads in Node', () => {
   let info: TrainingBackendInfo;
   const reference: Float32Array[][] = [];
+  let normReference: Float32Array[] = [];
 
   beforeAll(async () => {
     info = await initTrainingBackend({ threads: 2, verbose: false });
     await tf.setBackend('cpu');
     reference.push(grads(1), grads(2), grads(1, 12, 8));
+    normReference = normGrads(referenceOps);
     await tf.setBackend('wasm');
   }, 60_000);
 
   it('the backend runs 2 threads with no fallback note', () => {
     expect(info.note).toBeUndefined();
     expect(info.threads).toBe(2);
-    expect(filterGradSimdThreads()).toBe(2);
+    expect(wasmKernelThreads()).toBe(2);
   });
 
   it.each([[1, 16, 16, 0], [2, 16, 16, 1], [1, 12, 8, 2]] as const)('stride-%i conv gradients (%i→%i) on 2 threads match the cpu backend', (stride, ci, co, i) => {
     const [dx, dw] = grads(stride, ci, co);
     expect(relErr(dx, reference[i][0])).toBeLessThan(1e-5);
     expect(relErr(dw, reference[i][1])).toBeLessThan(1e-5);
+  });
+
+  it('GroupNorm and SiLU on our kernels, split across the 2 threads, match cpu autodiff of the reference ops', () => {
+    const got = normGrads(trainingOps);
+    ['y', 'dx', 'dγ', 'dβ'].forEach((name, i) => expect(relErr(got[i], normReference[i]), name).toBeLessThan(1e-5));
   });
 });

@@ -9,7 +9,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { makeRng } from '../../src/lib/math/rng';
 import { initTrainingBackend } from '../../train/backend';
 import { useFilterGrad } from '../../train/kernels/conv-grad';
-import { filterGradSimdHandles, filterGradSimdThreads } from '../../train/kernels/filter-grad-simd';
+import { filterGradSimdHandles } from '../../train/kernels/filter-grad-simd';
+import { wasmKernelThreads } from '../../train/kernels/wasm-kernels';
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 interface Case { b: number; h: number; w: number; ci: number; co: number; k: number; stride: 1 | 2; pad: Pad }
@@ -103,7 +104,7 @@ describe('wasm conv-gradient kernels', () => {
   });
 
   it('the SIMD dW kernel is prepared on one thread and takes the shapes whose channels fit its tiles', () => {
-    expect(filterGradSimdThreads()).toBe(1);
+    expect(wasmKernelThreads()).toBe(1);
     const taken = CASES.filter((c) => c.stride === 1 && filterGradSimdHandles(tf.backend(), c.ci, c.co));
     expect(taken.map(label)).toEqual(['b3 16×16 8→8 k3 s1 same', 'b2 9×11 4→8 k3 s1 valid', 'b3 6×7 12→16 k3 s1 explicit',
       'b2 10×10 8→16 k1 s1 same', 'b1 12×12 4→8 k2 s1 same']);

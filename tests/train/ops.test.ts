@@ -1,5 +1,6 @@
-// The custom-gradient training ops (train/kernels: GroupNorm, SiLU, down2, up2) on wasm: forward
-// equal to the reference ops of src/lib/models/ops.ts, gradients equal to the cpu backend's autodiff
+// The custom-gradient training ops (train/kernels: GroupNorm, SiLU, down2, up2) on wasm, GroupNorm on
+// our wasm kernels where C is a multiple of 4 and composed where not: forward equal to the reference
+// ops of src/lib/models/ops.ts, gradients equal to the cpu backend's autodiff
 // of those reference ops, and no tensor left behind.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,6 +9,8 @@ import { makeRng } from '../../src/lib/math/rng';
 import { activeOps, referenceOps, type ModelOps } from '../../src/lib/models/ops';
 import { initTrainingBackend } from '../../train/backend';
 import { trainingOps } from '../../train/kernels/ops';
+import { groupNormSimdHandles } from '../../train/kernels/group-norm-simd';
+import { wasmKernelsReady } from '../../train/kernels/wasm-kernels';
 
 function normals(n: number, seed: number, scale = 1, shift = 0): Float32Array<ArrayBuffer> {
   const rng = makeRng(seed);
@@ -123,12 +126,18 @@ describe('custom-gradient training ops', () => {
       expect(relErr(dx, dxRef)).toBeLessThan(1e-6);
     });
 
+  it('GroupNorm and SiLU\'s gradient run on our wasm kernels where they apply (C a multiple of 4 for GroupNorm)', () => {
+    expect(wasmKernelsReady(tf.backend())).toBe(true);
+    expect(GN_CASES.map((c) => groupNormSimdHandles(tf.backend(), c.c))).toEqual([true, false, true, true, true]);
+  });
+
   it('leaves the tensor and wasm buffer counts unchanged after forward+backward', () => {
-    gnRun(trainingOps, GN_CASES[1], 1);
+    const both = () => [GN_CASES[0], GN_CASES[1]]; // our kernels and the composed form
+    both().forEach((c) => gnRun(trainingOps, c, 1));
     unaryCases.forEach(({ name, shape }) => unaryRun(trainingOps, name, shape, 1));
     const tensors = tf.memory().numTensors;
     const buffers = tf.backend().numDataIds();
-    gnRun(trainingOps, GN_CASES[1], 2);
+    both().forEach((c) => gnRun(trainingOps, c, 2));
     unaryCases.forEach(({ name, shape }) => unaryRun(trainingOps, name, shape, 2));
     expect(tf.memory().numTensors).toBe(tensors);
     expect(tf.backend().numDataIds()).toBe(buffers);

@@ -10,9 +10,10 @@
 // scalars of x̃'s row, MR·NV multiply-adds (the rank-1 update form of a GEMM with a long reduction).
 // Blocks of positions keep both operands' rows in cache across all taps and tiles.
 //
-// The module imports the tfjs wasm backend's own memory, so it reads x̃ and dỹ where tfjs put them
-// and writes dW into a tensor tfjs allocated: the threaded build's heap is a SharedArrayBuffer,
-// whose JS-side copies run at ~3 GB/s (README, "Training speed"); here nothing is copied in JS.
+// The module (wasm-kernels.ts) imports the tfjs wasm backend's own memory, so it reads x̃ and dỹ where
+// tfjs put them and writes dW into a tensor tfjs allocated: the threaded build's heap is a
+// SharedArrayBuffer, whose JS-side copies run at ~3 GB/s (README, "Training speed"); here nothing is
+// copied in JS.
 
 // A 4 × 8 tile: 8 accumulators + 2 loaded vectors + 1 splat fit x64's 16 vector registers. Measured at
 // base-64's shapes (batch 16, one thread, blocks of 256): 4 × 8 and 2 × 16 ran 27–31 GFLOP/s, 8 × 8 and
@@ -30,15 +31,14 @@ function tiles(f: (i: number, j: number) => string): string {
 }
 
 /**
- * The module's text. `shared` must match the backend's memory (the threaded build's is shared).
- * Export `filterGrad(x, dy, out, ci, co, wp, kh, kw, total, block, c0, c1)`: byte addresses of x̃,
- * dỹ and dW [KH·KW, Ci, Co] (which it adds into), the sizes, the positions n ∈ [0, total), the
- * block length, and the input channels [c0, c1) this call owns (so two threads can split a layer).
+ * The function's text, for wasm-kernels.ts's module. Export `filterGrad(x, dy, out, ci, co, wp, kh,
+ * kw, total, block, c0, c1)`: byte addresses of x̃, dỹ and dW [KH·KW, Ci, Co] (which it adds into),
+ * the sizes, the positions n ∈ [0, total), the block length, and the input channels [c0, c1) this
+ * call owns (so two threads can split a layer; c0 < c1).
  */
-export function filterGradWat(shared: boolean): string {
+export function filterGradWat(): string {
   const vecs = Array.from({ length: NV }, (_, j) => j);
-  return `(module
-  (import "env" "memory" (memory 1${shared ? " 65536 shared" : ""}))
+  return `
   (func (export "filterGrad")
     (param $x i32) (param $dy i32) (param $out i32) (param $ci i32) (param $co i32) (param $wp i32)
     (param $kh i32) (param $kw i32) (param $total i32) (param $block i32) (param $c0 i32) (param $c1 i32)
@@ -85,5 +85,5 @@ export function filterGradWat(shared: boolean): string {
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br_if $taps (i32.lt_u (local.get $t) (local.get $taps))))
       (local.set $n0 (i32.add (local.get $n0) (local.get $block)))
-      (br $blocks)))))`;
+      (br $blocks))))`;
 }

@@ -1,8 +1,11 @@
 // GroupNorm (Wu & He 2018) with a closed-form gradient, for training on wasm. Statistics come from a
 // global avgPool (XNNPACK, no transposes) instead of tf.moments: 77.6 → 12.6 ms fwd+bwd at
-// 64×64×32 batch 16 (measurements.md §1.3). Same forward as referenceOps.groupNorm.
+// 64×64×32 batch 16 (measurements.md §1.3); where C is a multiple of 4 and our wasm kernels are
+// prepared, two passes of those each way instead (group-norm-simd.ts). Same forward as
+// referenceOps.groupNorm.
 import * as tf from '@tensorflow/tfjs-core';
 import { GROUP_NORM_EPS } from '../../src/lib/models/ops';
+import { groupNormSimdHandles } from './group-norm-simd';
 
 /** Per-(b, c) mean over H, W as one global average pool. [B, H, W, C] → [B, 1, 1, C]. Caller disposes. */
 function channelMeans(t: tf.Tensor4D): tf.Tensor4D {
@@ -20,6 +23,20 @@ function groupMean(perChannel: tf.Tensor4D, groups: number): tf.Tensor4D {
 
 type GroupNormFn = (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor4D;
 const cache = new Map<string, GroupNormFn>();
+
+/** The same op on our wasm kernels (group-norm-simd.ts): two passes forward, two backward. */
+function makeGroupNormSimd(groups: number, eps: number): GroupNormFn {
+  return tf.customGrad((...args) => {
+    const [x, gamma, beta, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const [value, mu, rstd] = tf.engine().runKernel('NoisebookGroupNorm', { x, gamma, beta }, { groups, eps }) as tf.Tensor[];
+    save([x, gamma, mu, rstd]);
+    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+      const [xs, g, m, r] = saved;
+      return tf.engine().runKernel('NoisebookGroupNormGrad', { dy, x: xs, gamma: g, mu: m, rstd: r }, { groups }) as tf.Tensor[];
+    };
+    return { value: value as tf.Tensor4D, gradFunc };
+  }) as unknown as GroupNormFn;
+}
 
 function makeGroupNorm(groups: number, eps: number): GroupNormFn {
   return tf.customGrad((...args) => {
@@ -61,8 +78,9 @@ function makeGroupNorm(groups: number, eps: number): GroupNormFn {
 export function groupNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, groups: number, eps = GROUP_NORM_EPS): tf.Tensor4D {
   const c = x.shape[3];
   if (c % groups !== 0) throw new Error(`groupNorm: ${c} channels not divisible by ${groups} groups`);
-  const key = `${groups}:${eps}`;
+  const simd = groupNormSimdHandles(tf.backend(), c);
+  const key = `${groups}:${eps}:${simd}`;
   let fn = cache.get(key);
-  if (fn === undefined) cache.set(key, (fn = makeGroupNorm(groups, eps)));
+  if (fn === undefined) cache.set(key, (fn = simd ? makeGroupNormSimd(groups, eps) : makeGroupNorm(groups, eps)));
   return fn(x, gamma, beta);
 }
