@@ -4,11 +4,13 @@
 // tf.profile's per-kernel times: the convolutions by shape with GFLOP/s, the rest by kernel name. Node's
 // wasm runs the same kernels as the engine worker's; the browser adds its own dispatch and threads, so
 // read the shares here and the absolute step time in `npm run bench -- engine-step`.
-// Usage: npx tsx scripts/profile-inference.ts [--model=base-64] [--threads=1|2] [--calls=10] [--batch=1|2]
+// Usage: npx tsx scripts/profile-inference.ts [--model=base-64] [--threads=1|2] [--calls=10] [--batch=1|2] [--ops=browser|reference|training]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadModel, parseManifest } from '../src/lib/models/manifest';
+import { setTrainingOps } from '../src/lib/models/ops';
+import { installWasmGroupNorm } from '../src/lib/models/wasm-kernels/install';
 import { initTrainingBackend } from '../train/backend';
 
 const arg = (name: string, fallback: string): string =>
@@ -25,6 +27,11 @@ interface Row { ms: number; calls: number; flops: number }
 
 async function main(): Promise<void> {
   const info = await initTrainingBackend({ threads, verbose: false });
+  // initTrainingBackend installs the trainer's ops; the engine runs referenceOps with our wasm GroupNorm
+  // (--ops=browser, the default), --ops=reference the reference ops alone, --ops=training the trainer's.
+  const ops = arg('ops', 'browser');
+  if (ops !== 'training') setTrainingOps(null);
+  if (ops === 'browser') await installWasmGroupNorm();
   const dir = join('pretrained', modelName);
   const manifest = parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8'), join(dir, 'manifest.json'));
   if (manifest.config.extraChannels > 0) throw new Error(`${modelName}: a super-resolution stage needs its low-res input; profile base-64 or latent-64`);

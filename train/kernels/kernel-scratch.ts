@@ -2,6 +2,7 @@
 // intermediate at the end (or earlier, to bound memory inside a loop).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { heapOutput } from '../../src/lib/models/wasm-kernels/heap';
 
 /**
  * Runs wasm kernels by name and remembers every intermediate so one `free()` releases them. We call
@@ -21,7 +22,7 @@ export class KernelScratch {
 
   /** A new uninitialised float32 buffer of `shape` on the wasm heap, freed like the others. */
   make(shape: number[]): TensorInfo {
-    const out = (this.backend as unknown as WasmHeap).makeOutput(shape, 'float32');
+    const out = heapOutput(this.backend, shape);
     this.temps.push(out);
     return out;
   }
@@ -45,21 +46,10 @@ export class KernelScratch {
   }
 }
 
-/** The two BackendWasm methods that expose its heap (tfjs-backend-wasm 4.22, public on the class). */
+// The heap helpers live with the model's own wasm kernels (the browser uses them too).
+export { heapOffset, heapView } from '../../src/lib/models/wasm-kernels/heap';
+
+/** BackendWasm's output allocator for any dtype (tfjs-backend-wasm 4.22, public on the class). */
 export interface WasmHeap {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  /** A Float32Array view of `t` on the heap. Invalid after any allocation that grows the heap. */
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
-
-/** A fresh heap view of `t` (take one after the last allocation before reading or writing). */
-export function heapView(backend: KernelBackend, t: TensorInfo): Float32Array {
-  return (backend as unknown as WasmHeap).typedArrayFromHeap(t);
-}
-
-/** Byte address of `t`'s data in the wasm heap (tfjs-backend-wasm 4.22's dataIdMap entry). */
-export function heapOffset(backend: KernelBackend, t: TensorInfo): number {
-  const entry = (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } }).dataIdMap.get(t.dataId);
-  if (entry === undefined) throw new Error('heapOffset: tensor is not on this wasm backend');
-  return entry.memoryOffset;
+  makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool'): TensorInfo;
 }

@@ -5,7 +5,7 @@
 // stockWasmKernel, for benchmarks and for the calls our kernels leave to them (e.g. string tensors).
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv-grad';
-import { groupNormBackward, groupNormForward } from './group-norm-simd';
+import { groupNormBackward, groupNormForwardTrain } from './group-norm-simd';
 import { siluGradKernel } from './silu';
 import { DATA_MOVEMENT_KERNELS } from './data-movement';
 import { spatialSum, spatialSumHandles } from './reduce-sum';
@@ -30,7 +30,7 @@ const KERNELS: [string, tf.KernelFunc][] = [
     [name, withFallback(name, fn as unknown as tf.KernelFunc, handles as unknown as (a: Args) => boolean)] as [string, tf.KernelFunc]),
   ['Sum', withFallback('Sum', spatialSum as unknown as tf.KernelFunc, spatialSumHandles as unknown as (a: Args) => boolean)],
   // Kernels of our own (wasm-kernels.ts); the ops call them only once the module is prepared.
-  ['NoisebookGroupNorm', groupNormForward as unknown as tf.KernelFunc],
+  ['NoisebookGroupNorm', groupNormForwardTrain as unknown as tf.KernelFunc],
   ['NoisebookGroupNormGrad', groupNormBackward as unknown as tf.KernelFunc],
   ['NoisebookSiluGrad', siluGradKernel as unknown as tf.KernelFunc],
 ];

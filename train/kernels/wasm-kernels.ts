@@ -8,7 +8,8 @@ import { Worker } from 'node:worker_threads';
 import type { KernelBackend } from '@tensorflow/tfjs-core';
 import wabtInit from 'wabt';
 import { filterGradWat } from './filter-grad-wat';
-import { groupNormWat } from './group-norm-wat';
+import { groupNormWat } from '../../src/lib/models/wasm-kernels/group-norm-wat';
+import { backendMemory } from '../../src/lib/models/wasm-kernels/heap';
 import { siluWat } from './silu-wat';
 
 /** The module's exports, in the order the helper numbers them. */
@@ -88,14 +89,6 @@ class Helper {
 }
 
 let kernels: { fns: Record<WasmKernelName, Fn>; helper: Helper | null; backend: KernelBackend } | null = null;
-
-/** The backend's WebAssembly.Memory (tfjs-backend-wasm 4.22: `wasmMemory` threaded, `asm.memory` not). */
-function backendMemory(backend: KernelBackend): WebAssembly.Memory {
-  const mod = (backend as unknown as { wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } } }).wasm;
-  const memory = mod?.wasmMemory ?? mod?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) throw new Error('the wasm backend does not expose its memory');
-  return memory;
-}
 
 /**
  * Assembles and instantiates the kernels for `backend` (the wasm backend, already started); with

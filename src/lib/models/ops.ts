@@ -52,7 +52,8 @@ let active: ModelOps = referenceOps;
 
 /**
  * Swap the implementation behind groupNorm/silu/down2/up2 (train/ installs custom-gradient
- * versions). Missing entries keep the reference; `null` restores the reference set.
+ * versions; the engine its wasm GroupNorm, wasm-kernels/install.ts). Missing entries keep the
+ * reference; `null` restores the reference set.
  */
 export function setTrainingOps(impl: Partial<ModelOps> | null): void {
   active = impl === null ? referenceOps : { ...referenceOps, ...impl };

@@ -1,0 +1,116 @@
+// The engine's GroupNorm on our own wasm kernel (src/lib/models/wasm-kernels/): the committed module is
+// the WAT assembled, and on a plain wasm backend (as in a lesson's worker) the op equals the reference
+// ops on the cpu backend, falls back to them where the kernel does not apply, leaves no tensor, and
+// leaves a lesson's sample of the shipped base-64 the same picture.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { makeRng } from '../../../src/lib/math/rng';
+import { loadModel, parseManifest } from '../../../src/lib/models/manifest';
+import { activeOps, setTrainingOps } from '../../../src/lib/models/ops';
+import { baseModelFrom, sampleBase } from '../../../src/lib/pipelines/base';
+import { installWasmGroupNorm, wasmGroupNorm, wasmGroupNormApplies } from '../../../src/lib/models/wasm-kernels/install';
+import { moduleSource } from '../../../scripts/wasm-kernels';
+import { wasmDistDir } from '../../../train/backend';
+
+const BASE_64 = 'pretrained/base-64';
+
+interface Case { b: number; h: number; w: number; c: number; groups: number; shift: number }
+const CASES: Case[] = [
+  { b: 1, h: 8, w: 8, c: 8, groups: 2, shift: 0 },
+  { b: 3, h: 5, w: 7, c: 16, groups: 4, shift: 1.5 },
+  { b: 2, h: 16, w: 16, c: 32, groups: 8, shift: -0.5 },
+  { b: 1, h: 4, w: 4, c: 12, groups: 3, shift: 0 },
+  { b: 2, h: 3, w: 5, c: 6, groups: 3, shift: 0 }, // C not a multiple of 4: the reference ops
+];
+
+function run(c: Case, seed: number): Float32Array {
+  const rng = makeRng(seed);
+  const normals = (n: number, scale: number, shift: number) => Float32Array.from({ length: n }, () => rng.normal() * scale + shift);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(normals(c.b * c.h * c.w * c.c, 1.5, c.shift), [c.b, c.h, c.w, c.c]);
+    const gamma = tf.tensor1d(normals(c.c, 0.5, 1)), beta = tf.tensor1d(normals(c.c, 1, 0));
+    return activeOps().groupNorm(x, gamma, beta, c.groups).dataSync<'float32'>().slice();
+  });
+}
+
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0, den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / Math.max(den, 1e-30);
+}
+
+describe('GroupNorm on our wasm kernel', () => {
+  const reference: Float32Array[] = [];
+
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    CASES.forEach((c, i) => reference.push(run(c, i)));
+    wasm.setWasmPaths(wasmDistDir());
+    await tf.setBackend('wasm');
+    await installWasmGroupNorm();
+  }, 60_000);
+
+  it('the committed module is the WAT assembled (npm run wasm-kernels)', async () => {
+    expect(readFileSync('src/lib/models/wasm-kernels/group-norm-module.ts', 'utf8')).toBe(await moduleSource());
+  });
+
+  it('stands behind groupNorm on the wasm backend it was installed on, where C is a multiple of 4', () => {
+    expect(activeOps().groupNorm).toBe(wasmGroupNorm);
+    expect(CASES.map((c) => wasmGroupNormApplies(c.c))).toEqual([true, true, true, true, false]);
+  });
+
+  it.each(CASES.map((c, i) => [`b${c.b} ${c.h}×${c.w}×${c.c} G${c.groups} mean ${c.shift}`, i] as const))(
+    'equals the reference ops on the cpu backend (%s)', (_name, i) => {
+      expect(relErr(run(CASES[i], i), reference[i])).toBeLessThan(1e-5);
+    });
+
+  it('leaves the tensor and wasm buffer counts where they were', () => {
+    run(CASES[1], 9);
+    const tensors = tf.memory().numTensors, buffers = tf.backend().numDataIds();
+    for (let i = 0; i < 3; i++) run(CASES[1], i);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.backend().numDataIds()).toBe(buffers);
+  });
+
+  it.runIf(existsSync(BASE_64))('leaves a 20-step guided DDIM sample of the shipped base-64 the same image within 0.1 display level', async () => {
+    const manifest = parseManifest(readFileSync(join(BASE_64, 'manifest.json'), 'utf8'), BASE_64);
+    const loaded = await loadModel(manifest, new Uint8Array(readFileSync(join(BASE_64, manifest.weightsFile))));
+    const model = baseModelFrom(manifest, loaded.unet, loaded.weights);
+    const draw = async () => {
+      const x = await sampleBase(model, { classIndex: 2, guidance: 3, batch: 1, sampler: 'ddim', steps: 20, eta: 0, seed: 11 });
+      const levels = tf.tidy(() => tf.mul(tf.add(x, 1), 127.5).dataSync<'float32'>().slice());
+      x.dispose();
+      return levels;
+    };
+    try {
+      const ours = await draw();
+      setTrainingOps(null);
+      const theirs = await draw();
+      let max = 0, sum = 0;
+      for (let i = 0; i < ours.length; i++) { const d = Math.abs(ours[i] - theirs[i]); max = Math.max(max, d); sum += d; }
+      console.log(`base-64 sample, our GroupNorm vs tfjs ops: mean |Δ| ${(sum / ours.length).toFixed(4)}, max ${max.toFixed(4)} levels`);
+      expect(max).toBeLessThan(0.1);
+    } finally {
+      setTrainingOps({ groupNorm: wasmGroupNorm });
+      tf.dispose(Object.values(loaded.weights));
+    }
+  }, 60_000);
+
+  it('gives way to the reference ops on another backend', async () => {
+    await tf.setBackend('cpu');
+    try {
+      expect(wasmGroupNormApplies(16)).toBe(false);
+      expect(relErr(run(CASES[1], 1), reference[1])).toBeLessThan(1e-6);
+    } finally {
+      await tf.setBackend('wasm');
+      setTrainingOps(null);
+    }
+  });
+});
