@@ -4,7 +4,7 @@
 // tf.profile's per-kernel times: the convolutions by shape with GFLOP/s, the rest by kernel name. Node's
 // wasm runs the same kernels as the engine worker's; the browser adds its own dispatch and threads, so
 // read the shares here and the absolute step time in `npm run bench -- engine-step`.
-// Usage: npx tsx scripts/profile-inference.ts [--model=base-64] [--threads=1|2] [--calls=10] [--batch=1|2] [--ops=browser|reference|training]
+// Usage: npx tsx scripts/profile-inference.ts [--model=base-64|sr-256|sr-1024|latent-64] [--size=N] [--threads=1|2] [--calls=10] [--batch=1|2] [--ops=browser|reference|training]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -34,13 +34,17 @@ async function main(): Promise<void> {
   if (ops === 'browser') await installWasmGroupNorm();
   const dir = join('pretrained', modelName);
   const manifest = parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8'), join(dir, 'manifest.json'));
-  if (manifest.config.extraChannels > 0) throw new Error(`${modelName}: a super-resolution stage needs its low-res input; profile base-64 or latent-64`);
   const model = await loadModel(manifest, new Uint8Array(readFileSync(join(dir, manifest.weightsFile))));
-  const size = (manifest.data.details as { resolution?: number }).resolution ?? 64;
+  // A super-resolution stage gets zeros for its low-res input and noise level: the same kernels run.
+  // Its net works at the stage's full size ÷ its space-to-depth factor (--size= to override).
+  const sr = (manifest.data.details as { sr?: { fullSize: number; spaceToDepth?: number } }).sr;
+  const size = Number(arg('size', String(sr ? sr.fullSize / (sr.spaceToDepth ?? 1) : (manifest.data.details as { resolution?: number }).resolution ?? 64)));
   const x = tf.randomNormal([batch, size, size, manifest.config.imageChannels], 0, 1, 'float32', 7) as tf.Tensor4D;
   const t = tf.fill([batch], 500) as tf.Tensor1D;
   const classes = manifest.config.classes > 0 ? (tf.fill([batch], 0, 'int32') as tf.Tensor1D) : undefined;
-  const call = () => model.unet.apply(model.weights, x, t, classes ? { classes } : {}).dispose();
+  const extra = manifest.config.extraChannels > 0 ? (tf.zeros([batch, size, size, manifest.config.extraChannels]) as tf.Tensor4D) : undefined;
+  const scalar = manifest.config.extraScalar ? (tf.zeros([batch]) as tf.Tensor1D) : undefined;
+  const call = () => model.unet.apply(model.weights, x, t, { classes, extra, scalar }).dispose();
   for (let i = 0; i < 3; i++) call(); // warm-up: XNNPACK builds its operators on the first calls
   const t0 = performance.now();
   for (let i = 0; i < calls; i++) call();
