@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadModel, parseManifest } from '../src/lib/models/manifest';
 import { setTrainingOps } from '../src/lib/models/ops';
-import { installWasmGroupNorm } from '../src/lib/models/wasm-kernels/install';
+import { installWasmModelKernels } from '../src/lib/models/wasm-kernels/install';
 import { initTrainingBackend } from '../train/backend';
 
 const arg = (name: string, fallback: string): string =>
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   // (--ops=browser, the default), --ops=reference the reference ops alone, --ops=training the trainer's.
   const ops = arg('ops', 'browser');
   if (ops !== 'training') setTrainingOps(null);
-  if (ops === 'browser') await installWasmGroupNorm();
+  if (ops === 'browser') await installWasmModelKernels();
   const dir = join('pretrained', modelName);
   const manifest = parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8'), join(dir, 'manifest.json'));
   const model = await loadModel(manifest, new Uint8Array(readFileSync(join(dir, manifest.weightsFile))));

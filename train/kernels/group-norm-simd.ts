@@ -5,17 +5,14 @@
 // NoisebookGroupNormGrad (register.ts); group-norm.ts calls them where C is a multiple of 4 and our
 // kernels are prepared.
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { groupNormForward, splitByItem, type KernelArgs, type PassRunner } from '../../src/lib/models/wasm-kernels/group-norm-forward';
+import { groupNormForward, splitByItem, type KernelArgs } from '../../src/lib/models/wasm-kernels/group-norm-forward';
 import { heapOffset, heapView, KernelScratch } from './kernel-scratch';
-import { runWasmKernel, wasmKernelsReady } from './wasm-kernels';
+import { runner, wasmKernelsReady } from './wasm-kernels';
 
 /** Whether the kernels apply: prepared on this backend and C a multiple of 4 (one f32x4 per step). */
 export function groupNormSimdHandles(backend: KernelBackend, channels: number): boolean {
   return wasmKernelsReady(backend) && channels % 4 === 0;
 }
-
-/** Our runner: each pass split by batch items with the helper thread on two threads. */
-const runner = (backend: KernelBackend): PassRunner => (name, mine, theirs) => runWasmKernel(backend, name, mine, theirs);
 
 /** Forward (the shared kernel, src/lib/models/wasm-kernels/group-norm-forward.ts) with our runner. */
 export function groupNormForwardTrain(args: KernelArgs): TensorInfo[] {

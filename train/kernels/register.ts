@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv-grad';
 import { groupNormBackward, groupNormForwardTrain } from './group-norm-simd';
-import { siluGradKernel } from './silu';
+import { siluGradKernel, siluSaveKernel } from './silu';
 import { DATA_MOVEMENT_KERNELS } from './data-movement';
 import { spatialSum, spatialSumHandles } from './reduce-sum';
 
@@ -32,6 +32,7 @@ const KERNELS: [string, tf.KernelFunc][] = [
   // Kernels of our own (wasm-kernels.ts); the ops call them only once the module is prepared.
   ['NoisebookGroupNorm', groupNormForwardTrain as unknown as tf.KernelFunc],
   ['NoisebookGroupNormGrad', groupNormBackward as unknown as tf.KernelFunc],
+  ['NoisebookSiluSave', siluSaveKernel as unknown as tf.KernelFunc],
   ['NoisebookSiluGrad', siluGradKernel as unknown as tf.KernelFunc],
 ];
 

@@ -7,20 +7,19 @@
 import { Worker } from 'node:worker_threads';
 import type { KernelBackend } from '@tensorflow/tfjs-core';
 import wabtInit from 'wabt';
-import { filterGradWat } from './filter-grad-wat';
-import { groupNormWat } from '../../src/lib/models/wasm-kernels/group-norm-wat';
 import { backendMemory } from '../../src/lib/models/wasm-kernels/heap';
-import { siluWat } from './silu-wat';
+import { MODEL_KERNEL_EXPORTS, modelKernelsWat, type PassRunner } from '../../src/lib/models/wasm-kernels/module-wat';
+import { filterGradWat } from './filter-grad-wat';
 
 /** The module's exports, in the order the helper numbers them. */
-const EXPORTS = ['filterGrad', 'channelSums', 'affine', 'affine2', 'siluGrad'] as const;
+const EXPORTS = ['filterGrad', ...MODEL_KERNEL_EXPORTS] as const;
 export type WasmKernelName = (typeof EXPORTS)[number];
 type Fn = (...args: number[]) => void;
 
 /** The module's text. `shared` must match the backend's memory (the threaded build's is shared). */
 export function wasmKernelsWat(shared: boolean): string {
   return `(module
-  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${filterGradWat()}${groupNormWat()}${siluWat()})`;
+  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${filterGradWat()}${modelKernelsWat()})`;
 }
 
 /** A helper that has not answered in this long has failed (one call takes well under a second). */
@@ -153,3 +152,6 @@ export function runWasmKernel(backend: KernelBackend, name: WasmKernelName, mine
     }
   }
 }
+
+/** runWasmKernel as the shared forward kernels' runner (src/lib/models/wasm-kernels). */
+export const runner = (backend: KernelBackend): PassRunner => (name, mine, theirs) => runWasmKernel(backend, name, mine, theirs);

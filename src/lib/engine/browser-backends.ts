@@ -53,10 +53,10 @@ export async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, 
   const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
   if (sum !== 3) throw new Error(`backend ${name} computed 1 + 2 = ${sum}`);
   if (name === 'wasm') {
-    // Our GroupNorm kernel (models/wasm-kernels; imported here, not at the top, so that the worker's
+    // Our GroupNorm and SiLU kernels (models/wasm-kernels; imported here, not at the top, so that the worker's
     // entry stays free of tfjs): without it the lessons run the same images on tfjs's own ops, only
     // slower, so a failure is a warning, not a failed backend.
-    await import('../models/wasm-kernels/install').then((m) => m.installWasmGroupNorm())
-      .catch((e: unknown) => console.warn('engine: wasm GroupNorm kernel not installed;', e));
+    await import('../models/wasm-kernels/install').then((m) => m.installWasmModelKernels())
+      .catch((e: unknown) => console.warn('engine: our wasm kernels not installed;', e));
   }
 }

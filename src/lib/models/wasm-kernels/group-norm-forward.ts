@@ -4,9 +4,7 @@
 // group-norm-simd.ts, which also splits each pass with its helper thread).
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapOffset, heapOutput, heapView } from './heap';
-
-/** Runs export `name` with `mine` here and, where the runner has a second thread, `theirs` there. */
-export type PassRunner = (name: 'channelSums' | 'affine' | 'affine2', mine: number[], theirs?: number[]) => void;
+import type { PassRunner } from './module-wat';
 
 export interface KernelArgs { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }
 

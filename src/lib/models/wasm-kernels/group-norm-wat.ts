@@ -61,12 +61,3 @@ export function groupNormWat(): string {
     ['$dy', '$x', '$out'], ['$p', '$q', '$k'])})`;
 }
 
-/**
- * The browser's module: GroupNorm's passes alone, importing the tfjs backend's memory (shared in the
- * threaded build). Assembled by `npm run wasm-kernels` into group-norm-module.ts, because the browser
- * has no assembler; a unit test checks the committed bytes against this text.
- */
-export function groupNormModuleWat(shared: boolean): string {
-  return `(module
-  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${groupNormWat()})`;
-}

@@ -1,18 +1,19 @@
-// The lessons' GroupNorm on our own wasm kernel (group-norm-forward.ts): two passes over the
-// activations where tf.moments and the affine take about eight tfjs kernels, each a full pass. The
-// engine installs it after the wasm backend starts; it then stands behind the model's groupNorm
-// (ops.ts) on that backend, where C is a multiple of 4, and the reference ops serve everywhere else.
-// Measured on base-64, batch 1, one thread in Node (scripts/profile-inference.ts): README, "Where a
+// The lessons' GroupNorm and SiLU on our own wasm kernels (group-norm-forward.ts, silu-forward.ts): two
+// passes over the activations where tf.moments and the affine take about eight tfjs kernels, and one
+// where Sigmoid (a scalar loop) and Multiply take two. The engine installs them after the wasm backend
+// starts; they then stand behind the model's groupNorm and silu (ops.ts) on that backend (GroupNorm
+// where C is a multiple of 4), and the reference ops serve everywhere else. Measured: README, "Where a
 // denoising step goes".
 import * as tf from '@tensorflow/tfjs-core';
 import { GROUP_NORM_EPS, referenceOps, setTrainingOps, type ModelOps } from '../ops';
-import { groupNormForward, type KernelArgs, type PassRunner } from './group-norm-forward';
-import { GROUP_NORM_MODULE } from './group-norm-module';
+import { groupNormForward, type KernelArgs } from './group-norm-forward';
 import { backendMemory } from './heap';
+import { MODEL_KERNELS_MODULE } from './model-kernels-module';
+import type { PassRunner } from './module-wat';
+import { siluForward } from './silu-forward';
 
-const KERNEL = 'NoisebookGroupNorm';
 type Fn = (...args: number[]) => void;
-let installed: { backend: tf.KernelBackend; fns: Record<string, Fn> } | null = null;
+let installedOn: tf.KernelBackend | null = null;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -21,38 +22,55 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+function register(kernelName: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+}
+
 /**
- * Instantiates the kernel against the active wasm backend's memory, registers it and puts it behind
- * groupNorm. Throws (and changes nothing) when the backend is not wasm or its memory is out of reach.
+ * Instantiates the kernels against the active wasm backend's memory, registers them and puts them
+ * behind groupNorm and silu. Throws (and changes nothing) when the backend is not wasm or its memory
+ * is out of reach.
  */
-export async function installWasmGroupNorm(): Promise<void> {
-  if (tf.getBackend() !== 'wasm') throw new Error('installWasmGroupNorm: the active backend is not wasm');
+export async function installWasmModelKernels(): Promise<void> {
+  if (tf.getBackend() !== 'wasm') throw new Error('installWasmModelKernels: the active backend is not wasm');
   const backend = tf.backend();
   const memory = backendMemory(backend);
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const { instance } = await WebAssembly.instantiate(decode(shared ? GROUP_NORM_MODULE.shared : GROUP_NORM_MODULE.plain), { env: { memory } });
+  const { instance } = await WebAssembly.instantiate(decode(shared ? MODEL_KERNELS_MODULE.shared : MODEL_KERNELS_MODULE.plain), { env: { memory } });
   const fns = instance.exports as unknown as Record<string, Fn>;
   // One thread: a split pass runs its two parts in turn.
   const run: PassRunner = (name, mine, theirs) => {
     fns[name](...mine);
     if (theirs !== undefined) fns[name](...theirs);
   };
-  if (tf.getKernel(KERNEL, 'wasm') !== undefined) tf.unregisterKernel(KERNEL, 'wasm');
-  tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: (args) => groupNormForward(args as unknown as KernelArgs, run) });
-  installed = { backend, fns };
-  setTrainingOps({ groupNorm: wasmGroupNorm });
+  register('NoisebookGroupNorm', (args) => groupNormForward(args as unknown as KernelArgs, run));
+  register('NoisebookSilu', (args) => siluForward(args as unknown as KernelArgs, run, false)[0]);
+  installedOn = backend;
+  setTrainingOps({ groupNorm: wasmGroupNorm, silu: wasmSilu });
 }
 
-/** Whether groupNorm runs on our kernel for `channels` on the active backend now. */
+/** Whether our kernels run on the active backend now. */
+export function wasmModelKernelsActive(): boolean {
+  return installedOn !== null && tf.backend() === installedOn;
+}
+
+/** Whether groupNorm runs on our kernel for `channels` now. */
 export function wasmGroupNormApplies(channels: number): boolean {
-  return installed !== null && tf.backend() === installed.backend && channels % 4 === 0;
+  return wasmModelKernelsActive() && channels % 4 === 0;
 }
 
 /** GroupNorm on our kernel where it applies, the reference ops elsewhere (same semantics). */
 export const wasmGroupNorm: ModelOps['groupNorm'] = (x, gamma, beta, groups, eps = GROUP_NORM_EPS) => {
   const c = x.shape[3];
   if (!wasmGroupNormApplies(c) || c % groups !== 0) return referenceOps.groupNorm(x, gamma, beta, groups, eps);
-  const [y, mu, rstd] = tf.engine().runKernel(KERNEL, { x, gamma, beta }, { groups, eps }) as tf.Tensor[];
+  const [y, mu, rstd] = tf.engine().runKernel('NoisebookGroupNorm', { x, gamma, beta }, { groups, eps }) as tf.Tensor[];
   tf.dispose([mu, rstd]);
   return y as tf.Tensor4D;
+};
+
+/** SiLU on our kernel where it runs, the reference ops elsewhere. */
+export const wasmSilu: ModelOps['silu'] = <T extends tf.Tensor>(x: T): T => {
+  if (!wasmModelKernelsActive() || x.dtype !== 'float32') return referenceOps.silu(x);
+  return tf.engine().runKernel('NoisebookSilu', { x }) as T;
 };

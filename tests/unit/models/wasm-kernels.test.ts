@@ -1,7 +1,8 @@
-// The engine's GroupNorm on our own wasm kernel (src/lib/models/wasm-kernels/): the committed module is
-// the WAT assembled, and on a plain wasm backend (as in a lesson's worker) the op equals the reference
-// ops on the cpu backend, falls back to them where the kernel does not apply, leaves no tensor, and
-// leaves a lesson's sample of the shipped base-64 the same picture.
+// The engine's GroupNorm and SiLU on our own wasm kernels (src/lib/models/wasm-kernels/): the committed
+// module is the WAT assembled, and on a plain wasm backend (as in a lesson's worker) the ops equal the
+// reference ops on the cpu backend (SiLU over its whole float range), fall back to them where the
+// kernel does not apply, leave no tensor, and leave a lesson's sample of the shipped base-64 the same
+// picture.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { makeRng } from '../../../src/lib/math/rng';
 import { loadModel, parseManifest } from '../../../src/lib/models/manifest';
 import { activeOps, setTrainingOps } from '../../../src/lib/models/ops';
 import { baseModelFrom, sampleBase } from '../../../src/lib/pipelines/base';
-import { installWasmGroupNorm, wasmGroupNorm, wasmGroupNormApplies } from '../../../src/lib/models/wasm-kernels/install';
+import { installWasmModelKernels, wasmGroupNorm, wasmGroupNormApplies, wasmSilu } from '../../../src/lib/models/wasm-kernels/install';
 import { moduleSource } from '../../../scripts/wasm-kernels';
 import { wasmDistDir } from '../../../train/backend';
 
@@ -46,23 +47,36 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return num / Math.max(den, 1e-30);
 }
 
-describe('GroupNorm on our wasm kernel', () => {
+/** SiLU's inputs: 419 normals at two scales, then 16 edges of its range: 435 values, a scalar tail of 3. */
+const siluInputs = (): Float32Array => {
+  const rng = makeRng(5);
+  const xs = Array.from({ length: 419 }, (_, i) => rng.normal() * (i % 2 ? 3 : 12));
+  return Float32Array.from([...xs, -200, -90, -88, -87.5, -20, -1, -1e-8, 0, 1e-8, 1, 20, 87.5, 88, 90, 200, NaN]);
+};
+function siluRun(): Float32Array {
+  return tf.tidy(() => activeOps().silu(tf.tensor1d(siluInputs())).dataSync<'float32'>().slice());
+}
+
+describe('GroupNorm and SiLU on our wasm kernels', () => {
   const reference: Float32Array[] = [];
+  let siluReference: Float32Array;
 
   beforeAll(async () => {
     await tf.setBackend('cpu');
     CASES.forEach((c, i) => reference.push(run(c, i)));
+    siluReference = siluRun();
     wasm.setWasmPaths(wasmDistDir());
     await tf.setBackend('wasm');
-    await installWasmGroupNorm();
+    await installWasmModelKernels();
   }, 60_000);
 
   it('the committed module is the WAT assembled (npm run wasm-kernels)', async () => {
-    expect(readFileSync('src/lib/models/wasm-kernels/group-norm-module.ts', 'utf8')).toBe(await moduleSource());
+    expect(readFileSync('src/lib/models/wasm-kernels/model-kernels-module.ts', 'utf8')).toBe(await moduleSource());
   });
 
-  it('stands behind groupNorm on the wasm backend it was installed on, where C is a multiple of 4', () => {
+  it('stand behind groupNorm and silu on the wasm backend they were installed on (GroupNorm where C is a multiple of 4)', () => {
     expect(activeOps().groupNorm).toBe(wasmGroupNorm);
+    expect(activeOps().silu).toBe(wasmSilu);
     expect(CASES.map((c) => wasmGroupNormApplies(c.c))).toEqual([true, true, true, true, false]);
   });
 
@@ -71,15 +85,27 @@ describe('GroupNorm on our wasm kernel', () => {
       expect(relErr(run(CASES[i], i), reference[i])).toBeLessThan(1e-5);
     });
 
+  it('SiLU equals the reference ops on the cpu backend to 1e-6 of max(1, |x|), from −200 to 200 and NaN', () => {
+    const got = siluRun(), xs = siluInputs();
+    let worst = 0;
+    for (let i = 0; i < xs.length - 1; i++) worst = Math.max(worst, Math.abs(got[i] - siluReference[i]) / Math.max(1, Math.abs(xs[i])));
+    expect(worst).toBeLessThan(1e-6);
+    expect(got[xs.length - 1]).toBeNaN();
+  });
+
   it('leaves the tensor and wasm buffer counts where they were', () => {
     run(CASES[1], 9);
+    siluRun();
     const tensors = tf.memory().numTensors, buffers = tf.backend().numDataIds();
-    for (let i = 0; i < 3; i++) run(CASES[1], i);
+    for (let i = 0; i < 3; i++) {
+      run(CASES[1], i);
+      siluRun();
+    }
     expect(tf.memory().numTensors).toBe(tensors);
     expect(tf.backend().numDataIds()).toBe(buffers);
   });
 
-  it.runIf(existsSync(BASE_64))('leaves a 20-step guided DDIM sample of the shipped base-64 the same image within 0.1 display level', async () => {
+  it.runIf(existsSync(BASE_64))('leave a 20-step guided DDIM sample of the shipped base-64 the same image within 0.1 display level', async () => {
     const manifest = parseManifest(readFileSync(join(BASE_64, 'manifest.json'), 'utf8'), BASE_64);
     const loaded = await loadModel(manifest, new Uint8Array(readFileSync(join(BASE_64, manifest.weightsFile))));
     const model = baseModelFrom(manifest, loaded.unet, loaded.weights);
@@ -95,15 +121,15 @@ describe('GroupNorm on our wasm kernel', () => {
       const theirs = await draw();
       let max = 0, sum = 0;
       for (let i = 0; i < ours.length; i++) { const d = Math.abs(ours[i] - theirs[i]); max = Math.max(max, d); sum += d; }
-      console.log(`base-64 sample, our GroupNorm vs tfjs ops: mean |Δ| ${(sum / ours.length).toFixed(4)}, max ${max.toFixed(4)} levels`);
+      console.log(`base-64 sample, our GroupNorm and SiLU vs tfjs ops: mean |Δ| ${(sum / ours.length).toFixed(4)}, max ${max.toFixed(4)} levels`);
       expect(max).toBeLessThan(0.1);
     } finally {
-      setTrainingOps({ groupNorm: wasmGroupNorm });
+      setTrainingOps({ groupNorm: wasmGroupNorm, silu: wasmSilu });
       tf.dispose(Object.values(loaded.weights));
     }
   }, 60_000);
 
-  it('gives way to the reference ops on another backend', async () => {
+  it('give way to the reference ops on another backend', async () => {
     await tf.setBackend('cpu');
     try {
       expect(wasmGroupNormApplies(16)).toBe(false);
