@@ -4,6 +4,7 @@
 // A file of its own because the wasm module's thread count is fixed when it first loads.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { relErr } from '../support/rel-err';
 import '@tensorflow/tfjs-backend-cpu';
 import { makeRng } from '../../src/lib/math/rng';
 import { referenceOps, type ModelOps } from '../../src/lib/models/ops';
@@ -16,14 +17,6 @@ function normals(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
 }
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / Math.max(den, 1e-30);
-}
 
 /**
  * dx and dW of Σ r·conv2d(x, W), 3×3 SAME, batch 4, 16×16, ci→co (large enough to be split across

@@ -5,6 +5,7 @@
 // default picks for the shape.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { relErr } from '../support/rel-err';
 import '@tensorflow/tfjs-backend-cpu';
 import { makeRng } from '../../src/lib/math/rng';
 import { initTrainingBackend } from '../../train/backend';
@@ -45,15 +46,6 @@ function normals(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
 }
 
-/** max |a − b| / max |b|: error relative to the reference's scale. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / Math.max(den, 1e-30);
-}
 
 /** Output, dx and dW of Σ r·conv2d(x, W) on the active backend, as plain arrays. */
 function convGrads(c: Case, seed: number) {

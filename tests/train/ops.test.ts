@@ -4,6 +4,7 @@
 // of those reference ops, and no tensor left behind.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { relErr } from '../support/rel-err';
 import '@tensorflow/tfjs-backend-cpu';
 import { makeRng } from '../../src/lib/math/rng';
 import { activeOps, referenceOps, type ModelOps } from '../../src/lib/models/ops';
@@ -17,14 +18,6 @@ function normals(n: number, seed: number, scale = 1, shift = 0): Float32Array<Ar
   return Float32Array.from({ length: n }, () => rng.normal() * scale + shift);
 }
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / Math.max(den, 1e-30);
-}
 
 interface GnCase { b: number; h: number; w: number; c: number; groups: number; shift: number }
 const GN_CASES: GnCase[] = [

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { relErr } from '../../support/rel-err';
 import '@tensorflow/tfjs-backend-cpu';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { makeRng } from '../../../src/lib/math/rng';
@@ -38,14 +39,6 @@ function run(c: Case, seed: number): Float32Array {
   });
 }
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / Math.max(den, 1e-30);
-}
 
 /** SiLU's inputs: 419 normals at two scales, then 16 edges of its range: 435 values, a scalar tail of 3. */
 const siluInputs = (): Float32Array => {
