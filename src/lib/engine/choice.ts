@@ -75,7 +75,7 @@ export class BackendChoice {
     }
     const ms = times.sort((a, b) => a - b)[RUNS >> 1];
     const timings = later.ready.timings.map((t) => (t.backend === later.ready.backend ? { ...t, ms } : t));
-    this.deps.post({ ...later.ready, msPerRun: ms, timings });
+    this.deps.post({ ...later.ready, msPerRun: ms, timings, retimed: true });
   }
 
   /** Forgets the choice (a recovery reloads every model on a new backend; the first one chooses again). */

@@ -290,7 +290,7 @@ export class EngineClient {
 
   private receive(m: EngineResponse): void {
     if (m.type === 'ready') {
-      this.ready = { backend: m.backend, msPerRun: m.msPerRun, firstRunMs: m.firstRunMs, warmUpMs: m.warmUpMs, timings: m.timings, overridden: m.overridden };
+      this.ready = { backend: m.backend, msPerRun: m.msPerRun, firstRunMs: m.firstRunMs, warmUpMs: m.warmUpMs, timings: m.timings, overridden: m.overridden, ...(m.retimed ? { retimed: true as const } : {}) };
       this.opts.onReady?.(this.ready);
       return;
     }

@@ -180,6 +180,11 @@ export type EngineResponse =
       warmUpMs: number | null;
       timings: BackendTiming[];
       overridden: boolean;
+      /**
+       * The speed of a backend chosen earlier untimed, measured once a job had warmed it (choice.ts
+       * timeAfterJob): not an answer to a choice the reader made meanwhile. Absent on selections.
+       */
+      retimed?: true;
     }
   | { type: 'load-progress'; id: number; loaded: number; total: number | null }
   /** `role`: read from the manifest, a base model or a super-resolution one (manifest data.details.sr). */

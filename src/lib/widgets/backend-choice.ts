@@ -35,6 +35,9 @@ export function onReport(s: ChoiceState, ready: ReadyInfo | null): { next: Choic
   // An override already in force when the badge mounted (or set from the console) is ticked as well.
   if (s.asked === 'auto') return { next: { ...s, asked: ready.overridden && !s.pending ? ready.backend : 'auto', seen: ready, pending: false }, clearOverride: false };
   if (ready.overridden && ready.backend === s.asked) return { next: { ...s, seen: ready, pending: false }, clearOverride: false };
+  // The old backend's own timing, posted before the engine saw the reader's choice: what runs until
+  // the engine answers, not its answer (taken for one, it dropped a WebGL choice made in that window).
+  if (s.pending && ready.retimed) return { next: { ...s, seen: ready }, clearOverride: false };
   return { next: { asked: 'auto', seen: ready, pending: false, dropped: s.asked as EngineBackend }, clearOverride: true };
 }
 

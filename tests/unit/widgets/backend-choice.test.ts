@@ -34,6 +34,18 @@ describe('backend badge menu', () => {
     expect(choose(moved.next, 'cpu').dropped).toBeNull();
   });
 
+  it('the old backend\'s own timing, arriving while a choice is pending, neither answers nor drops the choice', () => {
+    const picked = choose(onReport(INITIAL_CHOICE, report('wasm', false, null)).next, 'webgl');
+    const retimed = onReport(picked, { ...report('wasm', false, 11), retimed: true });
+    expect(retimed.clearOverride).toBe(false);
+    expect(retimed.next).toMatchObject({ asked: 'webgl', pending: true, dropped: null });
+    expect(badgeLabel(retimed.next, retimed.next.seen)).toEqual({ kind: 'measuring', backend: 'webgl' });
+    const kept = onReport(retimed.next, report('webgl', true, 30)); // the engine's answer
+    expect(kept.next).toMatchObject({ asked: 'webgl', pending: false, dropped: null });
+    // the same timing with no choice pending is only a new figure
+    expect(onReport(onReport(INITIAL_CHOICE, report('wasm', false, null)).next, { ...report('wasm', false, 11), retimed: true }).next.asked).toBe('auto');
+  });
+
   it('a choice that never starts is dropped too', () => {
     const picked = choose(onReport(INITIAL_CHOICE, report('wasm', false)).next, 'webgl');
     expect(onReport(picked, report('wasm', false)).next.dropped).toBe('webgl');
