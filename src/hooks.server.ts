@@ -3,7 +3,7 @@
 // widget runs a model, the script that starts the engine's worker from the head (lib/engine/engine-start.js),
 // inline, with its hash added to the page's Content-Security-Policy.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { building } from '$app/environment';
 import type { Handle } from '@sveltejs/kit';
@@ -43,7 +43,19 @@ function engineStart(pathname: string): string {
   const slug = /^\/[a-z]{2}\/([a-z0-9-]+)\/$/.exec(pathname)?.[1];
   const models = slug === undefined ? undefined : OPENING_MODELS[slug];
   const worker = models ? workerUrl() : null;
-  return models && worker ? `<script data-worker="${worker}" data-models="${models.map(modelUrl).join(' ')}">${engineStartSource}</script>` : '';
+  if (!models || !worker) return '';
+  // The first model's weights file, so the worker starts it beside the manifest (early-fetch.ts).
+  const first = weightsFileOf(models[0]);
+  const urls = models.map((m, i) => (i === 0 && first ? `${modelUrl(m)}#${first}` : modelUrl(m)));
+  return `<script data-worker="${worker}" data-models="${urls.join(' ')}">${engineStartSource}</script>`;
+}
+
+/** The weights file `model`'s shipped manifest names (pretrained/<model>/, served as /models/<model>/), or null. */
+function weightsFileOf(model: string): string | null {
+  const path = join('pretrained', model, 'manifest.json');
+  if (!existsSync(path)) return null;
+  const file = (JSON.parse(readFileSync(path, 'utf8')) as { weightsFile?: unknown }).weightsFile;
+  return typeof file === 'string' && /^[\w.-]+$/.test(file) ? file : null;
 }
 
 /** The CSP <meta> with the engine start's hash added to script-src; null when the page has no such policy. */

@@ -6,17 +6,19 @@
 import { MODEL_CACHE, modelFileUrls } from './model-cache';
 
 export interface EarlyFetch {
-  /** Starts the manifest and, unless the model cache holds them, the weights of model folder `folder`. */
-  start(folder: string): void;
+  /**
+   * Starts the manifest and, unless the model cache holds them, the weights of model folder `folder`:
+   * beside the manifest when the page named the weights file (`weightsFile`, from the build's manifest),
+   * else once the manifest has named it.
+   */
+  start(folder: string, weightsFile?: string | null): void;
   /** A fetch that answers a started URL once with its early response, and everything else from `fetcher`. */
   fetch: typeof fetch;
 }
 
 /** A plain file name in the folder, as exports write it (`weights.bin`); anything else is left to the loader. */
-const weightsFileOf = (manifest: unknown): string | null => {
-  const name = (manifest as { weightsFile?: unknown } | null)?.weightsFile;
-  return typeof name === 'string' && /^[\w.-]+$/.test(name) ? name : null;
-};
+const plainFile = (name: unknown): string | null => (typeof name === 'string' && /^[\w.-]+$/.test(name) ? name : null);
+const weightsFileOf = (manifest: unknown): string | null => plainFile((manifest as { weightsFile?: unknown } | null)?.weightsFile);
 
 export function earlyFetch(fetcher: typeof fetch, caches: CacheStorage | null): EarlyFetch {
   const early = new Map<string, Promise<Response>>();
@@ -29,23 +31,31 @@ export function earlyFetch(fetcher: typeof fetch, caches: CacheStorage | null): 
     return response;
   };
 
-  async function weightsAfter(folder: string, manifest: Promise<Response>): Promise<void> {
-    const answer = await manifest;
-    if (!answer.ok) return;
-    const file = weightsFileOf(await answer.clone().json());
-    if (file === null) return;
+  async function weightsNamed(folder: string, file: string): Promise<void> {
     const { weights } = modelFileUrls(folder, file);
-    // Weights the loader keeps (checked against this manifest's SHA-256 there) need no second download.
+    // Weights the loader keeps (checked against the manifest's SHA-256 there) need no second download.
     const cached = caches && (await (await caches.open(MODEL_CACHE)).match(weights));
     if (!cached && !early.has(weights)) begin(weights);
   }
 
+  async function weightsAfter(folder: string, manifest: Promise<Response>): Promise<void> {
+    const answer = await manifest;
+    if (!answer.ok) return;
+    const file = weightsFileOf(await answer.clone().json());
+    if (file !== null) await weightsNamed(folder, file);
+  }
+
   return {
-    start(folder) {
+    start(folder, weightsFile) {
       const { manifest, weights: prefix } = modelFileUrls(folder, ''); // the folder's URL, with its slash
       if (decided.has(prefix)) return;
-      // A failure leaves the weights to the loader, which fetches them itself.
-      decided.set(prefix, weightsAfter(prefix, begin(manifest)).catch(() => undefined));
+      const manifestResponse = begin(manifest);
+      // The page's name for the weights saves waiting for the manifest (a round trip, and on the school
+      // laptop the line's share the worker's script took meanwhile). Should the served manifest name
+      // another file, the loader fetches that one and this download goes unused. A failure leaves the
+      // weights to the loader, which fetches them itself.
+      const named = plainFile(weightsFile);
+      decided.set(prefix, (named !== null ? weightsNamed(prefix, named) : weightsAfter(prefix, manifestResponse)).catch(() => undefined));
     },
     async fetch(input, init) {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;

@@ -11,13 +11,32 @@ interface WorkerScope extends EnginePort {
   name?: string;
 }
 
-/** Worker names that carry the models to fetch at once: `engine-prefetch <url> <url> …` (engine-start.js). */
+/**
+ * Worker names that carry the models to fetch at once: `engine-prefetch <url> <url> …` (engine-start.js),
+ * where a folder may end in `#<weights file>` (the build's manifest names it: hooks.server.ts).
+ */
 export const PREFETCH_NAME = 'engine-prefetch';
+
+/** The name's entries that are this site's model folders: [folder, weights file or null]. */
+function prefetchEntries(name: string | undefined): [string, string | null][] {
+  const [head, ...entries] = (name ?? '').split(' ').filter(Boolean);
+  if (head !== PREFETCH_NAME) return [];
+  return entries
+    .map((e): [string, string | null] => {
+      const [folder, file] = e.split('#');
+      return [folder, file ?? null];
+    })
+    .filter(([folder]) => /^\/[\w./-]*\/$/.test(folder));
+}
 
 /** The model folders a worker's name asks for, in order; [] for any other name. */
 export function prefetchFromName(name: string | undefined): string[] {
-  const [head, ...urls] = (name ?? '').split(' ').filter(Boolean);
-  return head === PREFETCH_NAME ? urls.filter((u) => /^\/[\w./-]*\/$/.test(u)) : [];
+  return prefetchEntries(name).map(([folder]) => folder);
+}
+
+/** The weights file the name gives for its first folder, or null. */
+export function firstWeightsFromName(name: string | undefined): string | null {
+  return prefetchEntries(name)[0]?.[1] ?? null;
 }
 
 /** Listens on `scope` at once and serves the engine there once `load` has brought it. */
@@ -35,7 +54,7 @@ export function serveEntry(
   // The worker's name is here at once: start the first model and tell the engine as the message would.
   const named = prefetchFromName(scope.name);
   if (named.length > 0) {
-    early.start(named[0]);
+    early.start(named[0], firstWeightsFromName(scope.name));
     handle({ type: 'prefetch', urls: named });
   }
   // Listen at once: messages the page sent while this script loaded are dispatched right after it runs.

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { earlyFetch } from '../../../src/lib/engine/early-fetch';
 import { MODEL_CACHE } from '../../../src/lib/engine/model-cache';
-import { prefetchFromName, serveEntry } from '../../../src/lib/engine/worker-entry';
+import { firstWeightsFromName, prefetchFromName, serveEntry } from '../../../src/lib/engine/worker-entry';
 
 const MANIFEST = '/models/base-64/manifest.json';
 const WEIGHTS = '/models/base-64/weights.bin';
@@ -44,6 +44,34 @@ describe('early fetch of the first model', () => {
     expect(net.asked).toEqual([MANIFEST, WEIGHTS]); // both came from the early downloads
     await early.fetch(WEIGHTS);
     expect(net.asked).toEqual([MANIFEST, WEIGHTS, WEIGHTS]); // a second ask goes to the network
+  });
+
+  it('with the weights file named by the page, starts the weights beside the manifest, not after it', async () => {
+    let answer = (): void => undefined;
+    const slowManifest = new Promise<void>((r) => (answer = r));
+    const asked: string[] = [];
+    const fetcher = (async (input: RequestInfo | URL) => {
+      const url = String(input);
+      asked.push(url);
+      if (url === MANIFEST) await slowManifest; // the manifest has not arrived
+      return new Response(url === MANIFEST ? JSON.stringify({ weightsFile: 'weights.bin' }) : 'bytes');
+    }) as typeof fetch;
+    const early = earlyFetch(fetcher, null);
+    early.start('/models/base-64/', 'weights.bin');
+    await settle();
+    expect(asked).toEqual([MANIFEST, WEIGHTS]); // both asked before the manifest answered
+    answer();
+    expect(await (await early.fetch(WEIGHTS)).text()).toBe('bytes');
+    expect(asked).toEqual([MANIFEST, WEIGHTS]);
+
+    const cached = network({ [MANIFEST]: '{}' });
+    earlyFetch(cached.fetch, cacheWith([WEIGHTS])).start('/models/base-64/', 'weights.bin');
+    await settle();
+    expect(cached.asked).toEqual([MANIFEST]); // weights in the model cache: still not downloaded
+    const odd = network({ [MANIFEST]: JSON.stringify({ weightsFile: 'weights.bin' }) });
+    earlyFetch(odd.fetch, null).start('/models/base-64/', '../secret');
+    await settle();
+    expect(odd.asked).toEqual([MANIFEST, WEIGHTS]); // an odd name is ignored: the manifest's is used
   });
 
   it('a loader that asks for the weights before their early download has started still gets that one download', async () => {
@@ -129,6 +157,9 @@ describe('the worker entry', () => {
     expect(gotten).toEqual([{ type: 'prefetch', urls: ['/models/base-64/', '/models/sr-256/'] }, { type: 'init' }]);
     expect(prefetchFromName('engine-prefetch /models/a/ https://elsewhere/x/')).toEqual(['/models/a/']); // this site's folders only
     expect(prefetchFromName('some other name')).toEqual([]);
+    expect(prefetchFromName('engine-prefetch /models/a/#weights.bin /models/b/')).toEqual(['/models/a/', '/models/b/']);
+    expect(firstWeightsFromName('engine-prefetch /models/a/#weights.bin /models/b/')).toBe('weights.bin');
+    expect(firstWeightsFromName('engine-prefetch /models/a/ /models/b/#w.bin')).toBeNull(); // the first folder's only
   });
 
   it('says why when the engine cannot load', async () => {
