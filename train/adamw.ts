@@ -1,6 +1,7 @@
 // AdamW: Adam with decoupled weight decay (Loshchilov & Hutter, ICLR 2019, Algorithm 2; Kingma & Ba
 // 2015 for the moments). The decay shrinks θ directly, θ ← θ − lr·λ·θ, instead of entering the gradient.
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmKernelsReady } from './kernels/wasm-kernels';
 
 export interface AdamWOptions {
   beta1: number;
@@ -46,11 +47,18 @@ export class AdamW {
       if (!g) throw new Error(`AdamW: no gradient for parameter ${name}`);
       const mOld = this.m.get(name);
       const vOld = this.v.get(name);
-      const [m, v, next] = tf.tidy(() => {
+      const keep = weightDecay > 0 && decays(name, p.shape) ? 1 - lr * weightDecay : 1;
+      // On wasm with our kernels prepared: one pass (kernels/adamw-wat.ts), the same arithmetic in float32.
+      const fused = wasmKernelsReady(tf.backend()) && [p, g, mOld, vOld].every((t) => t === undefined || t.dtype === 'float32');
+      const [m, v, next] = fused ? tf.tidy(() => {
+        const [pNext, mNext, vNext] = tf.engine().runKernel('NoisebookAdamW', { p, g, m: mOld ?? tf.zerosLike(p), v: vOld ?? tf.zerosLike(p) },
+          { beta1, beta2, c1, c2, eps, lr, keep }) as tf.Tensor[];
+        return [mNext, vNext, pNext];
+      }) : tf.tidy(() => {
         const m = mOld ? tf.add(tf.mul(mOld, beta1), tf.mul(g, 1 - beta1)) : tf.mul(g, 1 - beta1);
         const v = vOld ? tf.add(tf.mul(vOld, beta2), tf.mul(tf.square(g), 1 - beta2)) : tf.mul(tf.square(g), 1 - beta2);
         const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps));
-        const decayed = weightDecay > 0 && decays(name, p.shape) ? tf.mul(p, 1 - lr * weightDecay) : p;
+        const decayed = keep !== 1 ? tf.mul(p, keep) : p;
         return [m, v, tf.sub(decayed, tf.mul(update, lr))];
       });
       mOld?.dispose();

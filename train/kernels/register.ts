@@ -4,6 +4,7 @@
 // average pool (reduce-sum.ts). The stock kernels stay reachable through
 // stockWasmKernel, for benchmarks and for the calls our kernels leave to them (e.g. string tensors).
 import * as tf from '@tensorflow/tfjs-core';
+import { adamwKernel } from './adamw-kernel';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv-grad';
 import { groupNormBackward, groupNormForwardTrain } from './group-norm-simd';
 import { siluGradKernel, siluSaveKernel } from './silu';
@@ -34,6 +35,7 @@ const KERNELS: [string, tf.KernelFunc][] = [
   ['NoisebookGroupNormGrad', groupNormBackward as unknown as tf.KernelFunc],
   ['NoisebookSiluSave', siluSaveKernel as unknown as tf.KernelFunc],
   ['NoisebookSiluGrad', siluGradKernel as unknown as tf.KernelFunc],
+  ['NoisebookAdamW', adamwKernel as unknown as tf.KernelFunc],
 ];
 
 /**
