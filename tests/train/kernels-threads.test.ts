@@ -10,7 +10,7 @@ import { makeRng } from '../../src/lib/math/rng';
 import { referenceOps, type ModelOps } from '../../src/lib/models/ops';
 import { initTrainingBackend, type TrainingBackendInfo } from '../../train/backend';
 import { trainingOps } from '../../train/kernels/ops';
-import { wasmKernelThreads } from '../../train/kernels/wasm-kernels';
+import { runWasmKernel, wasmKernelThreads } from '../../train/kernels/wasm-kernels';
 
 function normals(n: number, seed: number): Float32Array {
   const rng = makeRng(seed);
@@ -68,6 +68,10 @@ describe('wasm with two threads in Node', () => {
     const [dx, dw] = grads(stride, ci, co);
     expect(relErr(dx, reference[i][0])).toBeLessThan(1e-5);
     expect(relErr(dw, reference[i][1])).toBeLessThan(1e-5);
+  });
+
+  it('keeps a call with a float argument off the helper, whose control words are Int32', () => {
+    expect(() => runWasmKernel(tf.backend(), 'siluGrad', [0, 0, 0, 0, 0], [0, 0, 0, 0, 0.5])).toThrow(/integer arguments/);
   });
 
   it('GroupNorm and SiLU on our kernels, split across the 2 threads, match cpu autodiff of the reference ops', () => {

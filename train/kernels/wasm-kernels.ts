@@ -63,6 +63,8 @@ class Helper {
   /** Starts `name(args)` on the helper; `join()` waits for it. */
   post(name: WasmKernelName, args: number[]): void {
     if (args.length > MAX_ARGS) throw new Error(`${name}: more than ${MAX_ARGS} arguments`);
+    // The control words are Int32: a float setting (adamw's) would arrive truncated, so such calls stay on this thread.
+    if (!args.every((a) => Number.isInteger(a) && a >= -(2 ** 31) && a < 2 ** 32)) throw new Error(`${name}: only integer arguments go to the helper`);
     this.ctl[FN] = EXPORTS.indexOf(name);
     this.ctl[NARGS] = args.length;
     this.ctl.set(args, ARGS);
