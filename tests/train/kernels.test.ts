@@ -31,8 +31,8 @@ const CASES: Case[] = [
   { b: 3, h: 16, w: 16, ci: 8, co: 8, k: 3, stride: 1, pad: 'same' },
   // The GEMM's chunks of 8192 positions: 4·42² + 39·42 + 40 = 8734 positions → a cut inside image 5.
   { b: 5, h: 40, w: 40, ci: 2, co: 3, k: 3, stride: 1, pad: 'same' },
-  // Shapes the SIMD kernel takes (Ci a multiple of 4, Co of 8): VALID, explicit and even-filter SAME
-  // padding, 1×1, and 3·18·18 = 972 positions → two of its 512-position blocks.
+  // Channel counts that fit the SIMD kernel's tiles without padding (Ci a multiple of 4, Co of 8): VALID,
+  // explicit and even-filter SAME padding, 1×1, and 3·18·18 = 972 positions → two of its 512-position blocks.
   { b: 2, h: 9, w: 11, ci: 4, co: 8, k: 3, stride: 1, pad: 'valid' },
   { b: 3, h: 6, w: 7, ci: 12, co: 16, k: 3, stride: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
   { b: 2, h: 10, w: 10, ci: 8, co: 16, k: 1, stride: 1, pad: 'same' },
@@ -95,11 +95,9 @@ describe('wasm conv-gradient kernels', () => {
     }
   });
 
-  it('the SIMD dW kernel is prepared on one thread and takes the shapes whose channels fit its tiles', () => {
+  it('the SIMD dW kernel is prepared on one thread and takes every stride-1 shape (channels padded to its tiles)', () => {
     expect(wasmKernelThreads()).toBe(1);
-    const taken = CASES.filter((c) => c.stride === 1 && filterGradSimdHandles(tf.backend(), c.ci, c.co));
-    expect(taken.map(label)).toEqual(['b3 16×16 8→8 k3 s1 same', 'b2 9×11 4→8 k3 s1 valid', 'b3 6×7 12→16 k3 s1 explicit',
-      'b2 10×10 8→16 k1 s1 same', 'b1 12×12 4→8 k2 s1 same']);
+    expect(CASES.filter((c) => c.stride === 1).every((c) => filterGradSimdHandles(tf.backend(), c.ci, c.co))).toBe(true);
   });
 
   it('conv2dTranspose forward (which is Conv2DBackpropInput) matches the cpu backend', async () => {

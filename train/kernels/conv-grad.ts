@@ -49,9 +49,9 @@ function convGeometry(inShape: number[], filterShape: number[], attrs: ConvGradA
 }
 
 /**
- * How dW is computed at stride 1: our SIMD kernel (filter-grad-simd.ts; Ci a multiple of 4, Co of 8,
- * once prepared), chunked GEMMs (filter-grad.ts), the batch-as-channels conv, or 'auto': the SIMD
- * kernel where it applies (about twice the GEMMs' rate, README "Training speed"), else the GEMM unless
+ * How dW is computed at stride 1: our SIMD kernel (filter-grad-simd.ts, once prepared; channels padded
+ * to its tiles), chunked GEMMs (filter-grad.ts), the batch-as-channels conv, or 'auto': the SIMD
+ * kernel where it is prepared (about twice the GEMMs' rate, README "Training speed"), else the GEMM unless
  * Co < 8, where its N = Co fills less than one 8-wide XNNPACK column tile and the conv measured faster
  * (out.conv, 32 → 3 at 64²: 22 vs 28 CPU ms, batch 16, 1 thread). 'simd' falls back like 'auto' where
  * the kernel does not apply.
