@@ -5,13 +5,14 @@
 //   m' = β1·m + (1 − β1)·g,  v' = β2·v + (1 − β2)·g²,  p' = keep·p − lr·(m'/c1) / (√(v'/c2) + ε)
 // with keep = 1 − lr·λ for decayed parameters, 1 for the rest.
 
-const f = (name: string) => `(f32x4.splat (local.get $${name}))`;
-const bump = (bytes: number) => ['$p', '$g', '$m', '$v', '$po', '$mo', '$vo'].map((q) => `(local.set ${q} (i32.add (local.get ${q}) (i32.const ${bytes})))`).join(' ');
+import { elementLoop, load as loadAt, store as storeAt } from '../../src/lib/models/wasm-kernels/element-loop-wat';
 
-/** The statements for four elements (`vec`) or one, loaded into every lane and stored from lane 0. */
+const f = (name: string) => `(f32x4.splat (local.get $${name}))`;
+
+/** The statements for four elements (`vec`) or one (element-loop-wat.ts). */
 function update(vec: boolean): string {
-  const load = (q: string) => (vec ? `(v128.load (local.get ${q}))` : `(v128.load32_splat (local.get ${q}))`);
-  const store = (q: string, value: string) => (vec ? `(v128.store (local.get ${q}) ${value})` : `(f32.store (local.get ${q}) (f32x4.extract_lane 0 ${value}))`);
+  const load = (q: string) => loadAt(q, vec);
+  const store = (q: string, value: string) => storeAt(q, value, vec);
   return `(local.set $gv ${load('$g')})
       (local.set $mv (f32x4.add (f32x4.mul ${load('$m')} ${f('b1')}) (f32x4.mul (local.get $gv) ${f('nb1')})))
       (local.set $vv (f32x4.add (f32x4.mul ${load('$v')} ${f('b2')}) (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) ${f('nb2')})))
@@ -32,16 +33,5 @@ export function adamwWat(): string {
     (param $vo i32) (param $count i32) (param $b1 f32) (param $nb1 f32) (param $b2 f32) (param $nb2 f32) (param $c1 f32)
     (param $c2 f32) (param $eps f32) (param $lr f32) (param $keep f32)
     (local $end i32) (local $gv v128) (local $mv v128) (local $vv v128)
-    (local.set $end (i32.add (local.get $po) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
-    (block $vdone (loop $vec
-      (br_if $vdone (i32.ge_u (local.get $po) (local.get $end)))
-      ${update(true)}
-      ${bump(16)}
-      (br $vec)))
-    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $count) (i32.const 3)) (i32.const 2))))
-    (block $sdone (loop $tail
-      (br_if $sdone (i32.ge_u (local.get $po) (local.get $end)))
-      ${update(false)}
-      ${bump(4)}
-      (br $tail))))`;
+    ${elementLoop(['$po', '$p', '$g', '$m', '$v', '$mo', '$vo'], update)})`;
 }

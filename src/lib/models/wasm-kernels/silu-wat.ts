@@ -3,6 +3,7 @@
 // and then a Multiply, two passes and two dispatches; here one pass computes both. e^−z comes from
 // Cephes' expf: −z = n·ln 2 + r, |r| ≤ ln 2 / 2, e^r ≈ 1 + r + r²·P(r) with P of degree 5, 2^n built in
 // the exponent bits. Relative error about 1e-7, as float32's std::exp.
+import { elementLoop, load, store } from './element-loop-wat';
 
 const splat = (v: number) => `(v128.const f32x4 ${v} ${v} ${v} ${v})`;
 /** Cephes expf's polynomial, highest power first. */
@@ -31,36 +32,11 @@ function sigmoid(): string {
 }
 
 const LOCALS = '(local $end i32) (local $v v128) (local $sg v128) (local $z v128) (local $n v128) (local $r v128) (local $p v128)';
-const bump = (ptrs: string[], bytes: number) => ptrs.map((p) => `(local.set ${p} (i32.add (local.get ${p}) (i32.const ${bytes})))`).join(' ');
-
-/**
- * A loop over n elements: `load` sets $v for the current element(s) (`vec` true: four, else one into
- * every lane), `store(vec)` writes them. Pointers `ptrs` advance together; the first drives the loop.
- */
-function elementLoop(ptrs: string[], load: (vec: boolean) => string, store: (vec: boolean) => string): string {
-  const [lead] = ptrs;
-  return `(local.set $end (i32.add (local.get ${lead}) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
-    (block $vdone (loop $vec
-      (br_if $vdone (i32.ge_u (local.get ${lead}) (local.get $end)))
-      ${load(true)}
-      ${sigmoid()}
-      ${store(true)}
-      ${bump(ptrs, 16)}
-      (br $vec)))
-    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $count) (i32.const 3)) (i32.const 2))))
-    (block $sdone (loop $tail
-      (br_if $sdone (i32.ge_u (local.get ${lead}) (local.get $end)))
-      ${load(false)}
-      ${sigmoid()}
-      ${store(false)}
-      ${bump(ptrs, 4)}
-      (br $tail)))`;
-}
-
-const loadX = (vec: boolean) => `(local.set $v ${vec ? '(v128.load (local.get $x))' : '(v128.load32_splat (local.get $x))'})`;
-const put = (ptr: string, value: string, vec: boolean) =>
-  vec ? `(v128.store (local.get ${ptr}) ${value})` : `(f32.store (local.get ${ptr}) (f32x4.extract_lane 0 ${value}))`;
 const yValue = '(f32x4.mul (local.get $v) (local.get $sg))';
+/** $v = x, then $sg = σ(x), then `stores`. */
+const withSigmoid = (stores: (vec: boolean) => string) => (vec: boolean) => `(local.set $v ${load('$x', vec)})
+      ${sigmoid()}
+      ${stores(vec)}`;
 
 /**
  * `silu(x, y, count)`: y = x·σ(x). `siluSave(x, s, y, count)`: also s = σ(x), which the gradient
@@ -70,25 +46,11 @@ const yValue = '(f32x4.mul (local.get $v) (local.get $sg))';
 export function siluWat(): string {
   return `
   (func (export "silu") (param $x i32) (param $y i32) (param $count i32) ${LOCALS}
-    ${elementLoop(['$x', '$y'], loadX, (vec) => put('$y', yValue, vec))})
+    ${elementLoop(['$x', '$y'], withSigmoid((vec) => store('$y', yValue, vec)))})
   (func (export "siluSave") (param $x i32) (param $s i32) (param $y i32) (param $count i32) ${LOCALS}
-    ${elementLoop(['$x', '$s', '$y'], loadX, (vec) => `${put('$s', '(local.get $sg)', vec)} ${put('$y', yValue, vec)}`)})
+    ${elementLoop(['$x', '$s', '$y'], withSigmoid((vec) => `${store('$s', '(local.get $sg)', vec)} ${store('$y', yValue, vec)}`))})
   (func (export "siluGrad") (param $d i32) (param $s i32) (param $y i32) (param $o i32) (param $count i32)
-    (local $end i32) (local $sv v128) (local $ss f32)
-    (local.set $end (i32.add (local.get $o) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
-    (block $vdone (loop $vec
-      (br_if $vdone (i32.ge_u (local.get $o) (local.get $end)))
-      (local.set $sv (v128.load (local.get $s)))
-      (v128.store (local.get $o) (f32x4.mul (v128.load (local.get $d)) (f32x4.add (local.get $sv)
-        (f32x4.mul (v128.load (local.get $y)) (f32x4.sub ${splat(1)} (local.get $sv))))))
-      ${bump(['$d', '$s', '$y', '$o'], 16)}
-      (br $vec)))
-    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $count) (i32.const 3)) (i32.const 2))))
-    (block $sdone (loop $tail
-      (br_if $sdone (i32.ge_u (local.get $o) (local.get $end)))
-      (local.set $ss (f32.load (local.get $s)))
-      (f32.store (local.get $o) (f32.mul (f32.load (local.get $d)) (f32.add (local.get $ss)
-        (f32.mul (f32.load (local.get $y)) (f32.sub (f32.const 1) (local.get $ss))))))
-      ${bump(['$d', '$s', '$y', '$o'], 4)}
-      (br $tail))))`;
+    (local $end i32) (local $sv v128)
+    ${elementLoop(['$o', '$d', '$s', '$y'], (vec) => `(local.set $sv ${load('$s', vec)})
+      ${store('$o', `(f32x4.mul ${load('$d', vec)} (f32x4.add (local.get $sv) (f32x4.mul ${load('$y', vec)} (f32x4.sub ${splat(1)} (local.get $sv)))))`, vec)}`)})`;
 }
