@@ -10,6 +10,7 @@ import { makeRng } from '../src/lib/math/rng';
 import { AdamW } from './adamw';
 import { initTrainingBackend } from './backend';
 import { filterGradMethod, useFilterGrad } from './kernels/conv-grad';
+import { convMethod, useConvMethod } from './kernels/winograd-train';
 import { trainingBatch } from './dataset';
 import { lossAndGrads, stepNoise } from './objective';
 import { loadTrainConfig } from './train-config';
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
   const config = await loadTrainConfig(arg('model', 'base-64'));
   const info = await initTrainingBackend({ threads, verbose: false });
   useFilterGrad(filterGradMethod(arg('dw', 'auto'))); // --dw=gemm|conv: the stride-1 dW without our SIMD kernel
+  useConvMethod(convMethod(arg('conv', 'auto'))); // --conv=xnnpack: the 3×3 forward and dx without Winograd
   wrapKernels();
   const unet = buildUNet(config.model);
   const schedule = makeSchedule(config.schedule, { T: config.T, resolution: config.resolution });

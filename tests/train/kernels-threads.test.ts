@@ -1,6 +1,6 @@
 // Two wasm threads in Node through train/kernels/node-threads.ts (measurements.md §1.5): the pinned
-// backend reports 2 threads, our SIMD kernels (dW, GroupNorm, SiLU's gradient) run on this thread and
-// their helper, and the gradients computed on them still match the cpu backend.
+// backend reports 2 threads, our SIMD kernels (dW, Winograd's conv and dx, GroupNorm, SiLU's gradient)
+// run on this thread and their helper, and the values computed on them still match the cpu backend.
 // A file of its own because the wasm module's thread count is fixed when it first loads.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,16 +19,21 @@ function normals(n: number, seed: number): Float32Array {
 
 
 /**
- * dx and dW of Σ r·conv2d(x, W), 3×3 SAME, batch 4, 16×16, ci→co (large enough to be split across
- * threads; at stride 1 the SIMD dW kernel splits ci = 16 as 8 + 8 and ci = 12 as 4 + 8 with its helper).
+ * y, dx, dW and db of Σ r·(conv2d(x, W) + b), 3×3 SAME, batch 4, 16×16, ci→co (large enough to be
+ * split across threads; at stride 1 the SIMD dW kernel splits ci = 16 as 8 + 8 and ci = 12 as 4 + 8
+ * with its helper, and Winograd's forward splits the 256 output tiles 128 + 128, as its dx does for
+ * 16 → 16).
  */
 function grads(stride: 1 | 2, ci = 16, co = 16): Float32Array[] {
   return tf.tidy(() => {
     const x = tf.tensor4d(normals(4 * 16 * 16 * ci, 1), [4, 16, 16, ci]);
     const w = tf.tensor4d(normals(3 * 3 * ci * co, 2), [3, 3, ci, co]);
+    const bias = tf.tensor1d(normals(co, 4));
     const r = tf.tensor4d(normals(4 * (16 / stride) ** 2 * co, 3), [4, 16 / stride, 16 / stride, co]);
-    const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same'), r));
-    return tf.grads(f)([x, w]).map((t) => t.dataSync<'float32'>().slice());
+    const conv = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+      tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: stride, pad: 'same', bias: c });
+    const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(conv(a, b, c), r));
+    return [conv(x, w, bias), ...tf.grads(f)([x, w, bias])].map((t) => t.dataSync<'float32'>().slice());
   });
 }
 
@@ -64,10 +69,9 @@ describe('wasm with two threads in Node', () => {
     expect(wasmKernelThreads()).toBe(2);
   });
 
-  it.each([[1, 16, 16, 0], [2, 16, 16, 1], [1, 12, 8, 2]] as const)('stride-%i conv gradients (%i→%i) on 2 threads match the cpu backend', (stride, ci, co, i) => {
-    const [dx, dw] = grads(stride, ci, co);
-    expect(relErr(dx, reference[i][0])).toBeLessThan(1e-5);
-    expect(relErr(dw, reference[i][1])).toBeLessThan(1e-5);
+  it.each([[1, 16, 16, 0], [2, 16, 16, 1], [1, 12, 8, 2]] as const)('a stride-%i conv with bias and its gradients (%i→%i) on 2 threads match the cpu backend', (stride, ci, co, i) => {
+    const got = grads(stride, ci, co);
+    ['y', 'dx', 'dW', 'db'].forEach((name, k) => expect(relErr(got[k], reference[i][k]), name).toBeLessThan(1e-5));
   });
 
   it('keeps a call with a float argument off the helper, whose control words are Int32', () => {

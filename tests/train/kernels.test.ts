@@ -2,7 +2,8 @@
 // over odd/even sizes, 1×1/2×2/3×3/4×4 filters, stride 1/2, SAME/VALID/explicit padding, batch 1–5,
 // and at stride 1 all three dW methods (our SIMD kernel, filter-grad-simd.ts, where the channel
 // counts fit its tiles; filter-grad.ts's chunked GEMM; the batch-as-channels conv), whichever the
-// default picks for the shape.
+// default picks for the shape; and the fused 3×3 'same' conv the U-Net runs, forward and dx by
+// Winograd's F(2×2, 3×3) where the channels fit (train/kernels/winograd-train.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { relErr } from '../support/rel-err';
@@ -12,6 +13,7 @@ import { initTrainingBackend } from '../../train/backend';
 import { useFilterGrad } from '../../train/kernels/conv-grad';
 import { filterGradSimdHandles } from '../../train/kernels/filter-grad-simd';
 import { wasmKernelThreads } from '../../train/kernels/wasm-kernels';
+import { useConvMethod, winogradTrainApplies } from '../../train/kernels/winograd-train';
 
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 interface Case { b: number; h: number; w: number; ci: number; co: number; k: number; stride: 1 | 2; pad: Pad }
@@ -122,6 +124,40 @@ describe('wasm conv-gradient kernels', () => {
     for (let i = 0; i < 3; i++) convGrads(c, i);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(backend.numDataIds()).toBe(buffers);
+  });
+
+  // 'same' 3×3 convs with bias as the U-Net runs them: Winograd's forward and dx where the channels fit
+  // (Ci % 4, Co % 8 forward; the reverse for dx), tfjs's elsewhere; gradients through tfjs's fused op.
+  const FUSED: Case[] = [
+    { b: 2, h: 12, w: 10, ci: 8, co: 16, k: 3, stride: 1, pad: 'same' }, // both by Winograd
+    { b: 1, h: 8, w: 8, ci: 12, co: 8, k: 3, stride: 1, pad: 'same' }, // forward only (dx's Co = 12)
+    { b: 2, h: 6, w: 6, ci: 8, co: 4, k: 3, stride: 1, pad: 'same' }, // dx only (the forward's Co = 4)
+    { b: 1, h: 7, w: 9, ci: 8, co: 8, k: 3, stride: 1, pad: 'same' }, // odd sides: neither
+  ];
+  const fused = (c: Case, seed: number) => tf.tidy(() => {
+    const x = tf.tensor4d(normals(c.b * c.h * c.w * c.ci, seed), [c.b, c.h, c.w, c.ci]);
+    const w = tf.tensor4d(normals(9 * c.ci * c.co, seed + 1), [3, 3, c.ci, c.co]);
+    const bias = tf.tensor1d(normals(c.co, seed + 2));
+    const r = tf.tensor4d(normals(c.b * c.h * c.w * c.co, seed + 3), [c.b, c.h, c.w, c.co]);
+    const conv = (a: tf.Tensor, f: tf.Tensor, b: tf.Tensor) => tf.fused.conv2d({ x: a as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b });
+    return [conv(x, w, bias), ...tf.grads((a, f, b) => tf.sum(tf.mul(conv(a, f, b), r)))([x, w, bias])].map((t) => t.dataSync().slice());
+  });
+  it.each(FUSED.map((c, i) => [label(c), i] as const))('a fused 3×3 conv with bias and its gradients match the cpu backend, with and without Winograd (%s)', async (_name, i) => {
+    const c = FUSED[i];
+    await tf.setBackend('cpu');
+    const want = fused(c, 10 * i);
+    await tf.setBackend('wasm');
+    expect([winogradTrainApplies(tf.backend(), [c.b, c.h, c.w, c.ci], [3, 3, c.ci, c.co]), winogradTrainApplies(tf.backend(), [c.b, c.h, c.w, c.co], [3, 3, c.co, c.ci])])
+      .toEqual([[true, true], [true, false], [false, true], [false, false]][i]);
+    try {
+      for (const method of ['auto', 'xnnpack'] as const) {
+        useConvMethod(method);
+        const got = fused(c, 10 * i);
+        ['y', 'dx', 'dW', 'db'].forEach((name, k) => expect(relErr(got[k], want[k]), `${method} ${name}`).toBeLessThan(1e-5));
+      }
+    } finally {
+      useConvMethod('auto');
+    }
   });
 
   it('replaced Conv2DBackpropInput and added Conv2DBackpropFilter on wasm', () => {

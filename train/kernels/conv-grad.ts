@@ -1,12 +1,15 @@
 // Conv2D gradients for tfjs-backend-wasm 4.22, rewritten as fast kernels: dW at stride 1 with our own
 // wasm SIMD kernel when it is prepared (filter-grad-simd.ts) or as chunked XNNPACK GEMMs over a
-// shifted-window im2col (filter-grad.ts), at other strides as a batch-as-channels convolution, and dx as a stride-1 convolution of the zero-dilated dy with the rotated filter (the
-// standard transposed-convolution identities; measurements.md §1.3).
+// shifted-window im2col (filter-grad.ts), at other strides as a batch-as-channels convolution, and dx as
+// a stride-1 convolution of the zero-dilated dy with the rotated filter (the standard transposed-
+// convolution identities; measurements.md §1.3), by Winograd's F(2×2, 3×3) where it applies
+// (winograd-train.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { filterGradGemm } from './filter-grad';
 import { filterGradSimd, filterGradSimdHandles } from './filter-grad-simd';
 import { KernelScratch } from './kernel-scratch';
+import { backpropInputWinograd, winogradTrainApplies } from './winograd-train';
 
 /** Per-side padding of a stride-1 convolution; a negative value crops that many input rows/cols. */
 interface Pads {
@@ -130,6 +133,9 @@ export function conv2dBackpropInput(args: { inputs: NamedTensorInfoMap; backend:
     }
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const wRot = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
+    // A 'same' 3×3 at stride 1 transposes to another: Winograd's F(2×2, 3×3) where it applies.
+    const same = sh === 1 && sw === 1 && kh === 3 && kw === 3 && top === 1 && left === 1 && ho === h && wo === w;
+    if (same && winogradTrainApplies(args.backend, dy.shape, wRot.shape)) return backpropInputWinograd(args.backend, dy, wRot);
     // Output height H = Hd + top' + bottom' − KH + 1 with top' = KH−1−top gives bottom' = H − Hd + top.
     const pads = { top: kh - 1 - top, left: kw - 1 - left, bottom: h - dyd.shape[1] + top, right: w - dyd.shape[2] + left };
     return s.keep(conv2dStride1(s, dyd, wRot, pads, [1, 1]));

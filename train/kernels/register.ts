@@ -1,5 +1,6 @@
 // Installs the project's kernels over tfjs-backend-wasm 4.22's for training: the conv gradients
-// (conv-grad.ts: Conv2DBackpropFilter is missing, Conv2DBackpropInput is a scalar loop), the
+// (conv-grad.ts: Conv2DBackpropFilter is missing, Conv2DBackpropInput is a scalar loop), the 3×3
+// forward conv by Winograd where it applies (winograd-train.ts), the
 // data-movement kernels that copy less (data-movement.ts) and the bias-gradient Sum as a global
 // average pool (reduce-sum.ts). The stock kernels stay reachable through
 // stockWasmKernel, for benchmarks and for the calls our kernels leave to them (e.g. string tensors).
@@ -10,6 +11,7 @@ import { groupNormBackward, groupNormForwardTrain } from './group-norm-simd';
 import { siluGradKernel, siluSaveKernel } from './silu';
 import { DATA_MOVEMENT_KERNELS } from './data-movement';
 import { spatialSum, spatialSumHandles } from './reduce-sum';
+import { fusedConv2dHandles, fusedConv2dWinograd } from './winograd-train';
 
 const stock = new Map<string, tf.KernelConfig>();
 
@@ -29,6 +31,7 @@ const KERNELS: [string, tf.KernelFunc][] = [
   ['Conv2DBackpropInput', conv2dBackpropInput as unknown as tf.KernelFunc],
   ...DATA_MOVEMENT_KERNELS.map(([name, fn, handles]) =>
     [name, withFallback(name, fn as unknown as tf.KernelFunc, handles as unknown as (a: Args) => boolean)] as [string, tf.KernelFunc]),
+  ['FusedConv2D', withFallback('FusedConv2D', fusedConv2dWinograd as unknown as tf.KernelFunc, fusedConv2dHandles as unknown as (a: Args) => boolean)],
   ['Sum', withFallback('Sum', spatialSum as unknown as tf.KernelFunc, spatialSumHandles as unknown as (a: Args) => boolean)],
   // Kernels of our own (wasm-kernels.ts); the ops call them only once the module is prepared.
   ['NoisebookGroupNorm', groupNormForwardTrain as unknown as tf.KernelFunc],

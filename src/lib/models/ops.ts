@@ -1,7 +1,8 @@
-// The U-Net's non-conv building blocks — GroupNorm (Wu & He 2018, eq. 1–2 with groups), SiLU
-// (Elfwing et al. 2018), 2× average-pool down and 2× nearest up — as one swappable set of functions.
-// The browser runs these plain tfjs-core forwards; Node training swaps in custom-gradient versions
-// with the same forward (train/ calls setTrainingOps), so src/ never imports train/.
+// The U-Net's building blocks — the stride-1 convolution, GroupNorm (Wu & He 2018, eq. 1–2 with
+// groups), SiLU (Elfwing et al. 2018), 2× average-pool down and 2× nearest up — as one swappable set
+// of functions. The reference set is plain tfjs-core forwards; the engine swaps in our wasm kernels
+// and Node training custom-gradient versions, each with the same forward (setTrainingOps), so src/
+// never imports train/.
 import * as tf from '@tensorflow/tfjs-core';
 
 /** The ops a model builder may call. Every implementation must give the same forward values. */
@@ -15,6 +16,11 @@ export interface ModelOps {
   groupNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, groups: number, eps?: number): tf.Tensor4D;
   /** SiLU / swish: x · σ(x), elementwise, any shape. */
   silu<T extends tf.Tensor>(x: T): T;
+  /**
+   * A 'same', stride-1 convolution plus bias: x [B, H, W, Ci], filter [k, k, Ci, Co], bias [Co] →
+   * [B, H, W, Co] (tf.conv2d's cross-correlation).
+   */
+  conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D;
   /** 2× down: mean of each non-overlapping 2×2 block. [B, H, W, C] → [B, H/2, W/2, C]; H, W even. */
   down2(x: tf.Tensor4D): tf.Tensor4D;
   /** 2× nearest up: each pixel copied to a 2×2 block. [B, H, W, C] → [B, 2H, 2W, C]. */
@@ -38,6 +44,9 @@ export const referenceOps: ModelOps = {
   silu<T extends tf.Tensor>(x: T): T {
     return tf.tidy(() => tf.mul(x, tf.sigmoid(x))) as T;
   },
+  conv2d(x, filter, bias) {
+    return tf.fused.conv2d({ x, filter, strides: 1, pad: 'same', bias });
+  },
   down2(x) {
     if (x.shape[1] % 2 !== 0 || x.shape[2] % 2 !== 0) throw new Error(`down2: odd size ${x.shape}`);
     return tf.avgPool(x, 2, 2, 'valid');
@@ -51,7 +60,7 @@ export const referenceOps: ModelOps = {
 let active: ModelOps = referenceOps;
 
 /**
- * Swap the implementation behind groupNorm/silu/down2/up2 (train/ installs custom-gradient
+ * Swap the implementation behind conv2d/groupNorm/silu/down2/up2 (train/ installs custom-gradient
  * versions; the engine its wasm GroupNorm, wasm-kernels/install.ts). Missing entries keep the
  * reference; `null` restores the reference set.
  */
@@ -72,6 +81,9 @@ export function groupNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D,
 export function silu<T extends tf.Tensor>(x: T): T {
   return active.silu(x);
 }
+export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
+  return active.conv2d(x, filter, bias);
+}
 export function down2(x: tf.Tensor4D): tf.Tensor4D {
   return active.down2(x);
 }
@@ -80,4 +92,4 @@ export function up2(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /** Namespace form: `import { ops } from './ops'; ops.groupNorm(...)`. */
-export const ops: ModelOps = { groupNorm, silu, down2, up2 };
+export const ops: ModelOps = { groupNorm, silu, conv2d, down2, up2 };

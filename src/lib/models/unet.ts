@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../math/rng';
 import { resolveConfig, sizeMultiple, type UNetConfig, type UNetConfigInput } from './config';
 import { planUNet, unetLayers, type InitKind, type Layer, type ResBlockPlan } from './layout';
-import { down2, groupNorm, silu, up2 } from './ops';
+import { conv2d, down2, groupNorm, silu, up2 } from './ops';
 import type { WeightSpec } from './weights';
 
 /** Optional conditioning inputs; which are required follows the config. */
@@ -102,7 +102,7 @@ export function buildUNet(input: UNetConfigInput | UNetConfig): UNet {
     const dense = (v: tf.Tensor2D, name: string): tf.Tensor2D =>
       tf.fused.matMul({ a: v, b: w[`${name}.w`] as tf.Tensor2D, bias: w[`${name}.b`] }) as tf.Tensor2D; // [B, out], no transposes
     const conv = (v: tf.Tensor4D, name: string): tf.Tensor4D =>
-      tf.fused.conv2d({ x: v, filter: w[`${name}.w`] as tf.Tensor4D, strides: 1, pad: 'same', bias: w[`${name}.b`] });
+      conv2d(v, w[`${name}.w`] as tf.Tensor4D, w[`${name}.b`] as tf.Tensor1D);
     const norm = (v: tf.Tensor4D, name: string): tf.Tensor4D =>
       groupNorm(v, w[`${name}.gamma`] as tf.Tensor1D, w[`${name}.beta`] as tf.Tensor1D, config.groups, config.normEps);
 

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../math/rng';
 import { layerSpecs, initLayers } from './unet';
 import { decoderLayers, encoderLayers, resolveVaeConfig, vaeFactor, type VaeConfig } from './vae-config';
-import { silu, up2 } from './ops';
+import { conv2d, silu, up2 } from './ops';
 import type { WeightSpec } from './weights';
 
 export type VaeWeights = Record<string, tf.Tensor>;
@@ -79,7 +79,9 @@ export function buildVae(input: VaeConfig): Vae {
     }
   };
   const conv = (w: VaeWeights, v: tf.Tensor4D, name: string, stride: 1 | 2 = 1): tf.Tensor4D =>
-    tf.fused.conv2d({ x: v, filter: w[`${name}.w`] as tf.Tensor4D, strides: stride, pad: 'same', bias: w[`${name}.b`] });
+    stride === 1
+      ? conv2d(v, w[`${name}.w`] as tf.Tensor4D, w[`${name}.b`] as tf.Tensor1D)
+      : tf.fused.conv2d({ x: v, filter: w[`${name}.w`] as tf.Tensor4D, strides: stride, pad: 'same', bias: w[`${name}.b`] });
   // One intermediate alive at a time besides the block's input: at 1024² × 8 channels each is 32 MB.
   const block = (w: VaeWeights, h: tf.Tensor4D, name: string): tf.Tensor4D =>
     tf.tidy(() => {

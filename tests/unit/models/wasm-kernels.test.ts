@@ -14,7 +14,7 @@ import { makeRng } from '../../../src/lib/math/rng';
 import { loadModel, parseManifest } from '../../../src/lib/models/manifest';
 import { activeOps, setTrainingOps } from '../../../src/lib/models/ops';
 import { baseModelFrom, sampleBase } from '../../../src/lib/pipelines/base';
-import { installWasmModelKernels, wasmGroupNorm, wasmGroupNormApplies, wasmSilu } from '../../../src/lib/models/wasm-kernels/install';
+import { installWasmModelKernels, wasmConv2d, wasmGroupNorm, wasmGroupNormApplies, wasmSilu } from '../../../src/lib/models/wasm-kernels/install';
 import { moduleSource } from '../../../scripts/wasm-kernels';
 import { wasmDistDir } from '../../../train/backend';
 
@@ -114,10 +114,10 @@ describe('GroupNorm and SiLU on our wasm kernels', () => {
       const theirs = await draw();
       let max = 0, sum = 0;
       for (let i = 0; i < ours.length; i++) { const d = Math.abs(ours[i] - theirs[i]); max = Math.max(max, d); sum += d; }
-      console.log(`base-64 sample, our GroupNorm and SiLU vs tfjs ops: mean |Δ| ${(sum / ours.length).toFixed(4)}, max ${max.toFixed(4)} levels`);
+      console.log(`base-64 sample, our conv, GroupNorm and SiLU vs tfjs ops: mean |Δ| ${(sum / ours.length).toFixed(4)}, max ${max.toFixed(4)} levels`);
       expect(max).toBeLessThan(0.1);
     } finally {
-      setTrainingOps({ groupNorm: wasmGroupNorm, silu: wasmSilu });
+      setTrainingOps({ groupNorm: wasmGroupNorm, silu: wasmSilu, conv2d: wasmConv2d });
       tf.dispose(Object.values(loaded.weights));
     }
   }, 60_000);

@@ -6,7 +6,7 @@ import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 
 interface WasmBackendInternals {
   wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
+  dataIdMap: { get(id: object): { memoryOffset: number } | undefined; has(id: object): boolean };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   /** A Float32Array view of `t` on the heap. Invalid after any allocation that grows the heap. */
   typedArrayFromHeap(t: TensorInfo): Float32Array;
@@ -27,6 +27,11 @@ export function heapOffset(backend: KernelBackend, t: TensorInfo): number {
   const entry = internals(backend).dataIdMap.get(t.dataId);
   if (entry === undefined) throw new Error('heapOffset: tensor is not on this wasm backend');
   return entry.memoryOffset;
+}
+
+/** Whether data `dataId` still lives on the backend (false once disposed). */
+export function onHeap(backend: KernelBackend, dataId: object): boolean {
+  return internals(backend).dataIdMap.has(dataId);
 }
 
 /** A fresh heap view of `t` (take one after the last allocation before reading or writing). */

@@ -1,9 +1,10 @@
-// The lessons' GroupNorm and SiLU on our own wasm kernels (group-norm-forward.ts, silu-forward.ts): two
-// passes over the activations where tf.moments and the affine take about eight tfjs kernels, and one
-// where Sigmoid (a scalar loop) and Multiply take two. The engine installs them after the wasm backend
-// starts; they then stand behind the model's groupNorm and silu (ops.ts) on that backend (GroupNorm
-// where C is a multiple of 4), and the reference ops serve everywhere else. Measured: README, "Where a
-// denoising step goes".
+// The lessons' 3×3 convolutions, GroupNorm and SiLU on our own wasm kernels (winograd-conv.ts,
+// group-norm-forward.ts, silu-forward.ts): Winograd's F(2×2, 3×3) with 4 multiply-adds where XNNPACK
+// spends 9; two passes over the activations where tf.moments and the affine take about eight tfjs
+// kernels; one where Sigmoid (a scalar loop) and Multiply take two. The engine installs them after the
+// wasm backend starts; they then stand behind the model's conv2d, groupNorm and silu (ops.ts) on that
+// backend where their shapes apply, and the reference ops serve everywhere else. Measured: README,
+// "Where a denoising step goes".
 import * as tf from '@tensorflow/tfjs-core';
 import { GROUP_NORM_EPS, referenceOps, setTrainingOps, type ModelOps } from '../ops';
 import { groupNormForward, type KernelArgs } from './group-norm-forward';
@@ -11,9 +12,11 @@ import { backendMemory } from './heap';
 import { MODEL_KERNELS_MODULE } from './model-kernels-module';
 import type { PassRunner } from './module-wat';
 import { siluForward } from './silu-forward';
+import { winogradApplies, winogradConv, WinogradWeights } from './winograd-conv';
 
 type Fn = (...args: number[]) => void;
 let installedOn: tf.KernelBackend | null = null;
+let weights: WinogradWeights | null = null;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -46,8 +49,12 @@ export async function installWasmModelKernels(): Promise<void> {
   };
   register('NoisebookGroupNorm', (args) => groupNormForward(args as unknown as KernelArgs, run));
   register('NoisebookSilu', (args) => siluForward(args as unknown as KernelArgs, run, false)[0]);
+  weights?.clear();
+  const kept = new WinogradWeights(backend);
+  register('NoisebookConv3x3', (args) => winogradConv(args as unknown as KernelArgs, run, kept, 1));
   installedOn = backend;
-  setTrainingOps({ groupNorm: wasmGroupNorm, silu: wasmSilu });
+  weights = kept;
+  setTrainingOps({ groupNorm: wasmGroupNorm, silu: wasmSilu, conv2d: wasmConv2d });
 }
 
 /** Whether our kernels run on the active backend now. */
@@ -73,4 +80,15 @@ export const wasmGroupNorm: ModelOps['groupNorm'] = (x, gamma, beta, groups, eps
 export const wasmSilu: ModelOps['silu'] = <T extends tf.Tensor>(x: T): T => {
   if (!wasmModelKernelsActive() || x.dtype !== 'float32') return referenceOps.silu(x);
   return tf.engine().runKernel('NoisebookSilu', { x }) as T;
+};
+
+/** The Winograd transforms of weights held now (one per live 3×3 weight tensor that has run). */
+export function winogradWeightsHeld(): number {
+  return weights?.size ?? 0;
+}
+
+/** The stride-1 'same' conv on our Winograd kernel where it applies (3×3, even sides, Ci % 4, Co % 8), tfjs's elsewhere. */
+export const wasmConv2d: ModelOps['conv2d'] = (x, filter, bias) => {
+  if (!wasmModelKernelsActive() || !winogradApplies(x.shape, filter.shape)) return referenceOps.conv2d(x, filter, bias);
+  return tf.engine().runKernel('NoisebookConv3x3', { x, filter, bias }) as tf.Tensor4D;
 };

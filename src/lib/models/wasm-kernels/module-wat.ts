@@ -5,9 +5,10 @@
 // the same functions and its weight-gradient kernel.
 import { groupNormWat } from './group-norm-wat';
 import { siluWat } from './silu-wat';
+import { winogradWat } from './winograd-wat';
 
 /** The functions of both modules, in order. */
-export const MODEL_KERNEL_EXPORTS = ['channelSums', 'affine', 'affine2', 'silu', 'siluSave', 'siluGrad'] as const;
+export const MODEL_KERNEL_EXPORTS = ['channelSums', 'affine', 'affine2', 'silu', 'siluSave', 'siluGrad', 'winoWeights', 'winoConv'] as const;
 export type ModelKernelName = (typeof MODEL_KERNEL_EXPORTS)[number];
 
 /**
@@ -18,7 +19,7 @@ export type PassRunner = (name: ModelKernelName, mine: number[], theirs?: number
 
 /** The functions' text, for a module. */
 export function modelKernelsWat(): string {
-  return `${groupNormWat()}${siluWat()}`;
+  return `${groupNormWat()}${siluWat()}${winogradWat()}`;
 }
 
 /** The module for a plain (false) or shared (true) backend memory. */

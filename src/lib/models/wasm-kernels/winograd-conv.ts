@@ -1,0 +1,101 @@
+// The U-Net's 3×3 convolutions by Winograd's F(2×2, 3×3) on our wasm kernel (winograd-wat.ts): 4 multiply-
+// adds per output pixel and channel pair where XNNPACK's direct convolution spends 9. Shared by the
+// engine (install.ts: one thread, transformed weights kept per weight tensor) and the trainer (two
+// threads by tile ranges, weights transformed each call since AdamW rewrites them in place).
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelArgs } from './group-norm-forward';
+import { heapOffset, heapOutput, heapView, onHeap } from './heap';
+import type { PassRunner } from './module-wat';
+
+/** Whether conv(x, filter) ('same', stride 1) is one this kernel takes. */
+export function winogradApplies(xShape: readonly number[], filterShape: readonly number[]): boolean {
+  const [, h, w, ci] = xShape;
+  const [kh, kw, fci, co] = filterShape;
+  return kh === 3 && kw === 3 && fci === ci && h % 2 === 0 && w % 2 === 0 && ci % 4 === 0 && co % 8 === 0;
+}
+
+/**
+ * Tiles per block: V [16, block, Ci] and M [16, block, Co] within about 192 kB, so the three passes
+ * find them in L2 (a multiple of 4, the GEMM's register tile).
+ */
+export function winogradBlock(ci: number, co: number, tiles: number): number {
+  const fit = Math.floor(192 * 1024 / (64 * (ci + co)) / 4) * 4;
+  return Math.max(4, Math.min(fit, 256, Math.ceil(tiles / 4) * 4));
+}
+
+/** U = G g Gᵀ per weight tensor, kept while the weights live on the heap (the engine's models). */
+export class WinogradWeights {
+  private readonly kept = new Map<object, TensorInfo>();
+  constructor(private readonly backend: KernelBackend) {}
+
+  get(filter: TensorInfo, run: PassRunner): TensorInfo {
+    const hit = this.kept.get(filter.dataId);
+    if (hit !== undefined) return hit;
+    // A new weight tensor: first free the transforms of weights that have been disposed since.
+    for (const [id, u] of this.kept) {
+      if (!onHeap(this.backend, id)) {
+        this.backend.disposeData(u.dataId);
+        this.kept.delete(id);
+      }
+    }
+    const u = transformWeights(this.backend, filter, run);
+    this.kept.set(filter.dataId, u);
+    return u;
+  }
+
+  /** Transforms held now. */
+  get size(): number {
+    return this.kept.size;
+  }
+
+  clear(): void {
+    for (const u of this.kept.values()) this.backend.disposeData(u.dataId);
+    this.kept.clear();
+  }
+}
+
+/** U [16, Ci, Co] for g [3, 3, Ci, Co]; the caller disposes it. */
+export function transformWeights(backend: KernelBackend, filter: TensorInfo, run: PassRunner): TensorInfo {
+  const [, , ci, co] = filter.shape;
+  const u = heapOutput(backend, [16, ci, co]);
+  run('winoWeights', [heapOffset(backend, filter), heapOffset(backend, u), ci, co]);
+  return u;
+}
+
+/**
+ * Inputs x [B, H, W, Ci], filter [3, 3, Ci, Co], bias [Co] (optional) where winogradApplies → [B, H, W,
+ * Co]. With `weights` the transform is kept per filter, else made and freed here; `parts` 2 splits the
+ * tiles between the runner's two threads.
+ */
+export function winogradConv({ inputs, backend }: KernelArgs, run: PassRunner, weights: WinogradWeights | null, parts: 1 | 2): TensorInfo {
+  const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
+  const [b, h, w, ci] = x.shape;
+  const co = filter.shape[3];
+  if (!winogradApplies(x.shape, filter.shape)) throw new Error(`winogradConv: ${x.shape} * ${filter.shape} is not a 3×3 conv it takes`);
+  const temps: TensorInfo[] = [];
+  const make = (shape: number[]) => {
+    const t = heapOutput(backend, shape);
+    temps.push(t);
+    return t;
+  };
+  try {
+    const out = heapOutput(backend, [b, h, w, co]);
+    const u = weights?.get(filter, run) ?? temps[temps.push(transformWeights(backend, filter, run)) - 1];
+    const tiles = b * (h / 2) * (w / 2);
+    const split = parts === 2 && tiles >= 8 ? Math.floor(tiles / 2) : tiles;
+    const block = winogradBlock(ci, co, split);
+    const zero = make([ci]);
+    const biasT = bias ?? make([co]);
+    const scratch = [0, 1].slice(0, split < tiles ? 2 : 1).map(() => [make([16, block, ci]), make([16, block, co])]);
+    // Views after the last allocation (a growing heap detaches older ones).
+    heapView(backend, zero).fill(0);
+    if (bias === undefined) heapView(backend, biasT).fill(0);
+    const at = (t: TensorInfo) => heapOffset(backend, t);
+    const args = (s: TensorInfo[], t0: number, t1: number) =>
+      [at(x), at(u), at(biasT), at(out), at(zero), at(s[0]), at(s[1]), h, w, ci, co, t0, t1, block];
+    run('winoConv', args(scratch[0], 0, split), split < tiles ? args(scratch[1], split, tiles) : undefined);
+    return out;
+  } finally {
+    for (const t of temps) backend.disposeData(t.dataId);
+  }
+}

@@ -1,0 +1,95 @@
+// The engine's 3×3 convolution by Winograd's F(2×2, 3×3) (src/lib/models/wasm-kernels/winograd-*.ts):
+// on a plain wasm backend, as in a lesson's worker, it equals the cpu backend's convolution over
+// batches, odd tile counts and blocks that end part-way, gives way to tfjs where its shapes do not
+// apply, keeps one weight transform per live weight tensor and frees it once the weights are gone,
+// and leaves no tensor or heap buffer behind.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { relErr } from '../../support/rel-err';
+import { makeRng } from '../../../src/lib/math/rng';
+import { activeOps, setTrainingOps } from '../../../src/lib/models/ops';
+import { installWasmModelKernels, wasmConv2d, winogradWeightsHeld } from '../../../src/lib/models/wasm-kernels/install';
+import { winogradApplies, winogradBlock } from '../../../src/lib/models/wasm-kernels/winograd-conv';
+import { wasmDistDir } from '../../../train/backend';
+
+/** [B, H, W, Ci, Co, k] */
+type Case = [number, number, number, number, number, number];
+const TAKEN: Case[] = [
+  [1, 8, 8, 4, 8, 3],
+  [2, 6, 10, 8, 16, 3], // a batch of two, not square
+  [1, 6, 6, 8, 8, 3], // 9 tiles: the GEMM's last group of four runs past the block's end
+  [1, 16, 16, 32, 32, 3], // 64 tiles in blocks of 48: the second block part-full
+  [3, 20, 20, 96, 24, 3], // 300 tiles in blocks of 24 over three images
+];
+const LEFT: Case[] = [
+  [1, 7, 7, 8, 8, 3], // odd sides
+  [1, 8, 8, 3, 8, 3], // RGB in
+  [1, 8, 8, 8, 3, 3], // RGB out
+  [1, 8, 8, 8, 8, 1], // 1×1
+];
+
+function inputs([b, h, w, ci, co, k]: Case, seed: number) {
+  const rng = makeRng(seed);
+  const normals = (n: number, scale: number) => Float32Array.from({ length: n }, () => rng.normal() * scale);
+  return {
+    x: tf.tensor4d(normals(b * h * w * ci, 1), [b, h, w, ci]),
+    filter: tf.tensor4d(normals(k * k * ci * co, 1 / Math.sqrt(9 * ci)), [k, k, ci, co]),
+    bias: tf.tensor1d(normals(co, 0.5)),
+  };
+}
+
+function conv(c: Case, seed: number): Float32Array {
+  const { x, filter, bias } = inputs(c, seed);
+  const y = activeOps().conv2d(x, filter, bias);
+  const out = y.dataSync<'float32'>().slice();
+  tf.dispose([x, filter, bias, y]);
+  return out;
+}
+
+describe('the 3×3 convolution by Winograd F(2×2, 3×3) on our wasm kernel', () => {
+  const reference = new Map<Case, Float32Array>();
+
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    [...TAKEN, ...LEFT].forEach((c, i) => reference.set(c, conv(c, i)));
+    wasm.setWasmPaths(wasmDistDir());
+    await tf.setBackend('wasm');
+    await installWasmModelKernels();
+  }, 60_000);
+  afterAll(() => setTrainingOps(null));
+
+  it('takes 3×3 convs with even sides, Ci a multiple of 4 and Co of 8, and stands behind conv2d', () => {
+    expect(activeOps().conv2d).toBe(wasmConv2d);
+    expect(TAKEN.map(([b, h, w, ci, co, k]) => winogradApplies([b, h, w, ci], [k, k, ci, co]))).toEqual(TAKEN.map(() => true));
+    expect(LEFT.map(([b, h, w, ci, co, k]) => winogradApplies([b, h, w, ci], [k, k, ci, co]))).toEqual(LEFT.map(() => false));
+    expect([winogradBlock(32, 32, 64), winogradBlock(96, 24, 300), winogradBlock(8, 8, 9)]).toEqual([48, 24, 12]);
+  });
+
+  it.each([...TAKEN, ...LEFT].map((c, i) => [c.join('·'), i] as const))('equals the cpu backend\'s conv (B·H·W·Ci·Co·k = %s)', (_name, i) => {
+    const c = [...TAKEN, ...LEFT][i];
+    expect(relErr(conv(c, i), reference.get(c) as Float32Array)).toBeLessThan(1e-5);
+  });
+
+  it('runs without a bias as with a zero one', () => {
+    const { x, filter, bias } = inputs(TAKEN[1], 5);
+    const zero = tf.zerosLike(bias);
+    const [a, b] = [tf.engine().runKernel('NoisebookConv3x3', { x, filter }) as tf.Tensor, wasmConv2d(x, filter, zero)];
+    expect(relErr(a.dataSync(), b.dataSync())).toBe(0);
+    tf.dispose([x, filter, bias, zero, a, b]);
+  });
+
+  it('keeps one weight transform per live weight tensor, frees it when the weights go, and leaks nothing', () => {
+    conv(TAKEN[3], 1); // a transform of weights already disposed may be held until the next new weights
+    const tensors = tf.memory().numTensors, buffers = tf.backend().numDataIds();
+    const { x, filter, bias } = inputs(TAKEN[3], 2);
+    for (let i = 0; i < 3; i++) wasmConv2d(x, filter, bias).dispose();
+    expect(winogradWeightsHeld()).toBe(1); // the disposed weights' transform went when these arrived
+    tf.dispose([x, filter, bias]);
+    for (let i = 0; i < 3; i++) conv(TAKEN[3], 3 + i);
+    expect(winogradWeightsHeld()).toBe(1);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.backend().numDataIds()).toBe(buffers);
+  });
+});
