@@ -4,13 +4,14 @@
 // tf.profile's per-kernel times: the convolutions by shape with GFLOP/s, the rest by kernel name. Node's
 // wasm runs the same kernels as the engine worker's; the browser adds its own dispatch and threads, so
 // read the shares here and the absolute step time in `npm run bench -- engine-step`.
-// Usage: npx tsx scripts/profile-inference.ts [--model=base-64|sr-256|sr-1024|latent-64] [--size=N] [--threads=1|2] [--calls=10] [--batch=1|2] [--ops=browser|reference|training]
+// Usage: npx tsx scripts/profile-inference.ts [--model=base-64|sr-256|sr-1024|latent-64] [--size=N] [--threads=1|2] [--calls=10] [--batch=1|2] [--ops=browser|reference|training] [--tile=4|2]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadModel, parseManifest } from '../src/lib/models/manifest';
 import { setTrainingOps } from '../src/lib/models/ops';
 import { installWasmModelKernels } from '../src/lib/models/wasm-kernels/install';
+import { useWinogradTile } from '../src/lib/models/wasm-kernels/winograd-conv';
 import { initTrainingBackend } from '../train/backend';
 
 const arg = (name: string, fallback: string): string =>
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const ops = arg('ops', 'browser');
   if (ops !== 'training') setTrainingOps(null);
   if (ops === 'browser') await installWasmModelKernels();
+  useWinogradTile(arg('tile', '4') === '2' ? 2 : 4); // Winograd's F(4, 3) where the sides allow, or F(2, 3) throughout
   const dir = join('pretrained', modelName);
   const manifest = parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8'), join(dir, 'manifest.json'));
   const model = await loadModel(manifest, new Uint8Array(readFileSync(join(dir, manifest.weightsFile))));

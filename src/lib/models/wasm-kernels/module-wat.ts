@@ -8,7 +8,7 @@ import { siluWat } from './silu-wat';
 import { winogradWat } from './winograd-wat';
 
 /** The functions of both modules, in order. */
-export const MODEL_KERNEL_EXPORTS = ['channelSums', 'affine', 'affine2', 'silu', 'siluSave', 'siluGrad', 'winoWeights', 'winoConv'] as const;
+export const MODEL_KERNEL_EXPORTS = ['channelSums', 'affine', 'affine2', 'silu', 'siluSave', 'siluGrad', 'winoWeights2', 'winoConv2', 'winoWeights4', 'winoConv4'] as const;
 export type ModelKernelName = (typeof MODEL_KERNEL_EXPORTS)[number];
 
 /**

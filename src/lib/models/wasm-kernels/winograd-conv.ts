@@ -1,11 +1,23 @@
-// The U-Net's 3×3 convolutions by Winograd's F(2×2, 3×3) on our wasm kernel (winograd-wat.ts): 4 multiply-
-// adds per output pixel and channel pair where XNNPACK's direct convolution spends 9. Shared by the
+// The U-Net's 3×3 convolutions by Winograd's F(4×4, 3×3), or F(2×2, 3×3) where a side is not a multiple of
+// 4, on our wasm kernel (winograd-wat.ts): 2.25 or 4 multiply-adds per output pixel and channel pair
+// where XNNPACK's direct convolution spends 9. Shared by the
 // engine (install.ts: one thread, transformed weights kept per weight tensor) and the trainer (two
 // threads by tile ranges, weights transformed each call since AdamW rewrites them in place).
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './group-norm-forward';
 import { heapOffset, heapOutput, heapView, onHeap } from './heap';
 import type { PassRunner } from './module-wat';
+
+/** The largest output tile the user allows (benchmarks compare F(2, 3) with F(4, 3)). */
+let largest: 2 | 4 = 4;
+export function useWinogradTile(m: 2 | 4): void {
+  largest = m;
+}
+
+/** The output tile for an H × W image: 4 where both sides are multiples of 4 (and allowed), else 2. */
+export function winogradTile(h: number, w: number): 2 | 4 {
+  return largest === 4 && h % 4 === 0 && w % 4 === 0 ? 4 : 2;
+}
 
 /** Whether conv(x, filter) ('same', stride 1) is one this kernel takes. */
 export function winogradApplies(xShape: readonly number[], filterShape: readonly number[]): boolean {
@@ -15,31 +27,32 @@ export function winogradApplies(xShape: readonly number[], filterShape: readonly
 }
 
 /**
- * Tiles per block: V [16, block, Ci] and M [16, block, Co] within about 192 kB, so the three passes
- * find them in L2 (a multiple of 4, the GEMM's register tile).
+ * Tiles per block: V [α², block, Ci] and M [α², block, Co] (α = m + 2) within about 192 kB, so the three
+ * passes find them in L2 (a multiple of 4, the GEMM's register tile).
  */
-export function winogradBlock(ci: number, co: number, tiles: number): number {
-  const fit = Math.floor(192 * 1024 / (64 * (ci + co)) / 4) * 4;
+export function winogradBlock(m: 2 | 4, ci: number, co: number, tiles: number): number {
+  const fit = Math.floor(192 * 1024 / (4 * (m + 2) ** 2 * (ci + co)) / 4) * 4;
   return Math.max(4, Math.min(fit, 256, Math.ceil(tiles / 4) * 4));
 }
 
 /** U = G g Gᵀ per weight tensor, kept while the weights live on the heap (the engine's models). */
 export class WinogradWeights {
-  private readonly kept = new Map<object, TensorInfo>();
+  private readonly kept = new Map<object, { m: 2 | 4; u: TensorInfo }>();
   constructor(private readonly backend: KernelBackend) {}
 
-  get(filter: TensorInfo, run: PassRunner): TensorInfo {
+  get(filter: TensorInfo, m: 2 | 4, run: PassRunner): TensorInfo {
     const hit = this.kept.get(filter.dataId);
-    if (hit !== undefined) return hit;
+    if (hit?.m === m) return hit.u;
+    if (hit !== undefined) this.backend.disposeData(hit.u.dataId); // the same weights at a size of another tile
     // A new weight tensor: first free the transforms of weights that have been disposed since.
-    for (const [id, u] of this.kept) {
+    for (const [id, held] of this.kept) {
       if (!onHeap(this.backend, id)) {
-        this.backend.disposeData(u.dataId);
+        this.backend.disposeData(held.u.dataId);
         this.kept.delete(id);
       }
     }
-    const u = transformWeights(this.backend, filter, run);
-    this.kept.set(filter.dataId, u);
+    const u = transformWeights(this.backend, filter, m, run);
+    this.kept.set(filter.dataId, { m, u });
     return u;
   }
 
@@ -49,16 +62,16 @@ export class WinogradWeights {
   }
 
   clear(): void {
-    for (const u of this.kept.values()) this.backend.disposeData(u.dataId);
+    for (const { u } of this.kept.values()) this.backend.disposeData(u.dataId);
     this.kept.clear();
   }
 }
 
-/** U [16, Ci, Co] for g [3, 3, Ci, Co]; the caller disposes it. */
-export function transformWeights(backend: KernelBackend, filter: TensorInfo, run: PassRunner): TensorInfo {
+/** U [α², Ci, Co] for g [3, 3, Ci, Co] and tile m; the caller disposes it. */
+export function transformWeights(backend: KernelBackend, filter: TensorInfo, m: 2 | 4, run: PassRunner): TensorInfo {
   const [, , ci, co] = filter.shape;
-  const u = heapOutput(backend, [16, ci, co]);
-  run('winoWeights', [heapOffset(backend, filter), heapOffset(backend, u), ci, co]);
+  const u = heapOutput(backend, [(m + 2) ** 2, ci, co]);
+  run(m === 4 ? 'winoWeights4' : 'winoWeights2', [heapOffset(backend, filter), heapOffset(backend, u), ci, co]);
   return u;
 }
 
@@ -80,20 +93,21 @@ export function winogradConv({ inputs, backend }: KernelArgs, run: PassRunner, w
   };
   try {
     const out = heapOutput(backend, [b, h, w, co]);
-    const u = weights?.get(filter, run) ?? temps[temps.push(transformWeights(backend, filter, run)) - 1];
-    const tiles = b * (h / 2) * (w / 2);
+    const m = winogradTile(h, w), points = (m + 2) ** 2;
+    const u = weights?.get(filter, m, run) ?? temps[temps.push(transformWeights(backend, filter, m, run)) - 1];
+    const tiles = b * (h / m) * (w / m);
     const split = parts === 2 && tiles >= 8 ? Math.floor(tiles / 2) : tiles;
-    const block = winogradBlock(ci, co, split);
+    const block = winogradBlock(m, ci, co, split);
     const zero = make([ci]);
     const biasT = bias ?? make([co]);
-    const scratch = [0, 1].slice(0, split < tiles ? 2 : 1).map(() => [make([16, block, ci]), make([16, block, co])]);
+    const scratch = [0, 1].slice(0, split < tiles ? 2 : 1).map(() => [make([points, block, ci]), make([points, block, co])]);
     // Views after the last allocation (a growing heap detaches older ones).
     heapView(backend, zero).fill(0);
     if (bias === undefined) heapView(backend, biasT).fill(0);
     const at = (t: TensorInfo) => heapOffset(backend, t);
     const args = (s: TensorInfo[], t0: number, t1: number) =>
       [at(x), at(u), at(biasT), at(out), at(zero), at(s[0]), at(s[1]), h, w, ci, co, t0, t1, block];
-    run('winoConv', args(scratch[0], 0, split), split < tiles ? args(scratch[1], split, tiles) : undefined);
+    run(m === 4 ? 'winoConv4' : 'winoConv2', args(scratch[0], 0, split), split < tiles ? args(scratch[1], split, tiles) : undefined);
     return out;
   } finally {
     for (const t of temps) backend.disposeData(t.dataId);

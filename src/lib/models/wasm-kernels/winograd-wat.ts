@@ -1,72 +1,75 @@
-// A 3×3, stride-1, 'same' convolution by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray 2016,
-// "Fast Algorithms for Convolutional Neural Networks", arXiv 1509.09308, §4.1 and eq. 8):
+// A 3×3, stride-1, 'same' convolution by Winograd's minimal filtering F(m×m, 3×3) (Lavin & Gray 2016,
+// "Fast Algorithms for Convolutional Neural Networks", arXiv 1509.09308, §4, eq. 8):
 //
-//   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d Bᵀᵀ) ] A,  per 4×4 input tile d giving a 2×2 output tile Y,
+//   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A,  per α×α input tile d (α = m + 2) giving an m×m output tile Y,
 //
-// which, summed over input channels, turns each output tile's 9·Ci·Co multiply-adds into 4·Ci·Co: 16
-// independent GEMMs M[ξ] = V[ξ] · U[ξ] (tiles × Ci by Ci × Co, ξ the 16 points of the transformed
-// tile). XNNPACK runs the direct convolution at 27–31 GFLOP/s on 128-bit wasm SIMD, near the peak of
-// its separate multiply and add, so fewer multiply-adds is the remaining lever. F(2×2, 3×3)'s
-// transforms hold only 0, ±1 and ±½, so float32 results stay within a few ulps of the direct form's.
+// which, summed over input channels, turns each output tile's 9·m²·Ci·Co multiply-adds into α²·Ci·Co:
+// α² independent GEMMs M[ξ] = V[ξ] · U[ξ] (tiles × Ci by Ci × Co, ξ the points of the transformed
+// tile). F(2×2, 3×3) spends 4 per output pixel and channel pair, F(4×4, 3×3) 2.25, where XNNPACK's
+// direct convolution spends 9 at 27–31 GFLOP/s on 128-bit wasm SIMD, near the peak of its separate
+// multiply and add: fewer multiply-adds is the remaining lever. F(2, 3)'s transforms hold only 0, ±1
+// and ±½; F(4, 3)'s reach 8 and 1/24, so its float32 error is a few times larger (Lavin & Gray §5),
+// still far below what a display level shows.
 //
 // Activations are NHWC with channels innermost, so every transform works on four channels per f32x4.
-// Tiles are processed in blocks whose transformed inputs V [16, block, Ci] and products M [16, block,
-// Co] stay in cache between the three passes: input transform, the 16 GEMMs (a 4 tiles × 8 outputs
+// Tiles are processed in blocks whose transformed inputs V [α², block, Ci] and products M [α², block,
+// Co] stay in cache between the three passes: input transform, the α² GEMMs (a 4 tiles × 8 outputs
 // register tile, as filter-grad-wat.ts's), output transform with the bias.
+
+/** The transforms of F(m×m, 3×3): Bᵀ α×α, G α×3, Aᵀ m×α (Lavin & Gray 2016, §4.1 and §4.2). */
+export interface WinogradForm { m: 2 | 4; BT: number[][]; G: number[][]; AT: number[][] }
+
+export const F2: WinogradForm = {
+  m: 2,
+  BT: [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]],
+  G: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]],
+  AT: [[1, 1, 1, 0], [0, 1, -1, -1]],
+};
+
+export const F4: WinogradForm = {
+  m: 4,
+  BT: [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]],
+  G: [[1 / 4, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6], [1 / 24, 1 / 12, 1 / 6], [1 / 24, -1 / 12, 1 / 6], [0, 0, 1]],
+  AT: [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]],
+};
 
 const v = (name: string) => `(local.get $${name})`;
 const set = (name: string, e: string) => `(local.set $${name} ${e})`;
-const add = (a: string, b: string) => `(f32x4.add ${a} ${b})`;
-const sub = (a: string, b: string) => `(f32x4.sub ${a} ${b})`;
-const HALF = '(v128.const f32x4 0.5 0.5 0.5 0.5)';
+const splat = (c: number) => `(v128.const f32x4 ${c} ${c} ${c} ${c})`;
 const locals = (prefix: string, n: number, type: string) => Array.from({ length: n }, (_, i) => `(local $${prefix}${i} ${type})`).join(' ');
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-/** i32 arithmetic, for addresses. */
-const iadd = (a: string, b: string) => `(i32.add ${a} ${b})`;
-const imul = (a: string, b: string) => `(i32.mul ${a} ${b})`;
 
-/** Bᵀ d B on the 16 locals $d{4r+c}, into $e{4i+j}, via $t (Lavin & Gray eq. 8's input transform). */
-function inputTransform(): string {
-  // Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]], applied to the rows, then the columns.
-  const rows = (src: (r: number, c: number) => string, dst: (r: number, c: number) => string) =>
-    range(4).map((c) => [
-      set(dst(0, c), sub(src(0, c), src(2, c))),
-      set(dst(1, c), add(src(1, c), src(2, c))),
-      set(dst(2, c), sub(src(2, c), src(1, c))),
-      set(dst(3, c), sub(src(1, c), src(3, c))),
-    ].join(' ')).join('\n        ');
-  const cols = range(4).map((r) => [
-    set(`e${4 * r}`, sub(v(`t${4 * r}`), v(`t${4 * r + 2}`))),
-    set(`e${4 * r + 1}`, add(v(`t${4 * r + 1}`), v(`t${4 * r + 2}`))),
-    set(`e${4 * r + 2}`, sub(v(`t${4 * r + 2}`), v(`t${4 * r + 1}`))),
-    set(`e${4 * r + 3}`, sub(v(`t${4 * r + 1}`), v(`t${4 * r + 3}`))),
-  ].join(' ')).join('\n        ');
-  return `${rows((r, c) => v(`d${4 * r + c}`), (r, c) => `t${4 * r + c}`)}
-        ${cols}`;
+/** Σ_j row[j]·ins[j] as one expression: zero terms skipped, ±1 as an add or subtract. */
+function combination(row: number[], ins: string[]): string {
+  let expr: string | null = null;
+  row.forEach((c, j) => {
+    if (c === 0) return;
+    const term = Math.abs(c) === 1 ? ins[j] : `(f32x4.mul ${ins[j]} ${splat(Math.abs(c))})`;
+    if (expr === null) expr = c > 0 ? term : `(f32x4.neg ${term})`;
+    else expr = c > 0 ? `(f32x4.add ${expr} ${term})` : `(f32x4.sub ${expr} ${term})`;
+  });
+  return expr ?? splat(0);
 }
 
 /**
- * `winoWeights(g, u, ci, co)`: U[ξ, ci, co] = (G g Gᵀ)[ξ] for g [3, 3, Ci, Co] (Co a multiple of 4),
- * G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]].
+ * out = M · src · Mᵀ for src, a rows × cols grid of locals ($src{r·cols + c}, cols = M's width too):
+ * M applied down each column into $tmp (M's height × cols), then along each row into $out (square).
  */
-function weightsWat(): string {
-  // t = G g (4 × 3, over kh), then U = t Gᵀ (4 × 4, over kw).
-  const gRow = (r: number, j: number) => v(`g${3 * r + j}`);
-  const tRows = range(3).map((j) => [
-    set(`t${j}`, gRow(0, j)),
-    set(`t${3 + j}`, `(f32x4.mul ${add(add(gRow(0, j), gRow(1, j)), gRow(2, j))} ${HALF})`),
-    set(`t${6 + j}`, `(f32x4.mul ${add(sub(gRow(0, j), gRow(1, j)), gRow(2, j))} ${HALF})`),
-    set(`t${9 + j}`, gRow(2, j)),
-  ].join(' ')).join('\n        ');
-  const u = (i: number) => {
-    const [a, b, c] = [0, 1, 2].map((j) => v(`t${3 * i + j}`));
-    return [a, `(f32x4.mul ${add(add(a, b), c)} ${HALF})`, `(f32x4.mul ${add(sub(a, b), c)} ${HALF})`, c];
-  };
-  const stores = range(4).flatMap((i) => u(i)).map((e) => `(v128.store (local.get $q) ${e}) (local.set $q (i32.add (local.get $q) (local.get $plane)))`).join('\n        ');
+function sandwich(M: number[][], src: string, rows: number, tmp: string, out: string): string {
+  const cols = M[0].length, q = M.length;
+  const down = range(cols).flatMap((c) => range(q).map((i) => set(`${tmp}${i * cols + c}`, combination(M[i], range(rows).map((r) => v(`${src}${r * cols + c}`))))));
+  const along = range(q).flatMap((i) => range(q).map((j) => set(`${out}${i * q + j}`, combination(M[j], range(cols).map((c) => v(`${tmp}${i * cols + c}`))))));
+  return [...down, ...along].join('\n        ');
+}
+
+/** `winoWeights{m}(g, u, ci, co)`: U[ξ, ci, co] = (G g Gᵀ)[ξ] for g [3, 3, Ci, Co] (Co a multiple of 4). */
+function weightsWat(f: WinogradForm): string {
+  const a = f.m + 2;
+  const stores = range(a * a).map((i) => `(v128.store (local.get $q) ${v(`e${i}`)}) (local.set $q (i32.add (local.get $q) (local.get $plane)))`).join('\n        ');
   return `
-  (func (export "winoWeights") (param $g i32) (param $u i32) (param $ci i32) (param $co i32)
+  (func (export "winoWeights${f.m}") (param $g i32) (param $u i32) (param $ci i32) (param $co i32)
     (local $c i32) (local $o i32) (local $p i32) (local $q i32) (local $plane i32) (local $at i32)
-    ${locals('g', 9, 'v128')} ${locals('t', 12, 'v128')}
+    ${locals('d', 9, 'v128')} ${locals('t', 3 * a, 'v128')} ${locals('e', a * a, 'v128')}
     (local.set $plane (i32.shl (i32.mul (local.get $ci) (local.get $co)) (i32.const 2)))
     (local.set $c (i32.const 0))
     (loop $cin
@@ -74,8 +77,8 @@ function weightsWat(): string {
       (loop $cout
         (local.set $at (i32.shl (i32.add (i32.mul (local.get $c) (local.get $co)) (local.get $o)) (i32.const 2)))
         (local.set $p (i32.add (local.get $g) (local.get $at)))
-        ${range(9).map((k) => `(local.set $g${k} (v128.load (local.get $p))) (local.set $p (i32.add (local.get $p) (local.get $plane)))`).join('\n        ')}
-        ${tRows}
+        ${range(9).map((k) => `(local.set $d${k} (v128.load (local.get $p))) (local.set $p (i32.add (local.get $p) (local.get $plane)))`).join('\n        ')}
+        ${sandwich(f.G, 'd', 3, 't', 'e')}
         (local.set $q (i32.add (local.get $u) (local.get $at)))
         ${stores}
         (local.set $o (i32.add (local.get $o) (i32.const 4)))
@@ -91,14 +94,15 @@ const tilePlace = `(local.set $img (i32.div_u (local.get $id) (local.get $per)))
         (local.set $tx (i32.rem_u (local.get $r) (local.get $tw)))`;
 
 /** Pass 1: V[ξ, k, :] = Bᵀ d B for each tile k of the block, d read with zero padding. */
-function inputPass(): string {
-  // Pointer p{4r+c} at input pixel (2ty − 1 + r, 2tx − 1 + c), or at the zero row where that is outside
-  // the image (an unsigned compare catches −1 as well as h).
-  const ptrs = range(16).map((i) => {
-    const row = `(i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const ${Math.floor(i / 4) - 1}))`;
-    const col = `(i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const ${(i % 4) - 1}))`;
+function inputPass(f: WinogradForm): string {
+  const a = f.m + 2;
+  // Pointer p{α·r+c} at input pixel (m·ty − 1 + r, m·tx − 1 + c), or at the zero row where that is
+  // outside the image (an unsigned compare catches −1 as well as h).
+  const ptrs = range(a * a).map((i) => {
+    const row = `(i32.add (i32.mul (local.get $ty) (i32.const ${f.m})) (i32.const ${Math.floor(i / a) - 1}))`;
+    const col = `(i32.add (i32.mul (local.get $tx) (i32.const ${f.m})) (i32.const ${(i % a) - 1}))`;
     const inside = `(i32.and (i32.lt_u ${row} (local.get $h)) (i32.lt_u ${col} (local.get $w)))`;
-    const at = iadd(v('x'), imul(iadd(imul(iadd(imul(v('img'), v('h')), row), v('w')), col), v('cib')));
+    const at = `(i32.add (local.get $x) (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) ${row}) (local.get $w)) ${col}) (local.get $cib)))`;
     return `(local.set $p${i} (select ${at} (local.get $zero) ${inside}))`;
   }).join('\n        ');
   return `(local.set $k (i32.const 0))
@@ -108,10 +112,10 @@ function inputPass(): string {
         ${ptrs}
         (local.set $cb (i32.const 0))
         (loop $chans
-          ${range(16).map((i) => `(local.set $d${i} (v128.load (i32.add (local.get $p${i}) (local.get $cb))))`).join('\n          ')}
-          ${inputTransform()}
+          ${range(a * a).map((i) => `(local.set $d${i} (v128.load (i32.add (local.get $p${i}) (local.get $cb))))`).join('\n          ')}
+        ${sandwich(f.BT, 'd', a, 't', 'e')}
           (local.set $q (i32.add (i32.add (local.get $vs) (i32.mul (local.get $k) (local.get $cib))) (local.get $cb)))
-          ${range(16).map((i) => `(v128.store (local.get $q) (local.get $e${i})) (local.set $q (i32.add (local.get $q) (local.get $vplane)))`).join('\n          ')}
+          ${range(a * a).map((i) => `(v128.store (local.get $q) (local.get $e${i})) (local.set $q (i32.add (local.get $q) (local.get $vplane)))`).join('\n          ')}
           (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
           (br_if $chans (i32.lt_u (local.get $cb) (local.get $cib))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
@@ -119,9 +123,9 @@ function inputPass(): string {
 }
 
 /** Pass 2: M[ξ] = V[ξ] · U[ξ] for the block, 4 tiles × 8 output channels per register tile. */
-function gemmPass(): string {
+function gemmPass(f: WinogradForm): string {
   const acc = (i: number, j: number) => `a${2 * i + j}`;
-  const tile = (f: (i: number, j: number) => string) => range(4).flatMap((i) => [0, 1].map((j) => f(i, j))).join('\n            ');
+  const tile = (fn: (i: number, j: number) => string) => range(4).flatMap((i) => [0, 1].map((j) => fn(i, j))).join('\n            ');
   return `(local.set $xi (i32.const 0))
       (loop $points
         (local.set $k (i32.const 0))
@@ -139,7 +143,7 @@ function gemmPass(): string {
               (local.set $b0 (v128.load (local.get $up)))
               (local.set $b1 (v128.load offset=16 (local.get $up)))
               ${range(4).map((i) => `(local.set $s (v128.load32_splat (local.get $a${i}p)))
-              ${[0, 1].map((j) => set(acc(i, j), add(v(acc(i, j)), `(f32x4.mul (local.get $s) (local.get $b${j}))`))).join(' ')}
+              ${[0, 1].map((j) => set(acc(i, j), `(f32x4.add ${v(acc(i, j))} (f32x4.mul (local.get $s) (local.get $b${j})))`)).join(' ')}
               (local.set $a${i}p (i32.add (local.get $a${i}p) (i32.const 4)))`).join('\n              ')}
               (local.set $up (i32.add (local.get $up) (local.get $cob)))
               (br_if $dot (i32.lt_u (local.get $up) (local.get $uend))))
@@ -151,35 +155,31 @@ function gemmPass(): string {
           (local.set $k (i32.add (local.get $k) (i32.const 4)))
           (br_if $groups (i32.lt_u (local.get $k) (local.get $n))))
         (local.set $xi (i32.add (local.get $xi) (i32.const 1)))
-        (br_if $points (i32.lt_u (local.get $xi) (i32.const 16))))`;
+        (br_if $points (i32.lt_u (local.get $xi) (i32.const ${(f.m + 2) ** 2}))))`;
 }
 
-/** Pass 3: out tile = Aᵀ M A + bias, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]]. */
-function outputPass(): string {
-  const m = (i: number, j: number) => v(`d${4 * i + j}`);
-  // s = Aᵀ M (2 × 4) into $t, then Y = s A (2 × 2) into $e.
-  const sRows = range(4).map((j) => `${set(`t${j}`, add(add(m(0, j), m(1, j)), m(2, j)))} ${set(`t${4 + j}`, sub(sub(m(1, j), m(2, j)), m(3, j)))}`).join('\n          ');
-  const s = (i: number, j: number) => v(`t${4 * i + j}`);
-  const ys = range(2).map((i) => `${set(`e${2 * i}`, add(add(add(s(i, 0), s(i, 1)), s(i, 2)), v('bv')))} ${set(`e${2 * i + 1}`, add(sub(sub(s(i, 1), s(i, 2)), s(i, 3)), v('bv')))}`).join('\n          ');
+/** Pass 3: the m×m output tile = Aᵀ M A + bias. */
+function outputPass(f: WinogradForm): string {
+  const a = f.m + 2;
+  const stores = range(f.m * f.m).map((i) => {
+    const at = `(i32.add (i32.add (local.get $p${Math.floor(i / f.m)}) (i32.mul (local.get $cob) (i32.const ${i % f.m}))) (local.get $cb))`;
+    return `(v128.store ${at} (f32x4.add (local.get $e${i}) (local.get $bv)))`;
+  }).join('\n          ');
   return `(local.set $k (i32.const 0))
       (loop $tiles
         (local.set $id (i32.add (local.get $k0) (local.get $k)))
         ${tilePlace}
-        ;; output pixel (2ty, 2tx); the tile's second row is w pixels further
+        ;; p{i}: output pixel (m·ty + i, m·tx)
         (local.set $p0 (i32.add (local.get $out) (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h))
-          (i32.shl (local.get $ty) (i32.const 1))) (local.get $w)) (i32.shl (local.get $tx) (i32.const 1))) (local.get $cob))))
-        (local.set $p1 (i32.add (local.get $p0) (i32.mul (local.get $w) (local.get $cob))))
+          (i32.mul (local.get $ty) (i32.const ${f.m}))) (local.get $w)) (i32.mul (local.get $tx) (i32.const ${f.m}))) (local.get $cob))))
+        ${range(f.m - 1).map((i) => `(local.set $p${i + 1} (i32.add (local.get $p${i}) (i32.mul (local.get $w) (local.get $cob))))`).join('\n        ')}
         (local.set $cb (i32.const 0))
         (loop $chans
           (local.set $q (i32.add (i32.add (local.get $ms) (i32.mul (local.get $k) (local.get $cob))) (local.get $cb)))
-          ${range(16).map((i) => `(local.set $d${i} (v128.load (local.get $q))) (local.set $q (i32.add (local.get $q) (local.get $mplane)))`).join('\n          ')}
+          ${range(a * a).map((i) => `(local.set $d${i} (v128.load (local.get $q))) (local.set $q (i32.add (local.get $q) (local.get $mplane)))`).join('\n          ')}
           (local.set $bv (v128.load (i32.add (local.get $bias) (local.get $cb))))
-          ${sRows}
-          ${ys}
-          (v128.store (i32.add (local.get $p0) (local.get $cb)) (local.get $e0))
-          (v128.store (i32.add (i32.add (local.get $p0) (local.get $cob)) (local.get $cb)) (local.get $e1))
-          (v128.store (i32.add (local.get $p1) (local.get $cb)) (local.get $e2))
-          (v128.store (i32.add (i32.add (local.get $p1) (local.get $cob)) (local.get $cb)) (local.get $e3))
+        ${sandwich(f.AT, 'd', a, 't', 'e')}
+          ${stores}
           (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
           (br_if $chans (i32.lt_u (local.get $cb) (local.get $cob))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
@@ -187,36 +187,41 @@ function outputPass(): string {
 }
 
 /**
- * The functions' text, for the kernels' module. `winoWeights` as above; `winoConv(x, u, bias, out,
- * zero, vs, ms, h, w, ci, co, first, end, block)`: out [B, H, W, Co] = conv(x [B, H, W, Ci], g) + bias for
- * the output tiles [t0, t1) (2 × 2 pixels each, numbered by image, row, column; H and W even), with U
- * from winoWeights, `zero` Ci zeros, and scratch vs [16, block, Ci] and ms [16, block, Co]. Ci must be
- * a multiple of 4, Co of 8, block of 4; first < end.
+ * `winoConv{m}(x, u, bias, out, zero, vs, ms, h, w, ci, co, first, end, block)`: out [B, H, W, Co] =
+ * conv(x [B, H, W, Ci], g) + bias for the output tiles [first, end) (m × m pixels each, numbered by
+ * image, row, column; H and W multiples of m), with U from winoWeights{m}, `zero` Ci zeros, and scratch
+ * vs [α², block, Ci] and ms [α², block, Co]. Ci must be a multiple of 4, Co of 8, block of 4.
  */
-export function winogradWat(): string {
-  return `${weightsWat()}
-  (func (export "winoConv") (param $x i32) (param $u i32) (param $bias i32) (param $out i32) (param $zero i32)
+function convWat(f: WinogradForm): string {
+  const a = f.m + 2;
+  return `
+  (func (export "winoConv${f.m}") (param $x i32) (param $u i32) (param $bias i32) (param $out i32) (param $zero i32)
     (param $vs i32) (param $ms i32) (param $h i32) (param $w i32) (param $ci i32) (param $co i32)
     (param $first i32) (param $end i32) (param $block i32)
     (local $cib i32) (local $cob i32) (local $vplane i32) (local $mplane i32) (local $uplane i32) (local $tw i32) (local $per i32)
     (local $k0 i32) (local $n i32) (local $k i32) (local $id i32) (local $img i32) (local $r i32) (local $ty i32) (local $tx i32)
     (local $cb i32) (local $q i32) (local $xi i32) (local $o i32) (local $up i32) (local $uend i32)
     (local $a0p i32) (local $a1p i32) (local $a2p i32) (local $a3p i32) (local $s v128) (local $b0 v128) (local $b1 v128) (local $bv v128)
-    ${locals('p', 16, 'i32')} ${locals('d', 16, 'v128')} ${locals('t', 16, 'v128')} ${locals('e', 16, 'v128')} ${locals('a', 8, 'v128')}
+    ${locals('p', a * a, 'i32')} ${locals('d', a * a, 'v128')} ${locals('t', a * a, 'v128')} ${locals('e', a * a, 'v128')} ${locals('a', 8, 'v128')}
     (local.set $cib (i32.shl (local.get $ci) (i32.const 2)))
     (local.set $cob (i32.shl (local.get $co) (i32.const 2)))
     (local.set $vplane (i32.mul (local.get $block) (local.get $cib)))
     (local.set $mplane (i32.mul (local.get $block) (local.get $cob)))
     (local.set $uplane (i32.mul (local.get $ci) (local.get $cob)))
-    (local.set $tw (i32.shr_u (local.get $w) (i32.const 1)))
-    (local.set $per (i32.mul (i32.shr_u (local.get $h) (i32.const 1)) (local.get $tw)))
+    (local.set $tw (i32.div_u (local.get $w) (i32.const ${f.m})))
+    (local.set $per (i32.mul (i32.div_u (local.get $h) (i32.const ${f.m})) (local.get $tw)))
     (local.set $k0 (local.get $first))
     (loop $blocks
       (local.set $n (i32.sub (local.get $end) (local.get $k0)))
       (if (i32.gt_u (local.get $n) (local.get $block)) (then (local.set $n (local.get $block))))
-      ${inputPass()}
-      ${gemmPass()}
-      ${outputPass()}
+      ${inputPass(f)}
+      ${gemmPass(f)}
+      ${outputPass(f)}
       (local.set $k0 (i32.add (local.get $k0) (local.get $n)))
       (br_if $blocks (i32.lt_u (local.get $k0) (local.get $end)))))`;
+}
+
+/** The functions' text, for the kernels' module: winoWeights2, winoConv2, winoWeights4, winoConv4. */
+export function winogradWat(): string {
+  return [F2, F4].map((f) => `${weightsWat(f)}${convWat(f)}`).join('');
 }
