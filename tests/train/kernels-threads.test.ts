@@ -21,8 +21,8 @@ function normals(n: number, seed: number): Float32Array {
 /**
  * y, dx, dW and db of Σ r·(conv2d(x, W) + b), 3×3 SAME, batch 4, 16×16, ci→co (large enough to be
  * split across threads; at stride 1 the SIMD dW kernel splits ci = 16 as 8 + 8 and ci = 12 as 4 + 8
- * with its helper, and Winograd's forward splits the 64 output tiles of 4 × 4 as 32 + 32, as its dx
- * does for 16 → 16).
+ * with its helper where Winograd does not apply, and Winograd's forward and dW split the 64 output
+ * tiles of 4 × 4 as 32 + 32, as its dx does for 16 → 16).
  */
 function grads(stride: 1 | 2, ci = 16, co = 16): Float32Array[] {
   return tf.tidy(() => {

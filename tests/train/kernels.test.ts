@@ -126,11 +126,12 @@ describe('wasm conv-gradient kernels', () => {
     expect(backend.numDataIds()).toBe(buffers);
   });
 
-  // 'same' 3×3 convs with bias as the U-Net runs them: Winograd's forward and dx where the channels fit
-  // (Ci % 4, Co % 8 forward; the reverse for dx), tfjs's elsewhere; gradients through tfjs's fused op.
+  // 'same' 3×3 convs with bias as the U-Net runs them: Winograd's forward and dW where the channels fit
+  // (Ci % 4, Co % 8), and dx where the reverse does, tfjs's and our direct kernels elsewhere; gradients
+  // through tfjs's fused op.
   const FUSED: Case[] = [
-    { b: 2, h: 12, w: 10, ci: 8, co: 16, k: 3, stride: 1, pad: 'same' }, // both by Winograd
-    { b: 1, h: 8, w: 8, ci: 12, co: 8, k: 3, stride: 1, pad: 'same' }, // forward only (dx's Co = 12)
+    { b: 2, h: 12, w: 10, ci: 8, co: 16, k: 3, stride: 1, pad: 'same' }, // all three by F(2×2, 3×3) (W = 10)
+    { b: 1, h: 8, w: 8, ci: 12, co: 8, k: 3, stride: 1, pad: 'same' }, // forward and dW by F(4×4, 3×3), not dx (its Co = 12)
     { b: 2, h: 6, w: 6, ci: 8, co: 4, k: 3, stride: 1, pad: 'same' }, // dx only (the forward's Co = 4)
     { b: 1, h: 7, w: 9, ci: 8, co: 8, k: 3, stride: 1, pad: 'same' }, // odd sides: neither
   ];
@@ -158,6 +159,14 @@ describe('wasm conv-gradient kernels', () => {
     } finally {
       useConvMethod('auto');
     }
+  });
+
+  it('frees every intermediate of the Winograd forward, dx and dW (tensor and wasm buffer counts)', () => {
+    fused(FUSED[0], 1);
+    const tensors = tf.memory().numTensors, buffers = tf.backend().numDataIds();
+    for (let i = 0; i < 3; i++) fused(FUSED[i % 2], i);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.backend().numDataIds()).toBe(buffers);
   });
 
   it('replaced Conv2DBackpropInput and added Conv2DBackpropFilter on wasm', () => {

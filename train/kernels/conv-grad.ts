@@ -1,4 +1,5 @@
-// Conv2D gradients for tfjs-backend-wasm 4.22, rewritten as fast kernels: dW at stride 1 with our own
+// Conv2D gradients for tfjs-backend-wasm 4.22, rewritten as fast kernels: dW at stride 1 in Winograd's
+// domain for 'same' 3×3 convs where it applies (winograd-train.ts), else with our own direct
 // wasm SIMD kernel when it is prepared (filter-grad-simd.ts) or as chunked XNNPACK GEMMs over a
 // shifted-window im2col (filter-grad.ts), at other strides as a batch-as-channels convolution, and dx as
 // a stride-1 convolution of the zero-dilated dy with the rotated filter (the standard transposed-
@@ -9,7 +10,7 @@ import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from
 import { filterGradGemm } from './filter-grad';
 import { filterGradSimd, filterGradSimdHandles } from './filter-grad-simd';
 import { KernelScratch } from './kernel-scratch';
-import { backpropInputWinograd, winogradTrainApplies } from './winograd-train';
+import { backpropInputWinograd, filterGradWinograd, winogradTrainApplies } from './winograd-train';
 
 /** Per-side padding of a stride-1 convolution; a negative value crops that many input rows/cols. */
 interface Pads {
@@ -53,8 +54,9 @@ function convGeometry(inShape: number[], filterShape: number[], attrs: ConvGradA
 
 /**
  * How dW is computed at stride 1: our SIMD kernel (filter-grad-simd.ts, once prepared; channels padded
- * to its tiles), chunked GEMMs (filter-grad.ts), the batch-as-channels conv, or 'auto': the SIMD
- * kernel where it is prepared (about twice the GEMMs' rate, README "Training speed"), else the GEMM unless
+ * to its tiles), chunked GEMMs (filter-grad.ts), the batch-as-channels conv, or 'auto': Winograd's
+ * domain for the 'same' 3×3 convs it takes (winograd-train.ts; off with useConvMethod('xnnpack')), else
+ * the SIMD kernel where it is prepared (about twice the GEMMs' rate, README "Training speed"), else the GEMM unless
  * Co < 8, where its N = Co fills less than one 8-wide XNNPACK column tile and the conv measured faster
  * (out.conv, 32 → 3 at 64²: 22 vs 28 CPU ms, batch 16, 1 thread). 'simd' falls back like 'auto' where
  * the kernel does not apply.
@@ -93,6 +95,9 @@ export function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend
     const { bottom, right } = info.padInfo;
     const geometry = { kh, kw, top, bottom, left, right };
     const auto = strideOneMethod === 'auto' || strideOneMethod === 'simd';
+    // A 'same' 3×3 at stride 1: in Winograd's domain where it applies (winograd-filter-wat.ts).
+    const same = sh === 1 && sw === 1 && kh === 3 && kw === 3 && top === 1 && left === 1 && ho === h && wo === w;
+    if (strideOneMethod === 'auto' && same && winogradTrainApplies(args.backend, x.shape, attrs.filterShape)) return filterGradWinograd(args.backend, x, dy);
     if (sh === 1 && sw === 1 && auto && filterGradSimdHandles(args.backend, x.shape[3], attrs.filterShape[3])) {
       return filterGradSimd(s, x, dy, geometry);
     }

@@ -1,4 +1,5 @@
-// Our own WebAssembly SIMD kernels for training (the weight gradient, AdamW, GroupNorm's and SiLU's passes),
+// Our own WebAssembly SIMD kernels for training (the weight gradient, direct and Winograd's, the Winograd
+// convolution, AdamW, GroupNorm's and SiLU's passes),
 // written as WAT text, assembled once with wabt and instantiated against the tfjs wasm backend's own
 // WebAssembly.Memory, so they read and write tensors where tfjs keeps them. When that memory is shared
 // (the threaded build, two threads), a helper worker imports the same memory and module and takes
@@ -11,16 +12,17 @@ import { backendMemory } from '../../src/lib/models/wasm-kernels/heap';
 import { MODEL_KERNEL_EXPORTS, modelKernelsWat, type PassRunner } from '../../src/lib/models/wasm-kernels/module-wat';
 import { adamwWat } from './adamw-wat';
 import { filterGradWat } from './filter-grad-wat';
+import { winogradFilterWat } from './winograd-filter-wat';
 
 /** The module's exports, in the order the helper numbers them. */
-const EXPORTS = ['filterGrad', 'adamw', ...MODEL_KERNEL_EXPORTS] as const;
+const EXPORTS = ['filterGrad', 'adamw', 'winoFilter2', 'winoFilterOut2', 'winoFilter4', 'winoFilterOut4', ...MODEL_KERNEL_EXPORTS] as const;
 export type WasmKernelName = (typeof EXPORTS)[number];
 type Fn = (...args: number[]) => void;
 
 /** The module's text. `shared` must match the backend's memory (the threaded build's is shared). */
 export function wasmKernelsWat(shared: boolean): string {
   return `(module
-  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${filterGradWat()}${adamwWat()}${modelKernelsWat()})`;
+  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))${filterGradWat()}${adamwWat()}${winogradFilterWat()}${modelKernelsWat()})`;
 }
 
 /** A helper that has not answered in this long has failed (one call takes well under a second). */

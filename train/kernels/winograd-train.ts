@@ -1,11 +1,13 @@
-// The trainer's 3×3 convolutions by Winograd's F(2×2, 3×3) (src/lib/models/wasm-kernels/winograd-*.ts,
-// Lavin & Gray 2016): the forward, as the wasm FusedConv2D kernel where its shapes apply, and dx,
-// which at stride 1 with 'same' padding is the same convolution of dy with the filter rotated by 180°
-// and its channels swapped (conv-grad.ts). The tiles split between this thread and the helper; the
-// weights are transformed on each call, since AdamW rewrites them in place on the heap.
+// The trainer's 3×3 convolutions by Winograd's F(4×4, 3×3) or F(2×2, 3×3) (src/lib/models/wasm-kernels/
+// winograd-*.ts, Lavin & Gray 2016): the forward, as the wasm FusedConv2D kernel where its shapes apply;
+// dx, which at stride 1 with 'same' padding is the same convolution of dy with the filter rotated by
+// 180° and its channels swapped (conv-grad.ts); and dW in Winograd's domain (winograd-filter-wat.ts).
+// The tiles split between this thread and the helper; the weights are transformed on each call, since
+// AdamW rewrites them in place on the heap.
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { winogradApplies, winogradConv } from '../../src/lib/models/wasm-kernels/winograd-conv';
-import { runner, wasmKernelsReady, wasmKernelThreads } from './wasm-kernels';
+import { winogradApplies, winogradBlock, winogradConv, winogradTile } from '../../src/lib/models/wasm-kernels/winograd-conv';
+import { heapOffset, heapView, KernelScratch } from './kernel-scratch';
+import { runner, runWasmKernel, wasmKernelsReady, wasmKernelThreads } from './wasm-kernels';
 
 interface Args { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }
 
@@ -51,4 +53,35 @@ export function fusedConv2dWinograd(args: Args): TensorInfo {
 /** dx = conv(dy, rot180(W) with Ci ↔ Co) on the Winograd kernel; `wRot` [3, 3, Co, Ci]. The caller checked winogradTrainApplies. */
 export function backpropInputWinograd(backend: KernelBackend, dy: TensorInfo, wRot: TensorInfo): TensorInfo {
   return winogradConv({ inputs: { x: dy, filter: wRot }, backend, attrs: {} }, runner(backend), null, wasmKernelThreads() === 2 ? 2 : 1);
+}
+
+/**
+ * dW [3, 3, Ci, Co] of a 'same' 3×3 stride-1 conv from x [B, H, W, Ci] and dy [B, H, W, Co] in
+ * Winograd's domain; the caller checked winogradTrainApplies(x.shape, [3, 3, Ci, Co]). On two threads
+ * each half of the tiles adds into its own dU, and the last pass sums them.
+ */
+export function filterGradWinograd(backend: KernelBackend, x: TensorInfo, dy: TensorInfo): TensorInfo {
+  const [b, h, w, ci] = x.shape;
+  const co = dy.shape[3];
+  const m = winogradTile(h, w), points = (m + 2) ** 2;
+  const tiles = b * (h / m) * (w / m);
+  const split = wasmKernelThreads() === 2 && tiles >= 8 ? Math.floor(tiles / 2) : tiles;
+  const parts = split < tiles ? [[0, split], [split, tiles]] : [[0, tiles]];
+  const block = winogradBlock(m, ci, co, split);
+  const s = new KernelScratch(backend);
+  try {
+    const dw = s.make([3, 3, ci, co]);
+    const zero = s.make([ci]);
+    const sets = parts.map(() => ({ du: s.make([points, ci, co]), vs: s.make([points, block, ci]), ms: s.make([points, block, co]) }));
+    heapView(backend, zero).fill(0); // views after the last allocation
+    for (const { du } of sets) heapView(backend, du).fill(0);
+    const at = (t: TensorInfo) => heapOffset(backend, t);
+    const args = (i: number) => [at(x), at(dy), at(sets[i].du), at(zero), at(sets[i].vs), at(sets[i].ms), h, w, ci, co, parts[i][0], parts[i][1], block];
+    runWasmKernel(backend, m === 4 ? 'winoFilter4' : 'winoFilter2', args(0), parts.length === 2 ? args(1) : undefined);
+    const du2 = sets[sets.length - 1].du;
+    runWasmKernel(backend, m === 4 ? 'winoFilterOut4' : 'winoFilterOut2', [at(sets[0].du), at(du2), at(dw), ci, co, parts.length === 2 ? 1 : 0]);
+    return s.keep(dw);
+  } finally {
+    s.free();
+  }
 }

@@ -33,11 +33,11 @@ export const F4: WinogradForm = {
   AT: [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]],
 };
 
-const v = (name: string) => `(local.get $${name})`;
-const set = (name: string, e: string) => `(local.set $${name} ${e})`;
+export const v = (name: string) => `(local.get $${name})`;
+export const set = (name: string, e: string) => `(local.set $${name} ${e})`;
 const splat = (c: number) => `(v128.const f32x4 ${c} ${c} ${c} ${c})`;
-const locals = (prefix: string, n: number, type: string) => Array.from({ length: n }, (_, i) => `(local $${prefix}${i} ${type})`).join(' ');
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+export const locals = (prefix: string, n: number, type: string) => Array.from({ length: n }, (_, i) => `(local $${prefix}${i} ${type})`).join(' ');
+export const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** Σ_j row[j]·ins[j] as one expression: zero terms skipped, ±1 as an add or subtract. */
 function combination(row: number[], ins: string[]): string {
@@ -55,7 +55,7 @@ function combination(row: number[], ins: string[]): string {
  * out = M · src · Mᵀ for src, a rows × cols grid of locals ($src{r·cols + c}, cols = M's width too):
  * M applied down each column into $tmp (M's height × cols), then along each row into $out (square).
  */
-function sandwich(M: number[][], src: string, rows: number, tmp: string, out: string): string {
+export function sandwich(M: number[][], src: string, rows: number, tmp: string, out: string): string {
   const cols = M[0].length, q = M.length;
   const down = range(cols).flatMap((c) => range(q).map((i) => set(`${tmp}${i * cols + c}`, combination(M[i], range(rows).map((r) => v(`${src}${r * cols + c}`))))));
   const along = range(q).flatMap((i) => range(q).map((j) => set(`${out}${i * q + j}`, combination(M[j], range(cols).map((c) => v(`${tmp}${i * cols + c}`))))));
@@ -88,13 +88,13 @@ function weightsWat(f: WinogradForm): string {
 }
 
 /** Sets $img, $ty, $tx from tile number $id (tiles numbered by image, then row, then column). */
-const tilePlace = `(local.set $img (i32.div_u (local.get $id) (local.get $per)))
+export const tilePlace = `(local.set $img (i32.div_u (local.get $id) (local.get $per)))
         (local.set $r (i32.rem_u (local.get $id) (local.get $per)))
         (local.set $ty (i32.div_u (local.get $r) (local.get $tw)))
         (local.set $tx (i32.rem_u (local.get $r) (local.get $tw)))`;
 
 /** Pass 1: V[ξ, k, :] = Bᵀ d B for each tile k of the block, d read with zero padding. */
-function inputPass(f: WinogradForm): string {
+export function inputPass(f: WinogradForm): string {
   const a = f.m + 2;
   // Pointer p{α·r+c} at input pixel (m·ty − 1 + r, m·tx − 1 + c), or at the zero row where that is
   // outside the image (an unsigned compare catches −1 as well as h).
