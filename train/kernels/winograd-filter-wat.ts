@@ -8,31 +8,17 @@
 // input transform is the forward's (src/lib/models/wasm-kernels/winograd-wat.ts), dM comes from dy's
 // m×m tiles, and a 4 input × 8 output channel register tile adds V[ξ]ᵀ·dM[ξ] into dU, as the direct
 // dW kernel does over positions (filter-grad-wat.ts). A last pass turns dU into dW.
-import { F2, F4, inputPass, locals, range, sandwich, tilePlace, v, type WinogradForm } from '../../src/lib/models/wasm-kernels/winograd-wat';
+import { blockLocals, eachChannelPair, eachTile, F2, F4, inputPass, locals, overBlocks, range, sandwich, storePoints, tilePixel, tileRows, v, type WinogradForm } from '../../src/lib/models/wasm-kernels/winograd-wat';
 
 const transpose = (M: number[][]) => M[0].map((_, j) => M.map((row) => row[j]));
 
 /** dM[ξ, k, :] = (A dY Aᵀ)[ξ] for each tile k of the block, dY the tile's m×m pixels of dy. */
 function dyPass(f: WinogradForm): string {
   const a = f.m + 2;
-  const loads = range(f.m * f.m).map((i) => `(local.set $d${i} (v128.load (i32.add (i32.add (local.get $p${Math.floor(i / f.m)}) (i32.mul (local.get $cob) (i32.const ${i % f.m}))) (local.get $cb))))`).join('\n          ');
-  return `(local.set $k (i32.const 0))
-      (loop $tiles
-        (local.set $id (i32.add (local.get $k0) (local.get $k)))
-        ${tilePlace}
-        (local.set $p0 (i32.add (local.get $dy) (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h))
-          (i32.mul (local.get $ty) (i32.const ${f.m}))) (local.get $w)) (i32.mul (local.get $tx) (i32.const ${f.m}))) (local.get $cob))))
-        ${range(f.m - 1).map((i) => `(local.set $p${i + 1} (i32.add (local.get $p${i}) (i32.mul (local.get $w) (local.get $cob))))`).join('\n        ')}
-        (local.set $cb (i32.const 0))
-        (loop $chans
-          ${loads}
+  const loads = range(f.m * f.m).map((i) => `(local.set $d${i} (v128.load ${tilePixel(f, i)}))`).join('\n          ');
+  return eachTile(tileRows(f, '$dy'), `${loads}
         ${sandwich(transpose(f.AT), 'd', f.m, 't', 'e')}
-          (local.set $q (i32.add (i32.add (local.get $ms) (i32.mul (local.get $k) (local.get $cob))) (local.get $cb)))
-          ${range(a * a).map((i) => `(v128.store (local.get $q) (local.get $e${i})) (local.set $q (i32.add (local.get $q) (local.get $mplane)))`).join('\n          ')}
-          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
-          (br_if $chans (i32.lt_u (local.get $cb) (local.get $cob))))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br_if $tiles (i32.lt_u (local.get $k) (local.get $n))))`;
+          ${storePoints(a * a, '$ms', '$cob', '$mplane')}`, '$cob');
 }
 
 /** dU[ξ] += V[ξ]ᵀ · dM[ξ] over the block's n tiles, 4 input × 8 output channels per register tile. */
@@ -74,31 +60,13 @@ function gemmPass(f: WinogradForm): string {
  * multiple of 4, Co of 8; scratch vs [α², block, Ci], ms [α², block, Co]; `zero` Ci zeros).
  */
 function filterWat(f: WinogradForm): string {
-  const a = f.m + 2;
   return `
   (func (export "winoFilter${f.m}") (param $x i32) (param $dy i32) (param $du i32) (param $zero i32)
     (param $vs i32) (param $ms i32) (param $h i32) (param $w i32) (param $ci i32) (param $co i32)
     (param $first i32) (param $end i32) (param $block i32)
-    (local $cib i32) (local $cob i32) (local $vplane i32) (local $mplane i32) (local $tw i32) (local $per i32)
-    (local $k0 i32) (local $n i32) (local $k i32) (local $id i32) (local $img i32) (local $r i32) (local $ty i32) (local $tx i32)
-    (local $cb i32) (local $q i32) (local $xi i32) (local $c i32) (local $o i32) (local $vp i32) (local $mp i32) (local $mend i32)
-    (local $s v128) (local $b0 v128) (local $b1 v128)
-    ${locals('p', a * a, 'i32')} ${locals('d', a * a, 'v128')} ${locals('t', a * a, 'v128')} ${locals('e', a * a, 'v128')} ${locals('a', 8, 'v128')}
-    (local.set $cib (i32.shl (local.get $ci) (i32.const 2)))
-    (local.set $cob (i32.shl (local.get $co) (i32.const 2)))
-    (local.set $vplane (i32.mul (local.get $block) (local.get $cib)))
-    (local.set $mplane (i32.mul (local.get $block) (local.get $cob)))
-    (local.set $tw (i32.div_u (local.get $w) (i32.const ${f.m})))
-    (local.set $per (i32.mul (i32.div_u (local.get $h) (i32.const ${f.m})) (local.get $tw)))
-    (local.set $k0 (local.get $first))
-    (loop $blocks
-      (local.set $n (i32.sub (local.get $end) (local.get $k0)))
-      (if (i32.gt_u (local.get $n) (local.get $block)) (then (local.set $n (local.get $block))))
-      ${inputPass(f)}
-      ${dyPass(f)}
-      ${gemmPass(f)}
-      (local.set $k0 (i32.add (local.get $k0) (local.get $n)))
-      (br_if $blocks (i32.lt_u (local.get $k0) (local.get $end)))))`;
+    (local $c i32) (local $o i32) (local $vp i32) (local $mp i32) (local $mend i32)
+    ${blockLocals(f)}
+    ${overBlocks(f, [inputPass(f), dyPass(f), gemmPass(f)])})`;
 }
 
 /**
@@ -111,21 +79,11 @@ function filterOutWat(f: WinogradForm): string {
   (func (export "winoFilterOut${f.m}") (param $du i32) (param $du2 i32) (param $dw i32) (param $ci i32) (param $co i32) (param $two i32)
     (local $c i32) (local $o i32) (local $at i32) (local $p i32) (local $plane i32)
     ${locals('d', a * a, 'v128')} ${locals('t', 3 * a, 'v128')} ${locals('e', 9, 'v128')}
-    (local.set $plane (i32.shl (i32.mul (local.get $ci) (local.get $co)) (i32.const 2)))
-    (local.set $c (i32.const 0))
-    (loop $cin
-      (local.set $o (i32.const 0))
-      (loop $cout
-        (local.set $at (i32.shl (i32.add (i32.mul (local.get $c) (local.get $co)) (local.get $o)) (i32.const 2)))
-        ${range(a * a).map((i) => `(local.set $p (i32.add (local.get $at) (i32.mul (local.get $plane) (i32.const ${i}))))
+    ${eachChannelPair(`${range(a * a).map((i) => `(local.set $p (i32.add (local.get $at) (i32.mul (local.get $plane) (i32.const ${i}))))
         (local.set $d${i} (v128.load (i32.add (local.get $du) (local.get $p))))
         (if (local.get $two) (then (local.set $d${i} (f32x4.add (local.get $d${i}) (v128.load (i32.add (local.get $du2) (local.get $p)))))))`).join('\n        ')}
         ${sandwich(transpose(f.G), 'd', a, 't', 'e')}
-        ${range(9).map((i) => `(v128.store (i32.add (local.get $dw) (i32.add (local.get $at) (i32.mul (local.get $plane) (i32.const ${i})))) (local.get $e${i}))`).join('\n        ')}
-        (local.set $o (i32.add (local.get $o) (i32.const 4)))
-        (br_if $cout (i32.lt_u (local.get $o) (local.get $co))))
-      (local.set $c (i32.add (local.get $c) (i32.const 1)))
-      (br_if $cin (i32.lt_u (local.get $c) (local.get $ci)))))`;
+        ${range(9).map((i) => `(v128.store (i32.add (local.get $dw) (i32.add (local.get $at) (i32.mul (local.get $plane) (i32.const ${i})))) (local.get $e${i}))`).join('\n        ')}`)})`;
 }
 
 /** The functions' text, for the trainer's module: winoFilter2, winoFilterOut2, winoFilter4, winoFilterOut4. */

@@ -62,6 +62,24 @@ export function sandwich(M: number[][], src: string, rows: number, tmp: string, 
   return [...down, ...along].join('\n        ');
 }
 
+/**
+ * For each input channel $c and four output channels $o of [·, Ci, Co] tables: `body`, with $at the
+ * pair's byte offset within one [Ci, Co] plane and $plane that plane's bytes.
+ */
+export function eachChannelPair(body: string): string {
+  return `(local.set $plane (i32.shl (i32.mul (local.get $ci) (local.get $co)) (i32.const 2)))
+    (local.set $c (i32.const 0))
+    (loop $cin
+      (local.set $o (i32.const 0))
+      (loop $cout
+        (local.set $at (i32.shl (i32.add (i32.mul (local.get $c) (local.get $co)) (local.get $o)) (i32.const 2)))
+        ${body}
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br_if $cout (i32.lt_u (local.get $o) (local.get $co))))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br_if $cin (i32.lt_u (local.get $c) (local.get $ci))))`;
+}
+
 /** `winoWeights{m}(g, u, ci, co)`: U[ξ, ci, co] = (G g Gᵀ)[ξ] for g [3, 3, Ci, Co] (Co a multiple of 4). */
 function weightsWat(f: WinogradForm): string {
   const a = f.m + 2;
@@ -70,28 +88,43 @@ function weightsWat(f: WinogradForm): string {
   (func (export "winoWeights${f.m}") (param $g i32) (param $u i32) (param $ci i32) (param $co i32)
     (local $c i32) (local $o i32) (local $p i32) (local $q i32) (local $plane i32) (local $at i32)
     ${locals('d', 9, 'v128')} ${locals('t', 3 * a, 'v128')} ${locals('e', a * a, 'v128')}
-    (local.set $plane (i32.shl (i32.mul (local.get $ci) (local.get $co)) (i32.const 2)))
-    (local.set $c (i32.const 0))
-    (loop $cin
-      (local.set $o (i32.const 0))
-      (loop $cout
-        (local.set $at (i32.shl (i32.add (i32.mul (local.get $c) (local.get $co)) (local.get $o)) (i32.const 2)))
-        (local.set $p (i32.add (local.get $g) (local.get $at)))
+    ${eachChannelPair(`(local.set $p (i32.add (local.get $g) (local.get $at)))
         ${range(9).map((k) => `(local.set $d${k} (v128.load (local.get $p))) (local.set $p (i32.add (local.get $p) (local.get $plane)))`).join('\n        ')}
         ${sandwich(f.G, 'd', 3, 't', 'e')}
         (local.set $q (i32.add (local.get $u) (local.get $at)))
-        ${stores}
-        (local.set $o (i32.add (local.get $o) (i32.const 4)))
-        (br_if $cout (i32.lt_u (local.get $o) (local.get $co))))
-      (local.set $c (i32.add (local.get $c) (i32.const 1)))
-      (br_if $cin (i32.lt_u (local.get $c) (local.get $ci)))))`;
+        ${stores}`)})`;
 }
 
 /** Sets $img, $ty, $tx from tile number $id (tiles numbered by image, then row, then column). */
-export const tilePlace = `(local.set $img (i32.div_u (local.get $id) (local.get $per)))
+const tilePlace = `(local.set $img (i32.div_u (local.get $id) (local.get $per)))
         (local.set $r (i32.rem_u (local.get $id) (local.get $per)))
         (local.set $ty (i32.div_u (local.get $r) (local.get $tw)))
         (local.set $tx (i32.rem_u (local.get $r) (local.get $tw)))`;
+
+/**
+ * For each tile $k of the block: its place ($img, $ty, $tx), `setup`, then `body` for every four
+ * channels, $cb the byte offset into a row of `rowBytes`.
+ */
+export function eachTile(setup: string, body: string, rowBytes: string): string {
+  return `(local.set $k (i32.const 0))
+      (loop $tiles
+        (local.set $id (i32.add (local.get $k0) (local.get $k)))
+        ${tilePlace}
+        ${setup}
+        (local.set $cb (i32.const 0))
+        (loop $chans
+          ${body}
+          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+          (br_if $chans (i32.lt_u (local.get $cb) (local.get ${rowBytes}))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $tiles (i32.lt_u (local.get $k) (local.get $n))))`;
+}
+
+/** Stores $e0… $e{count−1} at tile $k's four channels $cb of scratch `base` [points, block, C], plane after plane. */
+export function storePoints(count: number, base: string, rowBytes: string, plane: string): string {
+  return `(local.set $q (i32.add (i32.add (local.get ${base}) (i32.mul (local.get $k) (local.get ${rowBytes}))) (local.get $cb)))
+          ${range(count).map((i) => `(v128.store (local.get $q) (local.get $e${i})) (local.set $q (i32.add (local.get $q) (local.get ${plane})))`).join('\n          ')}`;
+}
 
 /** Pass 1: V[ξ, k, :] = Bᵀ d B for each tile k of the block, d read with zero padding. */
 export function inputPass(f: WinogradForm): string {
@@ -105,21 +138,10 @@ export function inputPass(f: WinogradForm): string {
     const at = `(i32.add (local.get $x) (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) ${row}) (local.get $w)) ${col}) (local.get $cib)))`;
     return `(local.set $p${i} (select ${at} (local.get $zero) ${inside}))`;
   }).join('\n        ');
-  return `(local.set $k (i32.const 0))
-      (loop $tiles
-        (local.set $id (i32.add (local.get $k0) (local.get $k)))
-        ${tilePlace}
-        ${ptrs}
-        (local.set $cb (i32.const 0))
-        (loop $chans
-          ${range(a * a).map((i) => `(local.set $d${i} (v128.load (i32.add (local.get $p${i}) (local.get $cb))))`).join('\n          ')}
+  const loads = range(a * a).map((i) => `(local.set $d${i} (v128.load (i32.add (local.get $p${i}) (local.get $cb))))`).join('\n          ');
+  return eachTile(ptrs, `${loads}
         ${sandwich(f.BT, 'd', a, 't', 'e')}
-          (local.set $q (i32.add (i32.add (local.get $vs) (i32.mul (local.get $k) (local.get $cib))) (local.get $cb)))
-          ${range(a * a).map((i) => `(v128.store (local.get $q) (local.get $e${i})) (local.set $q (i32.add (local.get $q) (local.get $vplane)))`).join('\n          ')}
-          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
-          (br_if $chans (i32.lt_u (local.get $cb) (local.get $cib))))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br_if $tiles (i32.lt_u (local.get $k) (local.get $n))))`;
+          ${storePoints(a * a, '$vs', '$cib', '$vplane')}`, '$cib');
 }
 
 /** Pass 2: M[ξ] = V[ξ] · U[ξ] for the block, 4 tiles × 8 output channels per register tile. */
@@ -158,32 +180,55 @@ function gemmPass(f: WinogradForm): string {
         (br_if $points (i32.lt_u (local.get $xi) (i32.const ${(f.m + 2) ** 2}))))`;
 }
 
+/** $p{i} at pixel (m·ty + i, m·tx) of `image` [B, H, W, C] (row bytes $cob), i < m: a tile's output rows. */
+export function tileRows(f: WinogradForm, image: string): string {
+  return `(local.set $p0 (i32.add (local.get ${image}) (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h))
+          (i32.mul (local.get $ty) (i32.const ${f.m}))) (local.get $w)) (i32.mul (local.get $tx) (i32.const ${f.m}))) (local.get $cob))))
+        ${range(f.m - 1).map((i) => `(local.set $p${i + 1} (i32.add (local.get $p${i}) (i32.mul (local.get $w) (local.get $cob))))`).join('\n        ')}`;
+}
+
+/** The address of pixel i (row-major) of the tile's m × m, four channels $cb in (after tileRows). */
+export const tilePixel = (f: WinogradForm, i: number): string =>
+  `(i32.add (i32.add (local.get $p${Math.floor(i / f.m)}) (i32.mul (local.get $cob) (i32.const ${i % f.m}))) (local.get $cb))`;
+
 /** Pass 3: the m×m output tile = Aᵀ M A + bias. */
 function outputPass(f: WinogradForm): string {
   const a = f.m + 2;
-  const stores = range(f.m * f.m).map((i) => {
-    const at = `(i32.add (i32.add (local.get $p${Math.floor(i / f.m)}) (i32.mul (local.get $cob) (i32.const ${i % f.m}))) (local.get $cb))`;
-    return `(v128.store ${at} (f32x4.add (local.get $e${i}) (local.get $bv)))`;
-  }).join('\n          ');
-  return `(local.set $k (i32.const 0))
-      (loop $tiles
-        (local.set $id (i32.add (local.get $k0) (local.get $k)))
-        ${tilePlace}
-        ;; p{i}: output pixel (m·ty + i, m·tx)
-        (local.set $p0 (i32.add (local.get $out) (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h))
-          (i32.mul (local.get $ty) (i32.const ${f.m}))) (local.get $w)) (i32.mul (local.get $tx) (i32.const ${f.m}))) (local.get $cob))))
-        ${range(f.m - 1).map((i) => `(local.set $p${i + 1} (i32.add (local.get $p${i}) (i32.mul (local.get $w) (local.get $cob))))`).join('\n        ')}
-        (local.set $cb (i32.const 0))
-        (loop $chans
-          (local.set $q (i32.add (i32.add (local.get $ms) (i32.mul (local.get $k) (local.get $cob))) (local.get $cb)))
+  const stores = range(f.m * f.m).map((i) => `(v128.store ${tilePixel(f, i)} (f32x4.add (local.get $e${i}) (local.get $bv)))`).join('\n          ');
+  return eachTile(tileRows(f, '$out'), `(local.set $q (i32.add (i32.add (local.get $ms) (i32.mul (local.get $k) (local.get $cob))) (local.get $cb)))
           ${range(a * a).map((i) => `(local.set $d${i} (v128.load (local.get $q))) (local.set $q (i32.add (local.get $q) (local.get $mplane)))`).join('\n          ')}
           (local.set $bv (v128.load (i32.add (local.get $bias) (local.get $cb))))
         ${sandwich(f.AT, 'd', a, 't', 'e')}
-          ${stores}
-          (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
-          (br_if $chans (i32.lt_u (local.get $cb) (local.get $cob))))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br_if $tiles (i32.lt_u (local.get $k) (local.get $n))))`;
+          ${stores}`, '$cob');
+}
+
+/** The locals every tiled function shares: sizes, the block and tile counters, the transforms' vectors. */
+export function blockLocals(f: WinogradForm): string {
+  const a = f.m + 2;
+  return `(local $cib i32) (local $cob i32) (local $vplane i32) (local $mplane i32) (local $tw i32) (local $per i32)
+    (local $k0 i32) (local $n i32) (local $k i32) (local $id i32) (local $img i32) (local $r i32) (local $ty i32) (local $tx i32)
+    (local $cb i32) (local $q i32) (local $xi i32) (local $s v128) (local $b0 v128) (local $b1 v128)
+    ${locals('p', a * a, 'i32')} ${locals('d', a * a, 'v128')} ${locals('t', a * a, 'v128')} ${locals('e', a * a, 'v128')} ${locals('a', 8, 'v128')}`;
+}
+
+/**
+ * The sizes in bytes, then `passes` on each block of at most $block tiles from $first to $end ($k0 the
+ * block's first tile, $n its count).
+ */
+export function overBlocks(f: WinogradForm, passes: string[]): string {
+  return `(local.set $cib (i32.shl (local.get $ci) (i32.const 2)))
+    (local.set $cob (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $vplane (i32.mul (local.get $block) (local.get $cib)))
+    (local.set $mplane (i32.mul (local.get $block) (local.get $cob)))
+    (local.set $tw (i32.div_u (local.get $w) (i32.const ${f.m})))
+    (local.set $per (i32.mul (i32.div_u (local.get $h) (i32.const ${f.m})) (local.get $tw)))
+    (local.set $k0 (local.get $first))
+    (loop $blocks
+      (local.set $n (i32.sub (local.get $end) (local.get $k0)))
+      (if (i32.gt_u (local.get $n) (local.get $block)) (then (local.set $n (local.get $block))))
+      ${passes.join('\n      ')}
+      (local.set $k0 (i32.add (local.get $k0) (local.get $n)))
+      (br_if $blocks (i32.lt_u (local.get $k0) (local.get $end))))`;
 }
 
 /**
@@ -193,32 +238,15 @@ function outputPass(f: WinogradForm): string {
  * vs [α², block, Ci] and ms [α², block, Co]. Ci must be a multiple of 4, Co of 8, block of 4.
  */
 function convWat(f: WinogradForm): string {
-  const a = f.m + 2;
   return `
   (func (export "winoConv${f.m}") (param $x i32) (param $u i32) (param $bias i32) (param $out i32) (param $zero i32)
     (param $vs i32) (param $ms i32) (param $h i32) (param $w i32) (param $ci i32) (param $co i32)
     (param $first i32) (param $end i32) (param $block i32)
-    (local $cib i32) (local $cob i32) (local $vplane i32) (local $mplane i32) (local $uplane i32) (local $tw i32) (local $per i32)
-    (local $k0 i32) (local $n i32) (local $k i32) (local $id i32) (local $img i32) (local $r i32) (local $ty i32) (local $tx i32)
-    (local $cb i32) (local $q i32) (local $xi i32) (local $o i32) (local $up i32) (local $uend i32)
-    (local $a0p i32) (local $a1p i32) (local $a2p i32) (local $a3p i32) (local $s v128) (local $b0 v128) (local $b1 v128) (local $bv v128)
-    ${locals('p', a * a, 'i32')} ${locals('d', a * a, 'v128')} ${locals('t', a * a, 'v128')} ${locals('e', a * a, 'v128')} ${locals('a', 8, 'v128')}
-    (local.set $cib (i32.shl (local.get $ci) (i32.const 2)))
-    (local.set $cob (i32.shl (local.get $co) (i32.const 2)))
-    (local.set $vplane (i32.mul (local.get $block) (local.get $cib)))
-    (local.set $mplane (i32.mul (local.get $block) (local.get $cob)))
-    (local.set $uplane (i32.mul (local.get $ci) (local.get $cob)))
-    (local.set $tw (i32.div_u (local.get $w) (i32.const ${f.m})))
-    (local.set $per (i32.mul (i32.div_u (local.get $h) (i32.const ${f.m})) (local.get $tw)))
-    (local.set $k0 (local.get $first))
-    (loop $blocks
-      (local.set $n (i32.sub (local.get $end) (local.get $k0)))
-      (if (i32.gt_u (local.get $n) (local.get $block)) (then (local.set $n (local.get $block))))
-      ${inputPass(f)}
-      ${gemmPass(f)}
-      ${outputPass(f)}
-      (local.set $k0 (i32.add (local.get $k0) (local.get $n)))
-      (br_if $blocks (i32.lt_u (local.get $k0) (local.get $end)))))`;
+    (local $uplane i32) (local $up i32) (local $uend i32) (local $o i32)
+    (local $a0p i32) (local $a1p i32) (local $a2p i32) (local $a3p i32) (local $bv v128)
+    ${blockLocals(f)}
+    (local.set $uplane (i32.mul (local.get $ci) (i32.shl (local.get $co) (i32.const 2))))
+    ${overBlocks(f, [inputPass(f), gemmPass(f), outputPass(f)])})`;
 }
 
 /** The functions' text, for the kernels' module: winoWeights2, winoConv2, winoWeights4, winoConv4. */
