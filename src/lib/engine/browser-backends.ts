@@ -35,6 +35,10 @@ export function threadsCompute(cores: number = globalThis.navigator?.hardwareCon
 export async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, forced: boolean, f16Textures = false): Promise<void> {
   const ruledOut = forced ? null : ruledOutInBrowser(name);
   if (ruledOut) throw new Error(ruledOut);
+  // Our kernels' chunk downloads while tfjs fetches and compiles its wasm binary, not after it (on a slow
+  // line it was one more round trip on the way to the first image).
+  const kernels = name === 'wasm' ? import('../models/wasm-kernels/install') : null;
+  kernels?.catch(() => undefined); // a failed download is reported below, once wasm is up
   if (name === 'webgl') {
     await import('@tensorflow/tfjs-backend-webgl'); // registers the flag; tfjs reads it when the backend is first made
     if (f16Textures) tf.env().set('WEBGL_FORCE_F16_TEXTURES', true);
@@ -52,11 +56,11 @@ export async function activateInBrowser(tf: typeof tfCore, name: EngineBackend, 
   await tf.ready();
   const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
   if (sum !== 3) throw new Error(`backend ${name} computed 1 + 2 = ${sum}`);
-  if (name === 'wasm') {
-    // Our GroupNorm and SiLU kernels (models/wasm-kernels; imported here, not at the top, so that the worker's
-    // entry stays free of tfjs): without it the lessons run the same images on tfjs's own ops, only
-    // slower, so a failure is a warning, not a failed backend.
-    await import('../models/wasm-kernels/install').then((m) => m.installWasmModelKernels())
+  if (kernels !== null) {
+    // Our convolution, GroupNorm and SiLU kernels (models/wasm-kernels; imported lazily, not at the top,
+    // so that the worker's entry stays free of tfjs): without them the lessons run the same images on
+    // tfjs's own ops, only slower, so a failure is a warning, not a failed backend.
+    await kernels.then((m) => m.installWasmModelKernels())
       .catch((e: unknown) => console.warn('engine: our wasm kernels not installed;', e));
   }
 }
