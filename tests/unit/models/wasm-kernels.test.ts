@@ -3,6 +3,7 @@
 // reference ops on the cpu backend (SiLU over its whole float range), fall back to them where the
 // kernel does not apply, leave no tensor, and leave a lesson's sample of the shipped base-64 the same
 // picture.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +15,8 @@ import { makeRng } from '../../../src/lib/math/rng';
 import { loadModel, parseManifest } from '../../../src/lib/models/manifest';
 import { activeOps, setTrainingOps } from '../../../src/lib/models/ops';
 import { baseModelFrom, sampleBase } from '../../../src/lib/pipelines/base';
-import { installWasmModelKernels, wasmConv2d, wasmGroupNorm, wasmGroupNormApplies, wasmSilu } from '../../../src/lib/models/wasm-kernels/install';
-import { moduleSource } from '../../../scripts/wasm-kernels';
+import { installedKernelVariant, installWasmModelKernels, relaxedSimd, wasmConv2d, wasmGroupNorm, wasmGroupNormApplies, wasmSilu } from '../../../src/lib/models/wasm-kernels/install';
+import { moduleSources } from '../../../scripts/wasm-kernels';
 import { wasmDistDir } from '../../../train/backend';
 
 const BASE_64 = 'pretrained/base-64';
@@ -63,9 +64,24 @@ describe('GroupNorm and SiLU on our wasm kernels', () => {
     await installWasmModelKernels();
   }, 60_000);
 
-  it('the committed module is the WAT assembled (npm run wasm-kernels)', async () => {
-    expect(readFileSync('src/lib/models/wasm-kernels/model-kernels-module.ts', 'utf8')).toBe(await moduleSource());
+  it('the committed modules are the WAT assembled (npm run wasm-kernels)', async () => {
+    const sources = await moduleSources();
+    expect(sources.size).toBe(5);
+    for (const [path, source] of sources) expect(readFileSync(path, 'utf8'), path).toBe(source);
   });
+
+  it('installs the variant for this engine: a plain memory, fused multiply-adds only where relaxed SIMD validates', () => {
+    expect(installedKernelVariant()).toBe(relaxedSimd() ? 'plain-fma' : 'plain');
+  });
+
+  // Node 20 runs relaxed SIMD only behind a flag, Chromium by default: check that variant's convolution
+  // in a child process with the flag, against a float64 direct convolution, beside the plain variant's.
+  it('the fused multiply-add variant convolves as the plain one does (both forms, within 1e-5 of a float64 reference)', () => {
+    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', 'tests/support/fma-check.ts'], { encoding: 'utf8' });
+    const errors = JSON.parse(out.trim().split('\n').pop() as string) as Record<string, number>;
+    expect(Object.keys(errors).sort()).toEqual(['fma F2', 'fma F4', 'plain F2', 'plain F4']);
+    for (const [name, err] of Object.entries(errors)) expect(err, name).toBeLessThan(1e-5);
+  }, 60_000);
 
   it('stand behind groupNorm and silu on the wasm backend they were installed on (GroupNorm where C is a multiple of 4)', () => {
     expect(activeOps().groupNorm).toBe(wasmGroupNorm);

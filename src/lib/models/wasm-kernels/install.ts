@@ -1,21 +1,31 @@
 // The lessons' 3×3 convolutions, GroupNorm and SiLU on our own wasm kernels (winograd-conv.ts,
-// group-norm-forward.ts, silu-forward.ts): Winograd's F(2×2, 3×3) with 4 multiply-adds where XNNPACK
-// spends 9; two passes over the activations where tf.moments and the affine take about eight tfjs
-// kernels; one where Sigmoid (a scalar loop) and Multiply take two. The engine installs them after the
-// wasm backend starts; they then stand behind the model's conv2d, groupNorm and silu (ops.ts) on that
-// backend where their shapes apply, and the reference ops serve everywhere else. Measured: README,
-// "Where a denoising step goes".
+// group-norm-forward.ts, silu-forward.ts): Winograd's F(4×4, 3×3), or F(2×2, 3×3) where a side is not a
+// multiple of 4, with 2.25 or 4 multiply-adds where XNNPACK spends 9; two passes over the activations
+// where tf.moments and the affine take about eight tfjs kernels; one where Sigmoid (a scalar loop) and
+// Multiply take two. The engine installs them after the wasm backend starts, in the module variant for
+// its memory (plain or shared) and, where the browser has relaxed SIMD, with fused multiply-adds; they
+// then stand behind the model's conv2d, groupNorm and silu (ops.ts) on that backend where their shapes
+// apply, and the reference ops serve everywhere else. Measured: README, "Where a denoising step goes".
 import * as tf from '@tensorflow/tfjs-core';
 import { GROUP_NORM_EPS, referenceOps, setTrainingOps, type ModelOps } from '../ops';
 import { groupNormForward, type KernelArgs } from './group-norm-forward';
 import { backendMemory } from './heap';
-import { MODEL_KERNELS_MODULE } from './model-kernels-module';
 import type { PassRunner } from './module-wat';
+import { RELAXED_PROBE } from './modules/probe';
 import { siluForward } from './silu-forward';
 import { winogradApplies, winogradConv, WinogradWeights } from './winograd-conv';
 
 type Fn = (...args: number[]) => void;
 let installedOn: tf.KernelBackend | null = null;
+let variant: string | null = null;
+
+/** Each variant's bytes in a chunk of its own: a page downloads only the one it runs. */
+const VARIANTS: Record<string, () => Promise<{ BYTES: string }>> = {
+  plain: () => import('./modules/plain'),
+  shared: () => import('./modules/shared'),
+  'plain-fma': () => import('./modules/plain-fma'),
+  'shared-fma': () => import('./modules/shared-fma'),
+};
 let weights: WinogradWeights | null = null;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
@@ -40,7 +50,8 @@ export async function installWasmModelKernels(): Promise<void> {
   const backend = tf.backend();
   const memory = backendMemory(backend);
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const { instance } = await WebAssembly.instantiate(decode(shared ? MODEL_KERNELS_MODULE.shared : MODEL_KERNELS_MODULE.plain), { env: { memory } });
+  const name = `${shared ? 'shared' : 'plain'}${relaxedSimd() ? '-fma' : ''}`;
+  const { instance } = await WebAssembly.instantiate(decode((await VARIANTS[name]()).BYTES), { env: { memory } });
   const fns = instance.exports as unknown as Record<string, Fn>;
   // One thread: a split pass runs its two parts in turn.
   const run: PassRunner = (name, mine, theirs) => {
@@ -53,8 +64,19 @@ export async function installWasmModelKernels(): Promise<void> {
   const kept = new WinogradWeights(backend);
   register('NoisebookConv3x3', (args) => winogradConv(args as unknown as KernelArgs, run, kept, 1));
   installedOn = backend;
+  variant = name;
   weights = kept;
   setTrainingOps({ groupNorm: wasmGroupNorm, silu: wasmSilu, conv2d: wasmConv2d });
+}
+
+/** Whether this engine has relaxed SIMD (Chromium since M114; Node 20 only behind a flag). */
+export function relaxedSimd(): boolean {
+  return WebAssembly.validate(decode(RELAXED_PROBE));
+}
+
+/** The module variant installed last (modules/<name>.ts), or null before any install. */
+export function installedKernelVariant(): string | null {
+  return variant;
 }
 
 /** Whether our kernels run on the active backend now. */
