@@ -42,16 +42,16 @@ function register(kernelName: string, kernelFunc: tf.KernelFunc): void {
 
 /**
  * Instantiates the kernels against the active wasm backend's memory, registers them and puts them
- * behind groupNorm and silu. Throws (and changes nothing) when the backend is not wasm or its memory
- * is out of reach.
+ * behind conv2d, groupNorm and silu. Throws (and changes nothing) when the backend is not wasm or its
+ * memory is out of reach.
  */
 export async function installWasmModelKernels(): Promise<void> {
   if (tf.getBackend() !== 'wasm') throw new Error('installWasmModelKernels: the active backend is not wasm');
   const backend = tf.backend();
   const memory = backendMemory(backend);
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const name = `${shared ? 'shared' : 'plain'}${relaxedSimd() ? '-fma' : ''}`;
-  const { instance } = await WebAssembly.instantiate(decode((await VARIANTS[name]()).BYTES), { env: { memory } });
+  const chosen = `${shared ? 'shared' : 'plain'}${relaxedSimd() ? '-fma' : ''}`;
+  const { instance } = await WebAssembly.instantiate(decode((await VARIANTS[chosen]()).BYTES), { env: { memory } });
   const fns = instance.exports as unknown as Record<string, Fn>;
   // One thread: a split pass runs its two parts in turn.
   const run: PassRunner = (name, mine, theirs) => {
@@ -60,11 +60,15 @@ export async function installWasmModelKernels(): Promise<void> {
   };
   register('NoisebookGroupNorm', (args) => groupNormForward(args as unknown as KernelArgs, run));
   register('NoisebookSilu', (args) => siluForward(args as unknown as KernelArgs, run, false)[0]);
-  weights?.clear();
+  try {
+    weights?.clear(); // the transforms made on a backend installed before
+  } catch {
+    // that backend is gone, and its heap with it
+  }
   const kept = new WinogradWeights(backend);
   register('NoisebookConv3x3', (args) => winogradConv(args as unknown as KernelArgs, run, kept, 1));
   installedOn = backend;
-  variant = name;
+  variant = chosen;
   weights = kept;
   setTrainingOps({ groupNorm: wasmGroupNorm, silu: wasmSilu, conv2d: wasmConv2d });
 }
