@@ -12,8 +12,9 @@ import { runner, runWasmKernel, wasmKernelsReady, wasmKernelThreads } from './wa
 interface Args { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }
 
 /**
- * How the stride-1 3×3 convs run: 'auto' on our Winograd kernel where it is prepared and applies,
- * 'xnnpack' always on tfjs's (benchmarks compare them: `--conv=`).
+ * How the stride-1 3×3 convs run: 'auto' on our Winograd kernels where they are prepared and apply;
+ * 'xnnpack' as before them, the forward and dx on XNNPACK and dW on conv-grad.ts's other methods
+ * (benchmarks compare them: `--conv=`).
  */
 export type ConvMethod = 'auto' | 'xnnpack';
 let method: ConvMethod = 'auto';
