@@ -9,6 +9,7 @@ export const trainingOps: ModelOps = {
   // tf.fused.conv2d: its wasm kernel is ours where Winograd applies (register.ts), and tfjs's gradient
   // calls our Conv2DBackpropInput and Conv2DBackpropFilter.
   conv2d: referenceOps.conv2d,
+  conv2dUp2: referenceOps.conv2dUp2, // the two ops above, composed
   groupNorm: groupNormTrain,
   silu: siluTrain,
   down2: down2Train,

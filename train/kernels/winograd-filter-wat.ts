@@ -64,7 +64,7 @@ function filterWat(f: WinogradForm): string {
   (func (export "winoFilter${f.m}") (param $x i32) (param $dy i32) (param $du i32) (param $zero i32)
     (param $vs i32) (param $ms i32) (param $h i32) (param $w i32) (param $ci i32) (param $co i32)
     (param $first i32) (param $end i32) (param $block i32)
-    (local $c i32) (local $o i32) (local $vp i32) (local $mp i32) (local $mend i32)
+    (local $c i32) (local $o i32) (local $vp i32) (local $mp i32) (local $mend i32) (local $half i32) ;; 0: x at full size
     ${blockLocals(f)}
     ${overBlocks(f, [inputPass(f), dyPass(f), gemmPass(f)])})`;
 }

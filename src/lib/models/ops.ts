@@ -21,6 +21,8 @@ export interface ModelOps {
    * [B, H, W, Co] (tf.conv2d's cross-correlation).
    */
   conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D;
+  /** conv2d(up2(x), filter, bias): [B, H, W, Ci] → [B, 2H, 2W, Co] (LDM's Upsample with_conv). */
+  conv2dUp2(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D;
   /** 2× down: mean of each non-overlapping 2×2 block. [B, H, W, C] → [B, H/2, W/2, C]; H, W even. */
   down2(x: tf.Tensor4D): tf.Tensor4D;
   /** 2× nearest up: each pixel copied to a 2×2 block. [B, H, W, C] → [B, 2H, 2W, C]. */
@@ -47,6 +49,10 @@ export const referenceOps: ModelOps = {
   conv2d(x, filter, bias) {
     return tf.fused.conv2d({ x, filter, strides: 1, pad: 'same', bias });
   },
+  // Composed of the active set's two ops, so the trainer's custom-gradient up2 and conv serve it there.
+  conv2dUp2(x, filter, bias) {
+    return tf.tidy(() => active.conv2d(active.up2(x), filter, bias));
+  },
   down2(x) {
     if (x.shape[1] % 2 !== 0 || x.shape[2] % 2 !== 0) throw new Error(`down2: odd size ${x.shape}`);
     return tf.avgPool(x, 2, 2, 'valid');
@@ -60,7 +66,7 @@ export const referenceOps: ModelOps = {
 let active: ModelOps = referenceOps;
 
 /**
- * Swap the implementation behind conv2d/groupNorm/silu/down2/up2 (train/ installs custom-gradient
+ * Swap the implementation behind conv2d/conv2dUp2/groupNorm/silu/down2/up2 (train/ installs custom-gradient
  * versions; the engine its wasm GroupNorm, wasm-kernels/install.ts). Missing entries keep the
  * reference; `null` restores the reference set.
  */
@@ -84,6 +90,9 @@ export function silu<T extends tf.Tensor>(x: T): T {
 export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
   return active.conv2d(x, filter, bias);
 }
+export function conv2dUp2(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
+  return active.conv2dUp2(x, filter, bias);
+}
 export function down2(x: tf.Tensor4D): tf.Tensor4D {
   return active.down2(x);
 }
@@ -92,4 +101,4 @@ export function up2(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /** Namespace form: `import { ops } from './ops'; ops.groupNorm(...)`. */
-export const ops: ModelOps = { groupNorm, silu, conv2d, down2, up2 };
+export const ops: ModelOps = { groupNorm, silu, conv2d, conv2dUp2, down2, up2 };

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../math/rng';
 import { layerSpecs, initLayers } from './unet';
 import { decoderLayers, encoderLayers, resolveVaeConfig, vaeFactor, type VaeConfig } from './vae-config';
-import { conv2d, silu, up2 } from './ops';
+import { conv2d, conv2dUp2, silu } from './ops';
 import type { WeightSpec } from './weights';
 
 export type VaeWeights = Record<string, tf.Tensor>;
@@ -117,7 +117,7 @@ export function buildVae(input: VaeConfig): Vae {
     let h = conv(w, z, 'dec.in');
     for (let l = L - 1; l >= 0; l--) {
       // 2× nearest up then a 3×3 conv (LDM's Upsample with_conv), changing the width to this level's.
-      if (l < L - 1) h = then(h, (v) => tf.tidy(() => conv(w, up2(silu(v)), `dec.${l}.up`)));
+      if (l < L - 1) h = then(h, (v) => tf.tidy(() => conv2dUp2(silu(v), w[`dec.${l}.up.w`] as tf.Tensor4D, w[`dec.${l}.up.b`] as tf.Tensor1D)));
       for (let i = 0; i < config.decoderBlocks[l]; i++) h = then(h, (v) => block(w, v, `dec.${l}.block.${i}`));
     }
     return then(h, (v) => silu(v));

@@ -1,6 +1,7 @@
 // The engine's 3×3 convolution by Winograd's F(4×4, 3×3) and F(2×2, 3×3) (src/lib/models/wasm-kernels/
 // winograd-*.ts): on a plain wasm backend, as in a lesson's worker, it equals the cpu backend's
-// convolution over batches, odd tile counts and blocks that end part-way, gives way to tfjs where its shapes do not
+// convolution over batches, odd tile counts and blocks that end part-way, reads a 2× nearest upsample
+// without making it, gives way to tfjs where its shapes do not
 // apply, keeps one weight transform per live weight tensor and frees it once the weights are gone,
 // and leaves no tensor or heap buffer behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +75,29 @@ describe('the 3×3 convolution by Winograd F(m×m, 3×3) on our wasm kernel', ()
   it.each([...TAKEN, ...LEFT].map((c, i) => [c.join('·'), i] as const))('equals the cpu backend\'s conv (B·H·W·Ci·Co·k = %s)', (_name, i) => {
     const c = [...TAKEN, ...LEFT][i];
     expect(relErr(conv(c, i), reference.get(c) as Float32Array)).toBeLessThan(2e-5);
+  });
+
+  // conv2d(up2(x)) read straight from the half-size x: [B, h, w, Ci, Co], the output 2h × 2w.
+  const UP: [number, number, number, number, number][] = [[1, 4, 4, 8, 8], [2, 3, 5, 4, 16], [1, 8, 8, 16, 8], [1, 4, 4, 3, 8]];
+  it.each(UP.map((c, i) => [c.join('·'), i] as const))('convolves the 2× nearest upsample without making it, as the cpu backend\'s up2 then conv (B·h·w·Ci·Co = %s)', async (_name, i) => {
+    const [b, h, w, ci, co] = UP[i];
+    const run = () => {
+      const { x, filter, bias } = inputs([b, h, w, ci, co, 3], 40 + i);
+      const y = activeOps().conv2dUp2(x, filter, bias);
+      const out = y.dataSync<'float32'>().slice();
+      expect(y.shape).toEqual([b, 2 * h, 2 * w, co]);
+      tf.dispose([x, filter, bias, y]);
+      return out;
+    };
+    const ours = run();
+    const installed = activeOps();
+    await tf.setBackend('cpu');
+    setTrainingOps(null);
+    const want = run();
+    await tf.setBackend('wasm');
+    setTrainingOps(installed);
+    expect(winogradApplies([b, 2 * h, 2 * w, ci], [3, 3, ci, co])).toBe(ci % 4 === 0);
+    expect(relErr(ours, want)).toBeLessThan(2e-5);
   });
 
   it('runs without a bias as with a zero one', () => {

@@ -42,7 +42,7 @@ function register(kernelName: string, kernelFunc: tf.KernelFunc): void {
 
 /**
  * Instantiates the kernels against the active wasm backend's memory, registers them and puts them
- * behind conv2d, groupNorm and silu. Throws (and changes nothing) when the backend is not wasm or its
+ * behind conv2d, conv2dUp2, groupNorm and silu. Throws (and changes nothing) when the backend is not wasm or its
  * memory is out of reach.
  */
 export async function installWasmModelKernels(): Promise<void> {
@@ -70,7 +70,7 @@ export async function installWasmModelKernels(): Promise<void> {
   installedOn = backend;
   variant = chosen;
   weights = kept;
-  setTrainingOps({ groupNorm: wasmGroupNorm, silu: wasmSilu, conv2d: wasmConv2d });
+  setTrainingOps({ groupNorm: wasmGroupNorm, silu: wasmSilu, conv2d: wasmConv2d, conv2dUp2: wasmConv2dUp2 });
 }
 
 /** Whether this engine has relaxed SIMD (Chromium since M114; Node 20 only behind a flag). */
@@ -117,4 +117,11 @@ export function winogradWeightsHeld(): number {
 export const wasmConv2d: ModelOps['conv2d'] = (x, filter, bias) => {
   if (!wasmModelKernelsActive() || !winogradApplies(x.shape, filter.shape)) return referenceOps.conv2d(x, filter, bias);
   return tf.engine().runKernel('NoisebookConv3x3', { x, filter, bias }) as tf.Tensor4D;
+};
+
+/** conv2d(up2(x)) on our Winograd kernel, reading x where the upsample would copy it, where it applies; composed elsewhere. */
+export const wasmConv2dUp2: ModelOps['conv2dUp2'] = (x, filter, bias) => {
+  const [b, h, w, c] = x.shape;
+  if (!wasmModelKernelsActive() || !winogradApplies([b, 2 * h, 2 * w, c], filter.shape)) return referenceOps.conv2dUp2(x, filter, bias);
+  return tf.engine().runKernel('NoisebookConv3x3', { x, filter, bias }, { up2: true }) as tf.Tensor4D;
 };

@@ -78,14 +78,16 @@ export function transformWeights(backend: KernelBackend, filter: TensorInfo, m: 
 
 /**
  * Inputs x [B, H, W, Ci], filter [3, 3, Ci, Co], bias [Co] (optional) where winogradApplies → [B, H, W,
- * Co]. With `weights` the transform is kept per filter, else made and freed here; `parts` 2 splits the
- * tiles between the runner's two threads.
+ * Co]; with attr `up2`, x is [B, H/2, W/2, Ci] and the conv runs on its 2× nearest upsample, which is
+ * never made. With `weights` the transform is kept per filter, else made and freed here; `parts` 2
+ * splits the tiles between the runner's two threads.
  */
-export function winogradConv({ inputs, backend }: KernelArgs, run: PassRunner, weights: WinogradWeights | null, parts: 1 | 2): TensorInfo {
+export function winogradConv({ inputs, backend, attrs }: KernelArgs, run: PassRunner, weights: WinogradWeights | null, parts: 1 | 2): TensorInfo {
   const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
-  const [b, h, w, ci] = x.shape;
+  const up = (attrs as { up2?: boolean } | undefined)?.up2 === true ? 1 : 0;
+  const [b, h, w, ci] = [x.shape[0], x.shape[1] << up, x.shape[2] << up, x.shape[3]];
   const co = filter.shape[3];
-  if (!winogradApplies(x.shape, filter.shape)) throw new Error(`winogradConv: ${x.shape} * ${filter.shape} is not a 3×3 conv it takes`);
+  if (!winogradApplies([b, h, w, ci], filter.shape)) throw new Error(`winogradConv: ${x.shape}${up ? ' upsampled 2×' : ''} * ${filter.shape} is not a 3×3 conv it takes`);
   const temps: TensorInfo[] = [];
   const make = (shape: number[]) => {
     const t = heapOutput(backend, shape);
@@ -107,7 +109,7 @@ export function winogradConv({ inputs, backend }: KernelArgs, run: PassRunner, w
     if (bias === undefined) heapView(backend, biasT).fill(0);
     const at = (t: TensorInfo) => heapOffset(backend, t);
     const args = (s: TensorInfo[], t0: number, t1: number) =>
-      [at(x), at(u), at(biasT), at(out), at(zero), at(s[0]), at(s[1]), h, w, ci, co, t0, t1, block];
+      [at(x), at(u), at(biasT), at(out), at(zero), at(s[0]), at(s[1]), h, w, ci, co, t0, t1, block, up];
     run(m === 4 ? 'winoConv4' : 'winoConv2', args(scratch[0], 0, split), split < tiles ? args(scratch[1], split, tiles) : undefined);
     return out;
   } finally {

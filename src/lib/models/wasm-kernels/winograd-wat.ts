@@ -128,6 +128,7 @@ export function storePoints(count: number, base: string, rowBytes: string, plane
 
 /** Pass 1: V[ξ, k, :] = Bᵀ d B for each tile k of the block, d read with zero padding. */
 export function inputPass(f: WinogradForm): string {
+  // $h, $w: the output's sides; the input's are $h >> $half, $w >> $half.
   const a = f.m + 2;
   // Pointer p{α·r+c} at input pixel (m·ty − 1 + r, m·tx − 1 + c), or at the zero row where that is
   // outside the image (an unsigned compare catches −1 as well as h).
@@ -135,7 +136,10 @@ export function inputPass(f: WinogradForm): string {
     const row = `(i32.add (i32.mul (local.get $ty) (i32.const ${f.m})) (i32.const ${Math.floor(i / a) - 1}))`;
     const col = `(i32.add (i32.mul (local.get $tx) (i32.const ${f.m})) (i32.const ${(i % a) - 1}))`;
     const inside = `(i32.and (i32.lt_u ${row} (local.get $h)) (i32.lt_u ${col} (local.get $w)))`;
-    const at = `(i32.add (local.get $x) (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $img) (local.get $h)) ${row}) (local.get $w)) ${col}) (local.get $cib)))`;
+    // With $half = 1 the input is the half-size image that a 2× nearest upsample would have made this one
+    // from: pixel (r, c) reads (r >> 1, c >> 1) there, and the upsampled image is never written.
+    const half = (e: string) => `(i32.shr_u ${e} (local.get $half))`;
+    const at = `(i32.add (local.get $x) (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $img) ${half('(local.get $h)')}) ${half(row)}) ${half('(local.get $w)')}) ${half(col)}) (local.get $cib)))`;
     return `(local.set $p${i} (select ${at} (local.get $zero) ${inside}))`;
   }).join('\n        ');
   const loads = range(a * a).map((i) => `(local.set $d${i} (v128.load (i32.add (local.get $p${i}) (local.get $cb))))`).join('\n          ');
@@ -239,16 +243,17 @@ export function overBlocks(f: WinogradForm, passes: string[]): string {
 }
 
 /**
- * `winoConv{m}(x, u, bias, out, zero, vs, ms, h, w, ci, co, first, end, block)`: out [B, H, W, Co] =
+ * `winoConv{m}(x, u, bias, out, zero, vs, ms, h, w, ci, co, first, end, block, half)`: out [B, H, W, Co] =
  * conv(x [B, H, W, Ci], g) + bias for the output tiles [first, end) (m × m pixels each, numbered by
  * image, row, column; H and W multiples of m), with U from winoWeights{m}, `zero` Ci zeros, and scratch
- * vs [α², block, Ci] and ms [α², block, Co]. Ci must be a multiple of 4, Co of 8, block of 4.
+ * vs [α², block, Ci] and ms [α², block, Co]. Ci must be a multiple of 4, Co of 8, block of 4. With
+ * `half` 1, x is [B, H/2, W/2, Ci] and the conv reads its 2× nearest upsample.
  */
 function convWat(f: WinogradForm, fma: boolean): string {
   return `
   (func (export "winoConv${f.m}") (param $x i32) (param $u i32) (param $bias i32) (param $out i32) (param $zero i32)
     (param $vs i32) (param $ms i32) (param $h i32) (param $w i32) (param $ci i32) (param $co i32)
-    (param $first i32) (param $end i32) (param $block i32)
+    (param $first i32) (param $end i32) (param $block i32) (param $half i32)
     (local $uplane i32) (local $up i32) (local $uend i32) (local $o i32)
     (local $a0p i32) (local $a1p i32) (local $a2p i32) (local $a3p i32) (local $bv v128)
     ${blockLocals(f)}
