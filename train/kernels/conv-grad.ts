@@ -52,6 +52,12 @@ function convGeometry(inShape: number[], filterShape: number[], attrs: ConvGradA
   return info;
 }
 
+/** Whether the geometry is a 'same' 3×3 conv at stride 1 (output as large as the input), Winograd's case. */
+function sameThreeByThree(info: tf.backend_util.Conv2DInfo, kh: number, kw: number): boolean {
+  return info.strideHeight === 1 && info.strideWidth === 1 && kh === 3 && kw === 3 && info.padInfo.top === 1 && info.padInfo.left === 1
+    && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
+}
+
 /**
  * How dW is computed at stride 1: our SIMD kernel (filter-grad-simd.ts, once prepared; channels padded
  * to its tiles), chunked GEMMs (filter-grad.ts), the batch-as-channels conv, or 'auto': Winograd's
@@ -96,8 +102,7 @@ export function conv2dBackpropFilter(args: { inputs: NamedTensorInfoMap; backend
     const geometry = { kh, kw, top, bottom, left, right };
     const auto = strideOneMethod === 'auto' || strideOneMethod === 'simd';
     // A 'same' 3×3 at stride 1: in Winograd's domain where it applies (winograd-filter-wat.ts).
-    const same = sh === 1 && sw === 1 && kh === 3 && kw === 3 && top === 1 && left === 1 && ho === h && wo === w;
-    if (strideOneMethod === 'auto' && same && winogradTrainApplies(args.backend, x.shape, attrs.filterShape)) return filterGradWinograd(args.backend, x, dy);
+    if (strideOneMethod === 'auto' && sameThreeByThree(info, kh, kw) && winogradTrainApplies(args.backend, x.shape, attrs.filterShape)) return filterGradWinograd(args.backend, x, dy);
     if (sh === 1 && sw === 1 && auto && filterGradSimdHandles(args.backend, x.shape[3], attrs.filterShape[3])) {
       return filterGradSimd(s, x, dy, geometry);
     }
@@ -139,8 +144,7 @@ export function conv2dBackpropInput(args: { inputs: NamedTensorInfoMap; backend:
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const wRot = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [KH, KW, Co, Ci]
     // A 'same' 3×3 at stride 1 transposes to another: Winograd's F(2×2, 3×3) where it applies.
-    const same = sh === 1 && sw === 1 && kh === 3 && kw === 3 && top === 1 && left === 1 && ho === h && wo === w;
-    if (same && winogradTrainApplies(args.backend, dy.shape, wRot.shape)) return backpropInputWinograd(args.backend, dy, wRot);
+    if (sameThreeByThree(info, kh, kw) && winogradTrainApplies(args.backend, dy.shape, wRot.shape)) return backpropInputWinograd(args.backend, dy, wRot);
     // Output height H = Hd + top' + bottom' − KH + 1 with top' = KH−1−top gives bottom' = H − Hd + top.
     const pads = { top: kh - 1 - top, left: kw - 1 - left, bottom: h - dyd.shape[1] + top, right: w - dyd.shape[2] + left };
     return s.keep(conv2dStride1(s, dyd, wRot, pads, [1, 1]));

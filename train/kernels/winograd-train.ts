@@ -5,7 +5,7 @@
 // The tiles split between this thread and the helper; the weights are transformed on each call, since
 // AdamW rewrites them in place on the heap.
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { winogradApplies, winogradBlock, winogradConv, winogradTile } from '../../src/lib/models/wasm-kernels/winograd-conv';
+import { tilePlan, winogradApplies, winogradConv } from '../../src/lib/models/wasm-kernels/winograd-conv';
 import { heapOffset, heapView, KernelScratch } from './kernel-scratch';
 import { runner, runWasmKernel, wasmKernelsReady, wasmKernelThreads } from './wasm-kernels';
 
@@ -46,14 +46,17 @@ export function fusedConv2dHandles({ inputs, backend, attrs }: Args): boolean {
     && (a.activation ?? 'linear') === 'linear' && winogradTrainApplies(backend, x.shape, filter.shape);
 }
 
+/** The parts a call splits into: one per thread the kernels run on. */
+const parts = (): 1 | 2 => (wasmKernelThreads() === 2 ? 2 : 1);
+
 /** FusedConv2D on the Winograd kernel (where fusedConv2dHandles). */
 export function fusedConv2dWinograd(args: Args): TensorInfo {
-  return winogradConv(args, runner(args.backend), null, wasmKernelThreads() === 2 ? 2 : 1);
+  return winogradConv(args, runner(args.backend), null, parts());
 }
 
 /** dx = conv(dy, rot180(W) with Ci ↔ Co) on the Winograd kernel; `wRot` [3, 3, Co, Ci]. The caller checked winogradTrainApplies. */
 export function backpropInputWinograd(backend: KernelBackend, dy: TensorInfo, wRot: TensorInfo): TensorInfo {
-  return winogradConv({ inputs: { x: dy, filter: wRot }, backend, attrs: {} }, runner(backend), null, wasmKernelThreads() === 2 ? 2 : 1);
+  return winogradConv({ inputs: { x: dy, filter: wRot }, backend, attrs: {} }, runner(backend), null, parts());
 }
 
 /**
@@ -64,23 +67,19 @@ export function backpropInputWinograd(backend: KernelBackend, dy: TensorInfo, wR
 export function filterGradWinograd(backend: KernelBackend, x: TensorInfo, dy: TensorInfo): TensorInfo {
   const [b, h, w, ci] = x.shape;
   const co = dy.shape[3];
-  const m = winogradTile(h, w), points = (m + 2) ** 2;
-  const tiles = b * (h / m) * (w / m);
-  const split = wasmKernelThreads() === 2 && tiles >= 8 ? Math.floor(tiles / 2) : tiles;
-  const parts = split < tiles ? [[0, split], [split, tiles]] : [[0, tiles]];
-  const block = winogradBlock(m, ci, co, split);
+  const { m, points, block, ranges } = tilePlan(b, h, w, ci, co, parts());
   const s = new KernelScratch(backend);
   try {
     const dw = s.make([3, 3, ci, co]);
     const zero = s.make([ci]);
-    const sets = parts.map(() => ({ du: s.make([points, ci, co]), vs: s.make([points, block, ci]), ms: s.make([points, block, co]) }));
+    const sets = ranges.map(() => ({ du: s.make([points, ci, co]), vs: s.make([points, block, ci]), ms: s.make([points, block, co]) }));
     heapView(backend, zero).fill(0); // views after the last allocation
     for (const { du } of sets) heapView(backend, du).fill(0);
     const at = (t: TensorInfo) => heapOffset(backend, t);
-    const args = (i: number) => [at(x), at(dy), at(sets[i].du), at(zero), at(sets[i].vs), at(sets[i].ms), h, w, ci, co, parts[i][0], parts[i][1], block];
-    runWasmKernel(backend, m === 4 ? 'winoFilter4' : 'winoFilter2', args(0), parts.length === 2 ? args(1) : undefined);
+    const args = (i: number) => [at(x), at(dy), at(sets[i].du), at(zero), at(sets[i].vs), at(sets[i].ms), h, w, ci, co, ranges[i][0], ranges[i][1], block];
+    runWasmKernel(backend, m === 4 ? 'winoFilter4' : 'winoFilter2', args(0), ranges.length === 2 ? args(1) : undefined);
     const du2 = sets[sets.length - 1].du;
-    runWasmKernel(backend, m === 4 ? 'winoFilterOut4' : 'winoFilterOut2', [at(sets[0].du), at(du2), at(dw), ci, co, parts.length === 2 ? 1 : 0]);
+    runWasmKernel(backend, m === 4 ? 'winoFilterOut4' : 'winoFilterOut2', [at(sets[0].du), at(du2), at(dw), ci, co, ranges.length === 2 ? 1 : 0]);
     return s.keep(dw);
   } finally {
     s.free();

@@ -36,6 +36,18 @@ export function winogradBlock(m: 2 | 4, ci: number, co: number, tiles: number): 
   return Math.max(4, Math.min(fit, 256, Math.ceil(tiles / 4) * 4));
 }
 
+/** How one call's output tiles are laid out and shared: the tile side m, the α² points, the block length, each thread's [first, end). */
+export interface TilePlan { m: 2 | 4; points: number; block: number; ranges: [number, number][] }
+
+/** The plan for a [B, H, W] output with Ci → Co channels, split in two halves when `parts` is 2 and there are 8 tiles or more. */
+export function tilePlan(b: number, h: number, w: number, ci: number, co: number, parts: 1 | 2): TilePlan {
+  const m = winogradTile(h, w);
+  const tiles = b * (h / m) * (w / m);
+  const split = parts === 2 && tiles >= 8 ? Math.floor(tiles / 2) : tiles;
+  const ranges: [number, number][] = split < tiles ? [[0, split], [split, tiles]] : [[0, tiles]];
+  return { m, points: (m + 2) ** 2, block: winogradBlock(m, ci, co, split), ranges };
+}
+
 /** U = G g Gᵀ per weight tensor, kept while the weights live on the heap (the engine's models). */
 export class WinogradWeights {
   private readonly kept = new Map<object, { m: 2 | 4; u: TensorInfo }>();
@@ -96,21 +108,18 @@ export function winogradConv({ inputs, backend, attrs }: KernelArgs, run: PassRu
   };
   try {
     const out = heapOutput(backend, [b, h, w, co]);
-    const m = winogradTile(h, w), points = (m + 2) ** 2;
+    const { m, points, block, ranges } = tilePlan(b, h, w, ci, co, parts);
     const u = weights?.get(filter, m, run) ?? temps[temps.push(transformWeights(backend, filter, m, run)) - 1];
-    const tiles = b * (h / m) * (w / m);
-    const split = parts === 2 && tiles >= 8 ? Math.floor(tiles / 2) : tiles;
-    const block = winogradBlock(m, ci, co, split);
     const zero = make([ci]);
     const biasT = bias ?? make([co]);
-    const scratch = [0, 1].slice(0, split < tiles ? 2 : 1).map(() => [make([points, block, ci]), make([points, block, co])]);
+    const scratch = ranges.map(() => [make([points, block, ci]), make([points, block, co])]);
     // Views after the last allocation (a growing heap detaches older ones).
     heapView(backend, zero).fill(0);
     if (bias === undefined) heapView(backend, biasT).fill(0);
     const at = (t: TensorInfo) => heapOffset(backend, t);
-    const args = (s: TensorInfo[], t0: number, t1: number) =>
-      [at(x), at(u), at(biasT), at(out), at(zero), at(s[0]), at(s[1]), h, w, ci, co, t0, t1, block, up];
-    run(m === 4 ? 'winoConv4' : 'winoConv2', args(scratch[0], 0, split), split < tiles ? args(scratch[1], split, tiles) : undefined);
+    const args = (i: number) =>
+      [at(x), at(u), at(biasT), at(out), at(zero), at(scratch[i][0]), at(scratch[i][1]), h, w, ci, co, ranges[i][0], ranges[i][1], block, up];
+    run(m === 4 ? 'winoConv4' : 'winoConv2', args(0), ranges.length === 2 ? args(1) : undefined);
     return out;
   } finally {
     for (const t of temps) backend.disposeData(t.dataId);
